@@ -1,0 +1,80 @@
+/**
+ * The three OTLP signals Beacon receives, their wire encodings, and the generated protobuf
+ * schemas of each signal's Export request and response.
+ *
+ * @module
+ */
+
+import type { DescMessage } from "@bufbuild/protobuf";
+import {
+  type ExportLogsServiceRequest,
+  ExportLogsServiceRequestSchema,
+  type ExportLogsServiceResponse,
+  ExportLogsServiceResponseSchema,
+} from "./gen/opentelemetry/proto/collector/logs/v1/logs_service_pb.ts";
+import {
+  type ExportTraceServiceRequest,
+  ExportTraceServiceRequestSchema,
+  type ExportTraceServiceResponse,
+  ExportTraceServiceResponseSchema,
+} from "./gen/opentelemetry/proto/collector/trace/v1/trace_service_pb.ts";
+import {
+  type ExportMetricsServiceRequest,
+  ExportMetricsServiceRequestSchema,
+  type ExportMetricsServiceResponse,
+  ExportMetricsServiceResponseSchema,
+} from "./gen/opentelemetry/proto/collector/metrics/v1/metrics_service_pb.ts";
+
+/** An OTLP signal, named as in the OTLP/HTTP paths `/v1/logs`, `/v1/traces`, `/v1/metrics`. */
+export type OtlpSignal = "logs" | "traces" | "metrics";
+
+/** The OTLP signals, in path order. */
+export const OTLP_SIGNALS: readonly OtlpSignal[] = ["logs", "traces", "metrics"];
+
+/**
+ * An OTLP body encoding: `protobuf` (`application/x-protobuf`, and the gRPC message) or
+ * `json` (`application/json`, OTLP/JSON).
+ */
+export type OtlpEncoding = "protobuf" | "json";
+
+/** The Export request message of each signal. */
+export interface OtlpRequestBySignal {
+  logs: ExportLogsServiceRequest;
+  traces: ExportTraceServiceRequest;
+  metrics: ExportMetricsServiceRequest;
+}
+
+/** The Export response message of each signal. */
+export interface OtlpResponseBySignal {
+  logs: ExportLogsServiceResponse;
+  traces: ExportTraceServiceResponse;
+  metrics: ExportMetricsServiceResponse;
+}
+
+/** The Export request of `S`: `ExportLogsServiceRequest` for `"logs"`, and so on. */
+export type OtlpRequest<S extends OtlpSignal = OtlpSignal> = OtlpRequestBySignal[S];
+
+/** The generated schema of each signal's Export request. */
+export const OTLP_REQUEST_SCHEMAS: {
+  readonly [S in OtlpSignal]: DescMessage;
+} = {
+  logs: ExportLogsServiceRequestSchema,
+  traces: ExportTraceServiceRequestSchema,
+  metrics: ExportMetricsServiceRequestSchema,
+};
+
+/** The generated schema of each signal's Export response. */
+export const OTLP_RESPONSE_SCHEMAS: {
+  readonly [S in OtlpSignal]: DescMessage;
+} = {
+  logs: ExportLogsServiceResponseSchema,
+  traces: ExportTraceServiceResponseSchema,
+  metrics: ExportMetricsServiceResponseSchema,
+};
+
+/**
+ * The deepest message nesting Beacon decodes (@bufbuild/protobuf's default, made explicit).
+ * A log record's attributes start at depth 6 and every kvlist level adds 3, so about 30 levels
+ * of nested AnyValue fit; anything deeper is refused instead of exhausting the stack.
+ */
+export const OTLP_RECURSION_LIMIT = 100;

@@ -1,0 +1,132 @@
+/**
+ * The Beacon policy: what an admin commits (TOML) to say which harnesses Beacon manages, how
+ * content is handled, and where the collector listens and writes. Every object is strict, so a
+ * misspelt key is an error rather than a silently ignored setting.
+ *
+ * The shipped, commented examples in `policies/` are the admins' documentation; keep them in
+ * step with this file (a test parses every one of them).
+ *
+ * @module
+ */
+import * as v from "valibot";
+
+/** How one kind of content is kept in the runtime log. */
+export const ContentRuleSchema = v.pipe(
+  v.picklist(["keep", "redact", "hash", "drop"]),
+  v.description(
+    "keep: as sent; redact: kept with secrets scrubbed; hash: SHA-256 only, so equal values can " +
+      "be joined; drop: only the length is kept",
+  ),
+);
+
+const ContentSchema = v.strictObject({
+  prompt: v.optional(ContentRuleSchema, "drop"),
+  tool_arguments: v.optional(ContentRuleSchema, "redact"),
+  tool_output: v.optional(ContentRuleSchema, "drop"),
+  agent_response: v.optional(ContentRuleSchema, "drop"),
+  identity: v.optional(ContentRuleSchema, "hash"),
+  max_field_bytes: v.optional(
+    v.pipe(
+      v.number(),
+      v.integer(),
+      v.minValue(64),
+      v.maxValue(1_048_576),
+      v.description("Longest kept text per field, in UTF-8 bytes; longer text is truncated."),
+    ),
+    4096,
+  ),
+});
+
+const CodexSchema = v.strictObject({
+  enabled: v.optional(v.boolean(), true),
+  transport: v.optional(
+    v.pipe(
+      v.picklist(["http/protobuf", "http/json", "grpc"]),
+      v.description("How Codex sends telemetry to the collector."),
+    ),
+    "http/protobuf",
+  ),
+  include_spans: v.optional(
+    v.pipe(v.boolean(), v.description("Keep Codex's raw spans (about 600 per turn).")),
+    false,
+  ),
+  include_metrics: v.optional(
+    v.pipe(v.boolean(), v.description("Keep Codex's raw metrics.")),
+    false,
+  ),
+  environment: v.optional(
+    v.pipe(
+      v.string(),
+      v.minLength(1),
+      v.maxLength(64),
+      v.description("Codex's otel.environment (the `env` resource attribute)."),
+    ),
+    "dev",
+  ),
+  on_conflict: v.optional(
+    v.pipe(
+      v.picklist(["report", "take_over"]),
+      v.description(
+        "What to do when Codex already sends telemetry elsewhere or a user edited Beacon's values.",
+      ),
+    ),
+    "report",
+  ),
+});
+
+const ListenAddressSchema = v.pipe(
+  v.string(),
+  v.regex(/^(\[[0-9a-fA-F:.]+\]|[A-Za-z0-9.-]+):\d{1,5}$/, "expected HOST:PORT"),
+);
+
+const CollectorSchema = v.strictObject({
+  listen: v.optional(ListenAddressSchema, "127.0.0.1:4318"),
+  grpc: v.optional(v.boolean(), false),
+  grpc_listen: v.optional(ListenAddressSchema, "127.0.0.1:4317"),
+  allow_non_loopback: v.optional(v.boolean(), false),
+  token: v.optional(
+    v.pipe(
+      v.string(),
+      v.regex(/^[\x21-\x7e]{16,256}$/, "expected 16 to 256 printable ASCII characters"),
+    ),
+  ),
+  max_request_bytes: v.optional(
+    v.pipe(v.number(), v.integer(), v.minValue(1024), v.maxValue(256 * 1024 * 1024)),
+    16 * 1024 * 1024,
+  ),
+});
+
+const RuntimeLogSchema = v.strictObject({
+  path: v.optional(v.pipe(v.string(), v.minLength(1))),
+  max_bytes: v.optional(
+    v.pipe(v.number(), v.integer(), v.minValue(64 * 1024)),
+    10 * 1024 * 1024,
+  ),
+  archives: v.optional(v.pipe(v.number(), v.integer(), v.minValue(0), v.maxValue(100)), 5),
+});
+
+const EndpointSchema = v.strictObject({
+  mode: v.optional(v.picklist(["user", "system"]), "user"),
+});
+
+/** The whole policy file. */
+export const PolicySchema = v.strictObject({
+  version: v.optional(v.literal(1), 1),
+  endpoint: v.optional(EndpointSchema, {}),
+  harnesses: v.optional(
+    v.strictObject({
+      codex: v.optional(CodexSchema, {}),
+    }),
+    {},
+  ),
+  content: v.optional(ContentSchema, {}),
+  collector: v.optional(CollectorSchema, {}),
+  runtime_log: v.optional(RuntimeLogSchema, {}),
+});
+
+/** A validated policy with every default filled in. */
+export type Policy = v.InferOutput<typeof PolicySchema>;
+/** One of `keep`, `redact`, `hash`, `drop`. */
+export type ContentRule = v.InferOutput<typeof ContentRuleSchema>;
+/** The content kinds a policy rules on. */
+export type ContentKind = Exclude<keyof Policy["content"], "max_field_bytes">;
