@@ -4,7 +4,7 @@
  * @module
  */
 
-import { basename, dirname, join } from "node:path";
+import { basename, dirname } from "node:path";
 
 /** The path of archive number `index` of the log at `path`: `runtime.jsonl` -> `runtime.jsonl.2`. */
 export function archivePath(path: string, index: number): string {
@@ -42,9 +42,4 @@ export async function listRuntimeLogArchives(path: string): Promise<number[]> {
     throw error;
   }
   return numbers.sort((a, b) => a - b);
-}
-
-/** Where the fragment cut off by a torn-tail repair is kept: `runtime.jsonl.torn`. */
-export function tornFragmentPath(path: string): string {
-  return join(dirname(path), `${basename(path)}.torn`);
 }

@@ -1,55 +1,70 @@
 /**
- * The durable, rotating JSONL runtime log the collector appends normalised events to.
+ * The durable, rotating JSONL runtime log the collector appends normalised events to: one
+ * writer per file that group-commits concurrent appends and acknowledges only synced lines.
  *
  * @module
  */
 
-import { dirname } from "node:path";
-import { archivePath, listRuntimeLogArchives, tornFragmentPath } from "./list_runtime_log_archives.ts";
-import { repairTornTail, type TornTailRepair } from "./repair_torn_tail.ts";
+import { type LogFileMark, openLogFileForAppend } from "./open_log_file_for_append.ts";
+import type { AppendableLogFile } from "./open_log_file_for_append.ts";
+import type { TornTailRepair } from "./repair_torn_tail.ts";
+import { rotateRuntimeLog } from "./rotate_runtime_log.ts";
+import { openRealFile, type OpenRuntimeLogFile, writeAll } from "./runtime_log_file.ts";
 import {
-  type OpenRuntimeLogFile,
-  openRealFile,
-  type RuntimeLogFile,
-  syncFolder,
-  writeAll,
-} from "./runtime_log_file.ts";
+  type RuntimeLogHealth,
+  RuntimeLogHealthTracker,
+  type RuntimeLogRecovery,
+} from "./runtime_log_health_tracker.ts";
 import {
   type RuntimeLogOperation,
   RuntimeLogUnavailableError,
   toRuntimeLogUnavailableError,
 } from "./runtime_log_unavailable_error.ts";
+import { listRuntimeLogArchives } from "./list_runtime_log_archives.ts";
 
 /** 10 MiB: the rotation size of the upstream agent, kept so existing log readers see the same. */
 export const DEFAULT_MAX_BYTES = 10 * 1024 * 1024;
 /** Five numbered archives, as upstream. */
 export const DEFAULT_ARCHIVES = 5;
-/** Mode of a folder the log creates unless `dirMode` says otherwise. */
-export const DEFAULT_DIR_MODE = 0o700;
+
+/**
+ * File and folder modes per endpoint mode. A user install keeps the log to the user; a system
+ * install lets the file's group (give it with `gid`, e.g. an admin group) read it, and nobody
+ * else. Spread one into {@link OpenRuntimeLogOptions}.
+ */
+export const RUNTIME_LOG_MODES = {
+  user: { fileMode: 0o600, dirMode: 0o700 },
+  system: { fileMode: 0o640, dirMode: 0o750 },
+} as const;
+
+/** One line of the log: a JSON text without a newline, or a value to `JSON.stringify`. */
+export type RuntimeLogEntry = string | object;
 
 /** Options of {@link openRuntimeLog}. */
 export interface OpenRuntimeLogOptions {
   /** The log file, e.g. `~/.beacon/endpoint/logs/runtime.jsonl`. */
   path: string;
   /**
-   * Rotate before a batch would push the file over this many bytes (default 10 MiB). One append
-   * is never split across files, so only a single append larger than this makes a file larger.
-   * `Infinity` never rotates.
+   * Rotate before an append would push the file over this many bytes (default 10 MiB). One
+   * append is never split across files, so only a single append larger than this makes a file
+   * larger. `Infinity` never rotates.
    */
   maxBytes?: number;
-  /** Numbered archives kept (default 5); 0 discards the file's content on rotation. */
+  /** Numbered archives kept, 0..999 (default 5); 0 discards the file's content on rotation. */
   archives?: number;
   /**
-   * Mode of the log file: 0o600 for a user install, 0o640 for a system install. Applied exactly
-   * (not through the umask) when the file is created; an existing regular file that grants more
-   * than this is tightened to it; one that grants less is left alone (somebody chose that).
+   * Mode of the log file (default 0o600; see {@link RUNTIME_LOG_MODES}). Applied exactly (not
+   * through the umask) when the file is created; an existing regular file that grants more than
+   * this is tightened to it; one that grants less is left alone (somebody chose that).
    */
-  fileMode: number;
+  fileMode?: number;
   /**
    * Mode of each folder the log has to create (default 0o700). Folders that already exist are
    * never changed: the log may live in a shared folder; endpoint repair owns folder modes.
    */
   dirMode?: number;
+  /** Group id to give the folders and files the log creates (system mode: an admin group). */
+  gid?: number;
   /**
    * Fault-injection seam: opens the log file instead of `Deno.open`. For tests only; see
    * `runtime_log_file.ts`.
@@ -61,12 +76,15 @@ export interface OpenRuntimeLogOptions {
 
 /** Counters of a runtime log since it was opened; a snapshot. */
 export interface RuntimeLogStats {
+  /** The log file. */
   path: string;
   /** Size of the current file as last seen by the writer. */
   bytes: number;
+  /** Appends that resolved since open. */
+  appends: number;
   /** Lines made durable since open. */
   linesWritten: number;
-  /** Write+sync rounds since open (lines per batch = group commit at work). */
+  /** Write+sync rounds since open; appends per batch is group commit at work. */
   batches: number;
   /** When the last batch became durable, or `null`. */
   lastWriteTime: Date | null;
@@ -78,47 +96,31 @@ export interface RuntimeLogStats {
   repairedBytes: number;
 }
 
-/** Whether the log currently accepts writes; see {@link RuntimeLog.health}. */
-export type RuntimeLogHealth =
-  | { status: "ok" }
-  | {
-    status: "unavailable";
-    /** The most recent failure. */
-    error: RuntimeLogUnavailableError;
-    /** When the incident began (the first failed batch). */
-    since: Date;
-    /** Appends rejected during this incident. */
-    failedAppends: number;
-  };
-
-/** Passed to `onRecovered` listeners when a write succeeds after an incident. */
-export interface RuntimeLogRecovery {
-  /** The error that began the incident. */
-  error: RuntimeLogUnavailableError;
-  since: Date;
-  until: Date;
-  failedAppends: number;
-}
-
 /** An open runtime log. One writer per file: do not open the same path twice. */
 export interface RuntimeLog {
+  /** The log file. */
   readonly path: string;
-  /** What the torn-tail repair at open did (`repairedBytes` 0: the file was intact). */
+  /**
+   * What the torn-tail repair at open did: `repairedBytes` 0 means the file was intact;
+   * otherwise the cut fragment was appended to `tornPath` (or could not be, if `null`).
+   */
   readonly repair: TornTailRepair;
   /**
-   * Appends each string as one line (a JSON object without its newline). Resolves only once the
-   * bytes are written and fdatasync'ed, so resolving is the moment to acknowledge the sender.
-   * Concurrent calls are group-committed: one write and one sync for everything pending. Lines
-   * of one call stay together, in order, in one file. Rejects with
-   * {@link RuntimeLogUnavailableError} if the disk refuses; then none of its lines is in the log.
-   * Throws `TypeError` (as a rejection) for a line containing `\n`. `append([])` is a barrier:
-   * it resolves after every earlier append is durable.
+   * Appends each entry as one line. Resolves only once the bytes are written and
+   * fdatasync'ed, so resolving is the moment to acknowledge the sender. Concurrent calls are
+   * group-committed: everything that arrives while a batch is being written and synced goes out
+   * together in the next write and sync. The lines of one call stay together, in order, in one
+   * file. Rejects with {@link RuntimeLogUnavailableError} (`retryable`) if the disk refuses; then
+   * none of its lines is in the log. Rejects with `TypeError` for a string containing `\n` or a
+   * value `JSON.stringify` cannot encode, writing nothing of that call. `append([])` is a
+   * barrier: it resolves after every earlier append is durable.
    */
-  append(lines: readonly string[]): Promise<void>;
-  /** Drains pending appends, then closes the file. Later appends reject. Idempotent. */
+  append(entries: readonly RuntimeLogEntry[]): Promise<void>;
+  /** Waits for pending appends, then closes the file. Later appends reject. Idempotent. */
   close(): Promise<void>;
+  /** Counters since open. */
   stats(): RuntimeLogStats;
-  /** `ok`, or `unavailable` with the error since the first failure of the current incident. */
+  /** `ok`, or `unavailable` with the current incident (first and latest error, count). */
   health(): RuntimeLogHealth;
   /**
    * Calls `listener` once when an incident begins (the first failed batch after success), not
@@ -132,22 +134,23 @@ export interface RuntimeLog {
 
 /**
  * Opens (creating folders and file if missing) the runtime log at `options.path`, cutting a torn
- * last line left by a crash.
+ * last line left by a crash (see `RuntimeLog.repair`).
  *
- * Failure contract: open itself throws {@link RuntimeLogUnavailableError} if the log cannot be
- * opened at all. Once open, a failure never breaks the object: the failed appends reject, the
- * file is truncated back to its size before the failed batch, the handle is dropped, and the
- * next append opens the path again (re-creating a deleted folder or file, picking up a disk with
- * free space again, a folder made writable again).
+ * Failure contract: open throws {@link RuntimeLogUnavailableError} if the log cannot be opened
+ * at all (and `TypeError`/`RangeError` for bad options). Once open, a failure never breaks the
+ * object: the failed appends reject, the file is cut back to its size before the failed batch,
+ * the handle is dropped, the incident is reported once, and the next append opens the path
+ * again (re-creating a deleted folder or file, using a disk with free space again, a folder
+ * made writable again).
  *
  * @example
  * ```ts
- * import { openRuntimeLog } from "./open_runtime_log.ts";
+ * import { openRuntimeLog, RUNTIME_LOG_MODES } from "./open_runtime_log.ts";
  *
- * const log = await openRuntimeLog({ path: "/tmp/beacon/runtime.jsonl", fileMode: 0o600 });
+ * const log = await openRuntimeLog({ path: "/tmp/beacon/runtime.jsonl", ...RUNTIME_LOG_MODES.user });
  * log.onIncident((error) => console.error(error.message));
- * log.onRecovered(({ failedAppends }) => console.error(`log writable again (${failedAppends} lost)`));
- * await log.append([JSON.stringify({ event: "codex.user_prompt" })]);
+ * log.onRecovered(({ failedAppends }) => console.error(`Runtime log writable again (${failedAppends} appends refused)`));
+ * await log.append([{ event: "codex.user_prompt" }]);
  * // now acknowledge the sender
  * await log.close();
  * ```
@@ -160,11 +163,11 @@ export async function openRuntimeLog(options: OpenRuntimeLogOptions): Promise<Ru
 
 interface Settings {
   path: string;
-  folder: string;
   maxBytes: number;
   archives: number;
   fileMode: number;
   dirMode: number;
+  gid: number | undefined;
   openFile: OpenRuntimeLogFile;
   now: () => Date;
 }
@@ -172,28 +175,36 @@ interface Settings {
 function validate(options: OpenRuntimeLogOptions): Settings {
   const maxBytes = options.maxBytes ?? DEFAULT_MAX_BYTES;
   const archives = options.archives ?? DEFAULT_ARCHIVES;
-  const dirMode = options.dirMode ?? DEFAULT_DIR_MODE;
+  const fileMode = options.fileMode ?? RUNTIME_LOG_MODES.user.fileMode;
+  const dirMode = options.dirMode ?? RUNTIME_LOG_MODES.user.dirMode;
   if (typeof options.path !== "string" || options.path === "") {
     throw new TypeError("Cannot open runtime log: path is empty");
   }
   if (!(maxBytes > 0) || (Number.isFinite(maxBytes) && !Number.isInteger(maxBytes))) {
-    throw new RangeError(`Cannot open runtime log: maxBytes must be a positive integer, not ${maxBytes}`);
+    throw new RangeError(
+      `Cannot open runtime log: maxBytes must be a positive integer, not ${maxBytes}`,
+    );
   }
   if (!Number.isInteger(archives) || archives < 0 || archives > 999) {
     throw new RangeError(`Cannot open runtime log: archives must be 0..999, not ${archives}`);
   }
-  for (const [name, mode] of [["fileMode", options.fileMode], ["dirMode", dirMode]] as const) {
+  for (const [name, mode] of [["fileMode", fileMode], ["dirMode", dirMode]] as const) {
     if (!Number.isInteger(mode) || mode < 0 || mode > 0o777) {
-      throw new RangeError(`Cannot open runtime log: ${name} must be a permission mode such as 0o600`);
+      throw new RangeError(
+        `Cannot open runtime log: ${name} must be a permission mode such as 0o600, not ${mode}`,
+      );
     }
+  }
+  if (options.gid !== undefined && !(Number.isInteger(options.gid) && options.gid >= 0)) {
+    throw new RangeError(`Cannot open runtime log: gid must be a group id, not ${options.gid}`);
   }
   return {
     path: options.path,
-    folder: dirname(options.path),
     maxBytes,
     archives,
-    fileMode: options.fileMode,
+    fileMode,
     dirMode,
+    gid: options.gid,
     openFile: options.openFile ?? openRealFile,
     now: options.now ?? (() => new Date()),
   };
@@ -206,33 +217,57 @@ interface PendingAppend {
   reject: (error: unknown) => void;
 }
 
-interface OpenFile {
-  handle: RuntimeLogFile;
-  /** Identity, to notice the path was deleted or replaced under us. */
-  dev: number;
-  ino: number | null;
-  /** Char devices, FIFOs (`/dev/null`, `/dev/full`): no repair, rotation, mode or sync. */
-  regular: boolean;
-}
-
 const encoder = new TextEncoder();
+
+/** Encodes one call's entries as newline-terminated lines; throws `TypeError` for a bad one. */
+function encodeEntries(path: string, entries: readonly RuntimeLogEntry[]): Uint8Array {
+  if (!Array.isArray(entries)) {
+    throw new TypeError(`Cannot append to runtime log "${path}": entries must be an array`);
+  }
+  if (entries.length === 0) return new Uint8Array(0);
+  const lines = entries.map((entry, index) => {
+    let line: unknown = entry;
+    if (typeof entry !== "string") {
+      try {
+        line = JSON.stringify(entry);
+      } catch (error) {
+        throw new TypeError(
+          `Cannot append to runtime log "${path}": entry ${index} cannot be encoded as JSON ` +
+            `(${error instanceof Error ? error.message : String(error)})`,
+          { cause: error },
+        );
+      }
+    }
+    if (typeof line !== "string" || line.includes("\n")) {
+      throw new TypeError(
+        `Cannot append to runtime log "${path}": entry ${index} must be a JSON value or a ` +
+          `string without "\\n"`,
+      );
+    }
+    return line;
+  });
+  return encoder.encode(lines.join("\n") + "\n");
+}
 
 class DurableRuntimeLog implements RuntimeLog {
   readonly #settings: Settings;
-  #file: OpenFile | null = null;
+  readonly #health: RuntimeLogHealthTracker;
+  #file: AppendableLogFile | null = null;
+  /** Bytes in the current file, all of them whole, synced lines. */
   #size = 0;
+  /** Set when a failed batch could not be cut back; the next open cuts the file back to it. */
+  #cutBackTo: LogFileMark | null = null;
   #queue: PendingAppend[] = [];
   #writer: Promise<void> | null = null;
   #closing: Promise<void> | null = null;
-  #incident: Extract<RuntimeLogHealth, { status: "unavailable" }> | null = null;
-  readonly #incidentListeners = new Set<(error: RuntimeLogUnavailableError) => void>();
-  readonly #recoveredListeners = new Set<(recovery: RuntimeLogRecovery) => void>();
-  #stats: Omit<RuntimeLogStats, "path" | "bytes">;
+  readonly #stats: Omit<RuntimeLogStats, "path" | "bytes">;
   repair: TornTailRepair = { repairedBytes: 0, tornPath: null };
 
   constructor(settings: Settings) {
     this.#settings = settings;
+    this.#health = new RuntimeLogHealthTracker(settings.now);
     this.#stats = {
+      appends: 0,
       linesWritten: 0,
       batches: 0,
       lastWriteTime: null,
@@ -251,22 +286,18 @@ class DurableRuntimeLog implements RuntimeLog {
     this.#stats.archives = (await listRuntimeLogArchives(this.path)).length;
   }
 
-  append(lines: readonly string[]): Promise<void> {
+  append(entries: readonly RuntimeLogEntry[]): Promise<void> {
     if (this.#closing) {
       return Promise.reject(new Error(`Cannot append to runtime log "${this.path}": it is closed`));
     }
-    for (const line of lines) {
-      if (typeof line !== "string" || line.includes("\n")) {
-        return Promise.reject(
-          new TypeError(
-            `Cannot append to runtime log "${this.path}": each line must be a string without "\\n"`,
-          ),
-        );
-      }
+    let bytes: Uint8Array;
+    try {
+      bytes = encodeEntries(this.path, entries);
+    } catch (error) {
+      return Promise.reject(error);
     }
-    const bytes = lines.length === 0 ? new Uint8Array(0) : encoder.encode(lines.join("\n") + "\n");
     return new Promise<void>((resolve, reject) => {
-      this.#queue.push({ bytes, lines: lines.length, resolve, reject });
+      this.#queue.push({ bytes, lines: entries.length, resolve, reject });
       // Start on a microtask, so a synchronous burst of appends lands in the first batch.
       this.#writer ??= Promise.resolve().then(() => this.#drain());
     });
@@ -285,17 +316,15 @@ class DurableRuntimeLog implements RuntimeLog {
   }
 
   health(): RuntimeLogHealth {
-    return this.#incident ? { ...this.#incident } : { status: "ok" };
+    return this.#health.health();
   }
 
   onIncident(listener: (error: RuntimeLogUnavailableError) => void): () => void {
-    this.#incidentListeners.add(listener);
-    return () => this.#incidentListeners.delete(listener);
+    return this.#health.onIncident(listener);
   }
 
   onRecovered(listener: (recovery: RuntimeLogRecovery) => void): () => void {
-    this.#recoveredListeners.add(listener);
-    return () => this.#recoveredListeners.delete(listener);
+    return this.#health.onRecovered(listener);
   }
 
   /** The single writer loop: everything queued while a batch was in flight is the next batch. */
@@ -316,6 +345,11 @@ class DurableRuntimeLog implements RuntimeLog {
     }
   }
 
+  /**
+   * Writes a batch as few chunks as rotation allows: whole appends fill the current file up to
+   * `maxBytes`, then the file rotates and the rest goes to the new one. Each chunk is one write
+   * and one sync, and its appends resolve as soon as it is durable.
+   */
   async #writeBatch(batch: PendingAppend[]): Promise<void> {
     try {
       await this.#ensureOpen();
@@ -323,11 +357,11 @@ class DurableRuntimeLog implements RuntimeLog {
       this.#fail(batch, toRuntimeLogUnavailableError(error, this.path, "open"));
       return;
     }
+    const { maxBytes } = this.#settings;
     let next = 0;
     while (next < batch.length) {
       if (
-        this.#file!.regular && this.#size > 0 &&
-        this.#size + batch[next].bytes.length > this.#settings.maxBytes
+        this.#file!.regular && this.#size > 0 && this.#size + batch[next].bytes.length > maxBytes
       ) {
         try {
           await this.#rotate();
@@ -336,13 +370,12 @@ class DurableRuntimeLog implements RuntimeLog {
           return;
         }
       }
-      // Fill the current file up to maxBytes with whole appends; at least one.
       const regular = this.#file!.regular;
       const start = next;
       let bytes = batch[next++].bytes.length;
       while (
         next < batch.length &&
-        (!regular || this.#size + bytes + batch[next].bytes.length <= this.#settings.maxBytes)
+        (!regular || this.#size + bytes + batch[next].bytes.length <= maxBytes)
       ) {
         bytes += batch[next++].bytes.length;
       }
@@ -350,7 +383,7 @@ class DurableRuntimeLog implements RuntimeLog {
       try {
         await this.#writeChunk(chunk, bytes);
       } catch (error) {
-        this.#fail(batch.slice(start), error as RuntimeLogUnavailableError);
+        this.#fail(batch.slice(start), toRuntimeLogUnavailableError(error, this.path, "write"));
         return;
       }
       this.#succeed(chunk);
@@ -358,11 +391,12 @@ class DurableRuntimeLog implements RuntimeLog {
   }
 
   async #writeChunk(chunk: PendingAppend[], length: number): Promise<void> {
+    if (length === 0) return; // only barriers: everything before them is already durable
     const file = this.#file!;
     const sizeBefore = this.#size;
-    if (length === 0) return;
-    const data = chunk.length === 1 ? chunk[0].bytes : new Uint8Array(length);
+    let data = chunk[0].bytes;
     if (chunk.length > 1) {
+      data = new Uint8Array(length);
       let offset = 0;
       for (const pending of chunk) {
         data.set(pending.bytes, offset);
@@ -375,65 +409,43 @@ class DurableRuntimeLog implements RuntimeLog {
       operation = "sync";
       if (file.regular) await file.handle.syncData();
     } catch (error) {
-      // Leave no partial line: cut back to the last acknowledged byte. If even that fails, the
-      // re-open before the next batch repairs the torn tail.
-      if (file.regular) {
-        try {
-          await file.handle.truncate(sizeBefore);
-          await file.handle.syncData();
-        } catch {
-          // repaired on re-open
-        }
-      }
+      if (file.regular) await this.#cutBack(file, sizeBefore);
       this.#closeFile();
       throw toRuntimeLogUnavailableError(error, this.path, operation);
     }
     if (file.regular) this.#size = sizeBefore + length;
   }
 
+  /**
+   * Removes what a failed write or sync may have left (part of a line, or whole lines nobody
+   * will be told were written), so the sender's retry cannot duplicate them or glue onto a half
+   * line. If even that fails, the next open of the same file cuts it back before any append.
+   */
+  async #cutBack(file: AppendableLogFile, size: number): Promise<void> {
+    try {
+      await file.handle.truncate(size);
+      await file.handle.syncData();
+    } catch {
+      this.#cutBackTo = { dev: file.dev, ino: file.ino, size };
+    }
+  }
+
   #succeed(chunk: PendingAppend[]): void {
-    const now = this.#settings.now();
     let lines = 0;
     for (const pending of chunk) lines += pending.lines;
-    if (lines === 0) {
-      for (const pending of chunk) pending.resolve();
-      return;
-    }
-    this.#stats.linesWritten += lines;
-    this.#stats.batches++;
-    this.#stats.lastWriteTime = now;
-    if (this.#incident) {
-      const { error, since, failedAppends } = this.#incident;
-      this.#incident = null;
-      this.#emit(this.#recoveredListeners, { error, since, until: now, failedAppends });
+    if (lines > 0) {
+      this.#stats.appends += chunk.length;
+      this.#stats.linesWritten += lines;
+      this.#stats.batches++;
+      this.#stats.lastWriteTime = this.#settings.now();
+      this.#health.succeeded();
     }
     for (const pending of chunk) pending.resolve();
   }
 
   #fail(pendings: PendingAppend[], error: RuntimeLogUnavailableError): void {
-    if (this.#incident) {
-      this.#incident.error = error;
-      this.#incident.failedAppends += pendings.length;
-    } else {
-      this.#incident = {
-        status: "unavailable",
-        error,
-        since: this.#settings.now(),
-        failedAppends: pendings.length,
-      };
-      this.#emit(this.#incidentListeners, error);
-    }
+    this.#health.failed(error, pendings.length);
     for (const pending of pendings) pending.reject(error);
-  }
-
-  #emit<T>(listeners: Set<(value: T) => void>, value: T): void {
-    for (const listener of listeners) {
-      try {
-        listener(value);
-      } catch {
-        // A listener's bug must not stop the writer or leave appends unsettled.
-      }
-    }
   }
 
   /**
@@ -442,8 +454,8 @@ class DurableRuntimeLog implements RuntimeLog {
    * read. Then also refresh the size (another tool may have truncated the file).
    */
   async #ensureOpen(): Promise<void> {
-    if (this.#file) {
-      const file = this.#file;
+    const file = this.#file;
+    if (file) {
       let current: Deno.FileInfo | null = null;
       try {
         current = await Deno.stat(this.path);
@@ -464,97 +476,29 @@ class DurableRuntimeLog implements RuntimeLog {
     await this.#open();
   }
 
-  /** Opens (creating if missing) the file and repairs a torn tail; sets #file and #size. */
+  /** Opens the file (see `openLogFileForAppend`); sets #file and #size. */
   async #open(): Promise<TornTailRepair> {
-    const { path, folder, fileMode, openFile } = this.#settings;
-    await this.#createFolders(folder);
-    let handle: RuntimeLogFile;
-    let created = false;
-    try {
-      try {
-        handle = await openFile(path, { read: true, append: true, createNew: true, mode: fileMode });
-        created = true;
-      } catch (error) {
-        if (!(error instanceof Deno.errors.AlreadyExists)) throw error;
-        handle = await openFile(path, { read: true, append: true });
-      }
-    } catch (error) {
-      throw toRuntimeLogUnavailableError(error, path, "open");
-    }
-    try {
-      const info = await handle.stat();
-      const regular = info.isFile;
-      let repair: TornTailRepair = { repairedBytes: 0, tornPath: null };
-      if (created) {
-        await Deno.chmod(path, fileMode); // exact mode, whatever the umask
-        await syncFolder(folder);
-      } else if (regular) {
-        await tightenMode(path, info.mode, fileMode);
-        repair = await repairTornTail(handle, info.size, tornFragmentPath(path), fileMode);
-        this.#stats.repairedBytes += repair.repairedBytes;
-      }
-      this.#file = { handle, dev: info.dev, ino: info.ino, regular };
-      this.#size = regular ? info.size - repair.repairedBytes : 0;
-      return repair;
-    } catch (error) {
-      handle.close();
-      throw toRuntimeLogUnavailableError(error, path, "open");
-    }
+    const { path, fileMode, dirMode, gid, openFile } = this.#settings;
+    const file = await openLogFileForAppend({
+      path,
+      fileMode,
+      dirMode,
+      gid,
+      openFile,
+      cutBackTo: this.#cutBackTo,
+    });
+    this.#cutBackTo = null;
+    this.#file = file;
+    this.#size = file.size;
+    this.#stats.repairedBytes += file.repair.repairedBytes;
+    return file.repair;
   }
 
-  /** Creates the missing folders top-down with exactly dirMode, syncing each parent. */
-  async #createFolders(folder: string): Promise<void> {
-    const missing: string[] = [];
-    for (let current = folder;; current = dirname(current)) {
-      try {
-        const info = await Deno.stat(current);
-        if (!info.isDirectory) {
-          throw new Deno.errors.NotADirectory(`"${current}" is not a folder`);
-        }
-        break;
-      } catch (error) {
-        if (!(error instanceof Deno.errors.NotFound) || dirname(current) === current) {
-          throw toRuntimeLogUnavailableError(error, this.path, "create folder");
-        }
-        missing.unshift(current);
-      }
-    }
-    try {
-      for (const created of missing) {
-        try {
-          await Deno.mkdir(created, { mode: this.#settings.dirMode });
-        } catch (error) {
-          if (!(error instanceof Deno.errors.AlreadyExists)) throw error;
-          continue; // created concurrently by someone else: not ours to chmod
-        }
-        await Deno.chmod(created, this.#settings.dirMode);
-        await syncFolder(dirname(created));
-      }
-    } catch (error) {
-      throw toRuntimeLogUnavailableError(error, this.path, "create folder");
-    }
-  }
-
-  /**
-   * `runtime.jsonl.(N-1)` -> `.N` ... `runtime.jsonl` -> `.1`, dropping archives beyond the
-   * limit, then a fresh file. Each step is an atomic rename, so a crash at any point leaves every
-   * line in exactly one file (possibly with a gap in the numbers, which readers tolerate).
-   */
+  /** Closes the current file (every byte in it is synced), rotates, opens a fresh file. */
   async #rotate(): Promise<void> {
-    const { path, folder, archives } = this.#settings;
-    this.#closeFile(); // every byte in it is already synced
-    const existing = await listRuntimeLogArchives(path);
-    for (const index of existing.toReversed()) {
-      if (index >= archives) await removeIfExists(archivePath(path, index));
-    }
-    for (const index of existing.filter((n) => n < archives).toReversed()) {
-      await Deno.rename(archivePath(path, index), archivePath(path, index + 1));
-    }
-    if (archives > 0) await Deno.rename(path, archivePath(path, 1));
-    else await removeIfExists(path);
-    await syncFolder(folder);
+    this.#closeFile();
+    this.#stats.archives = await rotateRuntimeLog(this.path, this.#settings.archives);
     this.#stats.rotations++;
-    this.#stats.archives = Math.min(archives, existing.filter((n) => n < archives).length + 1);
     await this.#open();
   }
 
@@ -569,22 +513,5 @@ class DurableRuntimeLog implements RuntimeLog {
   }
 }
 
-async function tightenMode(path: string, current: number | null, wanted: number): Promise<void> {
-  if (current === null || ((current & 0o777) & ~wanted) === 0) return;
-  try {
-    await Deno.chmod(path, wanted);
-  } catch {
-    // Not our file to chmod (another owner): writing may still work; don't block the log on it.
-  }
-}
-
-async function removeIfExists(path: string): Promise<void> {
-  try {
-    await Deno.remove(path);
-  } catch (error) {
-    if (!(error instanceof Deno.errors.NotFound)) throw error;
-  }
-}
-
 export { RuntimeLogUnavailableError };
-export type { TornTailRepair };
+export type { RuntimeLogHealth, RuntimeLogRecovery, TornTailRepair };

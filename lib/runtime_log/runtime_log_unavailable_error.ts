@@ -12,6 +12,7 @@ export type RuntimeLogOperation =
   | "open"
   | "write"
   | "sync"
+  | "truncate"
   | "rotate";
 
 /**
@@ -19,7 +20,9 @@ export type RuntimeLogOperation =
  * system is read-only, the device reported an I/O error, and so on.
  *
  * Nothing of the rejected append is left in the log (the file is truncated back to its size
- * before the failed batch), so the sender may safely retry. `code` is the errno name
+ * before the failed batch), so the sender may safely retry: `retryable` is always `true`,
+ * and the collector answers such a request with a retryable status (503). The log itself keeps
+ * working: the next append tries the disk again. `code` is the errno name
  * (`"ENOSPC"`, `"EDQUOT"`, `"EACCES"`, `"EPERM"`, `"EROFS"`, `"EIO"`, `"ENOTDIR"`...) or
  * `"EUNKNOWN"`.
  *
@@ -44,7 +47,13 @@ export class RuntimeLogUnavailableError extends Error {
   readonly path: string;
   /** Which step failed. */
   readonly operation: RuntimeLogOperation;
+  /**
+   * Always `true`: none of the rejected lines was kept, and the log retries on the next append,
+   * so sending the same events again later is safe and may succeed.
+   */
+  readonly retryable = true;
 
+  /** Builds the error and its message for people from the failed step and errno name. */
   constructor(
     options: { path: string; operation: RuntimeLogOperation; code: string; cause?: unknown },
   ) {
@@ -77,6 +86,7 @@ export function errnoCode(error: unknown): string {
   return "EUNKNOWN";
 }
 
+/** The message: what failed, where, and what a person can do about it. */
 function describe(
   { path, operation, code, cause }: {
     path: string;

@@ -1,0 +1,145 @@
+/**
+ * Opens the runtime log file for appending, creating what is missing and leaving it ending on a
+ * whole line.
+ *
+ * @module
+ */
+
+import { dirname } from "node:path";
+import { createLogFolder } from "./create_log_folder.ts";
+import { repairTornTail, tornFragmentPath, type TornTailRepair } from "./repair_torn_tail.ts";
+import { type OpenRuntimeLogFile, type RuntimeLogFile, syncFolder } from "./runtime_log_file.ts";
+import { toRuntimeLogUnavailableError } from "./runtime_log_unavailable_error.ts";
+
+/** Which file (device and inode) had which size: a point to cut a file back to. */
+export interface LogFileMark {
+  dev: number;
+  ino: number | null;
+  size: number;
+}
+
+/** Options of {@link openLogFileForAppend}. */
+export interface OpenLogFileForAppendOptions {
+  /** The log file. */
+  path: string;
+  /** Mode of a file it creates (exact, not through the umask); an existing file is tightened. */
+  fileMode: number;
+  /** Mode of each folder it creates. */
+  dirMode: number;
+  /** Group of what it creates; `undefined` leaves the process's group. */
+  gid?: number;
+  /** Opens the file: `Deno.open`, or a fault-injecting stand-in in tests. */
+  openFile: OpenRuntimeLogFile;
+  /**
+   * If the file at `path` is still this one (same device and inode) and is longer, cut it back to
+   * `size` first: the writer failed to remove a failed batch's bytes, and they must not stay.
+   */
+  cutBackTo?: LogFileMark | null;
+}
+
+/** An open log file, positioned to append after its last whole line. */
+export interface AppendableLogFile {
+  handle: RuntimeLogFile;
+  /** Identity, to notice later that the path was deleted or replaced. */
+  dev: number;
+  ino: number | null;
+  /**
+   * `false` for character devices and FIFOs (`/dev/full`, `/dev/stdout`): they get no repair,
+   * mode change, rotation or sync.
+   */
+  regular: boolean;
+  /** Bytes in the file after any cut-back and repair. */
+  size: number;
+  /** What the torn-tail repair did. */
+  repair: TornTailRepair;
+}
+
+/**
+ * Opens `path` for appending. Creates the missing folders and the file with exact modes (and
+ * syncs their parent folders so they survive a crash). An existing regular file that grants more
+ * than `fileMode` is tightened to it; one that grants less is left alone (somebody chose that).
+ * Then cuts back a failed batch (`cutBackTo`) and repairs a torn last line (see
+ * `repairTornTail`). Throws a `RuntimeLogUnavailableError` naming the step that failed.
+ *
+ * @example
+ * ```ts
+ * import { openLogFileForAppend } from "./open_log_file_for_append.ts";
+ * import { openRealFile } from "./runtime_log_file.ts";
+ *
+ * const file = await openLogFileForAppend({
+ *   path: "/tmp/beacon/runtime.jsonl",
+ *   fileMode: 0o600,
+ *   dirMode: 0o700,
+ *   openFile: openRealFile,
+ * });
+ * await file.handle.write(new TextEncoder().encode('{"event":"x"}\n'));
+ * file.handle.close();
+ * ```
+ */
+export async function openLogFileForAppend(
+  options: OpenLogFileForAppendOptions,
+): Promise<AppendableLogFile> {
+  const { path, fileMode, dirMode, gid, openFile, cutBackTo } = options;
+  const folder = dirname(path);
+  try {
+    await createLogFolder(folder, { dirMode, gid });
+  } catch (error) {
+    throw toRuntimeLogUnavailableError(error, path, "create folder");
+  }
+  let handle: RuntimeLogFile;
+  let created = false;
+  try {
+    try {
+      handle = await openFile(path, { read: true, append: true, createNew: true, mode: fileMode });
+      created = true;
+    } catch (error) {
+      if (!(error instanceof Deno.errors.AlreadyExists)) throw error;
+      handle = await openFile(path, { read: true, append: true });
+    }
+  } catch (error) {
+    throw toRuntimeLogUnavailableError(error, path, "open");
+  }
+  let step: "open" | "truncate" = "open";
+  try {
+    const info = await handle.stat();
+    const regular = info.isFile;
+    let size = regular ? info.size : 0;
+    let repair: TornTailRepair = { repairedBytes: 0, tornPath: null };
+    if (created) {
+      await Deno.chmod(path, fileMode); // exact mode, whatever the umask
+      if (gid !== undefined) await Deno.chown(path, null, gid);
+      await syncFolder(folder);
+    } else if (regular) {
+      await tightenMode(path, info.mode, fileMode);
+      if (
+        cutBackTo && cutBackTo.dev === info.dev && cutBackTo.ino !== null &&
+        cutBackTo.ino === info.ino && cutBackTo.size < size
+      ) {
+        step = "truncate";
+        await handle.truncate(cutBackTo.size);
+        await handle.syncData();
+        size = cutBackTo.size;
+        step = "open";
+      }
+      repair = await repairTornTail(handle, size, {
+        tornPath: tornFragmentPath(path),
+        fileMode,
+        gid,
+      });
+      size -= repair.repairedBytes;
+    }
+    return { handle, dev: info.dev, ino: info.ino, regular, size, repair };
+  } catch (error) {
+    handle.close();
+    throw toRuntimeLogUnavailableError(error, path, step);
+  }
+}
+
+async function tightenMode(path: string, current: number | null, wanted: number): Promise<void> {
+  if (current === null || ((current & 0o777) & ~wanted) === 0) return;
+  try {
+    await Deno.chmod(path, wanted);
+  } catch {
+    // Not our file to chmod (another owner): writing may still work; don't block the log on it.
+  }
+}
