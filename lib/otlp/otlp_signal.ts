@@ -37,6 +37,12 @@ export const OTLP_SIGNALS: readonly OtlpSignal[] = ["logs", "traces", "metrics"]
  */
 export type OtlpEncoding = "protobuf" | "json";
 
+/** The `Content-Type` Beacon writes for each encoding (and answers in: OTLP replies in kind). */
+export const OTLP_CONTENT_TYPES: { readonly [E in OtlpEncoding]: string } = {
+  protobuf: "application/x-protobuf",
+  json: "application/json",
+};
+
 /** The Export request message of each signal. */
 export interface OtlpRequestBySignal {
   logs: ExportLogsServiceRequest;
