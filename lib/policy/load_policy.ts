@@ -29,8 +29,7 @@ export async function loadPolicy(
   explicitPath?: string,
 ): Promise<LoadedPolicy> {
   const paths = endpointPaths("user", host);
-  const candidates: Array<{ path: string; origin: LoadedPolicy["origin"]; required: boolean }> =
-    [];
+  const candidates: Array<{ path: string; origin: LoadedPolicy["origin"]; required: boolean }> = [];
   if (explicitPath) candidates.push({ path: explicitPath, origin: "--policy", required: true });
   else if (host.env.BEACON_POLICY) {
     candidates.push({ path: host.env.BEACON_POLICY, origin: "BEACON_POLICY", required: true });

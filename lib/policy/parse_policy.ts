@@ -64,9 +64,10 @@ function crossFieldProblems(policy: Policy): PolicyProblem[] {
     if (!LOOPBACK_HOSTS.has(host) && !collector.allow_non_loopback) {
       problems.push({
         path: `collector.${key}`,
-        message: `"${
-          collector[key]
-        }" is not a loopback address; the collector would accept telemetry from other ` +
+        message:
+          `"${
+            collector[key]
+          }" is not a loopback address; the collector would accept telemetry from other ` +
           `machines. Use 127.0.0.1, or set collector.allow_non_loopback = true if you mean it.`,
       });
     }

@@ -1,6 +1,7 @@
-import type { TomlEdit, TomlTable, TomlValue } from "../toml/edit_toml.ts";
+import type { TomlEdit } from "../toml/edit_toml.ts";
+import type { TomlTable, TomlValue } from "../toml/toml_value.ts";
 import { getTomlValue } from "../toml/get_toml_value.ts";
-import { tomlValuesEqual } from "./toml_values_equal.ts";
+import { tomlValuesEqual } from "../toml/toml_values_equal.ts";
 import type { Change, Conflict } from "./plan.ts";
 
 /** One setting Beacon manages in a file, and the value it wants (undefined: absent). */

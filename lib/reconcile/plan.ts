@@ -6,7 +6,8 @@
  *
  * @module
  */
-import type { TomlEdit, TomlValue } from "../toml/edit_toml.ts";
+import type { TomlEdit } from "../toml/edit_toml.ts";
+import type { TomlValue } from "../toml/toml_value.ts";
 
 /** `+ create`, `~ update`, `- destroy`, as in Terraform. */
 export type ChangeAction = "create" | "update" | "delete";

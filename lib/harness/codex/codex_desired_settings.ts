@@ -1,5 +1,5 @@
 import type { Policy } from "../../policy/policy_schema.ts";
-import type { TomlValue } from "../../toml/edit_toml.ts";
+import type { TomlValue } from "../../toml/toml_value.ts";
 import type { DesiredSetting } from "../../reconcile/diff_managed_settings.ts";
 
 /** The `[otel]` keys Beacon owns in Codex's config. Nothing else in the file is ever written. */

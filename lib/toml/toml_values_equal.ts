@@ -1,4 +1,4 @@
-import type { TomlValue } from "../toml/edit_toml.ts";
+import type { TomlValue } from "./toml_value.ts";
 
 /**
  * Deep equality of two TOML values (either may be absent). Table key order does not matter;
@@ -22,5 +22,7 @@ export function tomlValuesEqual(a: TomlValue | undefined, b: TomlValue | undefin
   const bTable = b as Record<string, TomlValue>;
   const aKeys = Object.keys(aTable);
   if (aKeys.length !== Object.keys(bTable).length) return false;
-  return aKeys.every((key) => Object.hasOwn(bTable, key) && tomlValuesEqual(aTable[key], bTable[key]));
+  return aKeys.every((key) =>
+    Object.hasOwn(bTable, key) && tomlValuesEqual(aTable[key], bTable[key])
+  );
 }

@@ -1,0 +1,118 @@
+import type { Command } from "../command.ts";
+import { EXIT } from "../exit_codes.ts";
+import { renderPlan } from "../render_plan.ts";
+import { planJson } from "../plan_json.ts";
+import { UsageError } from "../usage_error.ts";
+import { loadPolicy } from "../../policy/load_policy.ts";
+import { endpointPaths } from "../../endpoint/endpoint_paths.ts";
+import { HARNESS_ADAPTERS } from "../../harness/harness_adapters.ts";
+import { computePlan } from "../../reconcile/compute_plan.ts";
+import { applyPlan } from "../../reconcile/apply_plan.ts";
+import { readOwnershipState } from "../../reconcile/ownership_store.ts";
+import { type Plan, planHasChanges, summarizePlan } from "../../reconcile/plan.ts";
+import { readSavedPlan } from "../read_saved_plan.ts";
+
+/** `beacon apply`: make the machine match the policy, or with `--plan` show what that takes. */
+export const applyCommand: Command = {
+  words: ["apply"],
+  summary: "Show (--plan) or make the changes that bring harness configs in line with the policy",
+  description:
+    "Computes a plan from the policy and the files as they are, like `terraform plan`, and\n" +
+    "applies it. Only the settings Beacon owns change (Codex: keys of [otel] in\n" +
+    "$CODEX_HOME/config.toml); every other byte of the file is kept. Writes are atomic, keep\n" +
+    "the file's permissions, and leave the previous content in <file>.beacon.bak. Values\n" +
+    "someone else set, or that were edited since Beacon wrote them, are conflicts: reported and\n" +
+    "left alone unless --force.\n\n" +
+    "Exit codes: --plan: 0 no changes, 2 changes to make, 3 only conflicts, 1 error.\n" +
+    "apply: 0 done, 3 done but conflicts were left alone, 1 error (nothing written).",
+  options: {
+    plan: { type: "boolean", description: "Only show the plan; change nothing." },
+    json: { type: "boolean", description: "Print the plan (and result) as JSON." },
+    force: { type: "boolean", description: "Take over conflicting values." },
+    policy: { type: "string", valueName: "PATH", description: "Policy file to use." },
+    out: {
+      type: "string",
+      valueName: "FILE",
+      description: "With --plan: save the plan to FILE (mode 0600) for apply --from-plan.",
+    },
+    "from-plan": {
+      type: "string",
+      valueName: "FILE",
+      description: "Apply a saved plan; refused if a file changed since it was planned.",
+    },
+  },
+  async run({ values }, context) {
+    if (values.out && !values.plan) throw new UsageError("beacon apply: --out needs --plan");
+    if (values["from-plan"] && (values.plan || values.force)) {
+      throw new UsageError("beacon apply: --from-plan cannot be combined with --plan or --force");
+    }
+    const loaded = await loadPolicy(context.host, values.policy as string | undefined);
+    const paths = endpointPaths(loaded.policy.endpoint.mode, context.host);
+    const { fs } = context;
+    const json = values.json === true;
+
+    if (values.plan) {
+      const ownership = await readOwnershipState(fs, paths.statePath);
+      const plan = await computePlan({
+        loaded,
+        host: context.host,
+        fs,
+        ownership,
+        adapters: HARNESS_ADAPTERS,
+        force: values.force === true,
+      });
+      if (values.out) {
+        await fs.writeFileAtomic(
+          values.out as string,
+          new TextEncoder().encode(planJson(plan, { mask: false })),
+          0o600,
+        );
+      }
+      context.stdout(json ? planJson(plan, { mask: true }) : renderPlan(plan));
+      if (values.out && !json) context.stdout(`Saved the plan to ${values.out}.\n`);
+      return planExitCode(plan);
+    }
+
+    const lock = await fs.lock(paths.lockPath);
+    try {
+      const ownership = await readOwnershipState(fs, paths.statePath);
+      const plan = values["from-plan"]
+        ? await readSavedPlan(fs, values["from-plan"] as string)
+        : await computePlan({
+          loaded,
+          host: context.host,
+          fs,
+          ownership,
+          adapters: HARNESS_ADAPTERS,
+          force: values.force === true,
+        });
+      const applied = await applyPlan({ plan, fs, ownership, statePath: paths.statePath });
+      const summary = summarizePlan(plan);
+      if (json) {
+        context.stdout(planJson(plan, { mask: true, extra: { applied } }));
+      } else {
+        context.stdout(renderPlan(plan));
+        for (const step of applied.filter((step) => step.written)) {
+          context.stdout(
+            `Wrote ${step.path}` + (step.backup ? ` (previous content in ${step.backup})` : "") +
+              ".\n",
+          );
+        }
+        if (planHasChanges(plan)) {
+          context.stdout(
+            `Apply complete: ${summary.add} added, ${summary.change} changed, ` +
+              `${summary.destroy} destroyed.\n`,
+          );
+        }
+      }
+      return summary.conflicts ? EXIT.attention : EXIT.ok;
+    } finally {
+      await lock.release();
+    }
+  },
+};
+
+function planExitCode(plan: Plan): number {
+  if (planHasChanges(plan)) return EXIT.changes;
+  return summarizePlan(plan).conflicts ? EXIT.attention : EXIT.ok;
+}

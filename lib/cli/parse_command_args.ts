@@ -1,0 +1,82 @@
+import { parseArgs } from "node:util";
+import { closestMatch } from "../text/closest_match.ts";
+import type { Command, CommandArgs } from "./command.ts";
+import { UsageError } from "./usage_error.ts";
+
+/** The flag every command accepts. */
+export const HELP_OPTION = { type: "boolean" as const, short: "h", description: "Show this help." };
+
+/**
+ * Parses a command's arguments strictly: an unknown flag, a missing value or an extra
+ * argument is a {@link UsageError} naming the closest valid flag.
+ */
+export function parseCommandArgs(command: Command, argv: string[]): CommandArgs {
+  const options = { ...command.options, help: HELP_OPTION };
+  const name = `beacon ${command.words.join(" ")}`;
+  let parsed;
+  try {
+    parsed = parseArgs({
+      args: argv,
+      options: Object.fromEntries(
+        Object.entries(options).map(([key, option]) => [
+          key,
+          option.short ? { type: option.type, short: option.short } : { type: option.type },
+        ]),
+      ),
+      allowPositionals: true,
+      strict: true,
+    });
+  } catch (error) {
+    const code = (error as { code?: string }).code;
+    const flag = /'(-[^'\s]*)/.exec((error as Error).message)?.[1] ?? "";
+    if (code === "ERR_PARSE_ARGS_UNKNOWN_OPTION") {
+      const flagName = flag.replace(/^-+/, "").split("=")[0];
+      const suggestion = closestMatch(flagName, Object.keys(options));
+      throw new UsageError(
+        `${name}: unknown flag ${flag}` +
+          (suggestion
+            ? `; did you mean --${suggestion}?`
+            : `; valid flags: ${Object.keys(options).map((k) => `--${k}`).join(", ")}`),
+      );
+    }
+    if (code === "ERR_PARSE_ARGS_INVALID_OPTION_VALUE") {
+      const key = flag.replace(/^-+/, "").split(/[ =]/)[0];
+      const option = (options as Record<string, { type: string; valueName?: string }>)[key];
+      throw new UsageError(
+        option?.type === "string"
+          ? `${name}: ${flag} needs a value (${flag} ${option.valueName ?? "VALUE"})`
+          : `${name}: ${flag} takes no value`,
+      );
+    }
+    throw new UsageError(`${name}: ${(error as Error).message}`);
+  }
+  const values = parsed.values as Record<string, string | boolean | undefined>;
+  if (values.help) return { values, positionals: parsed.positionals };
+  const expected = command.positionals ?? { names: [], required: 0 };
+  if (parsed.positionals.length < expected.required) {
+    throw new UsageError(
+      `${name}: missing ${expected.names[parsed.positionals.length]} (usage: ${
+        usageLine(command)
+      })`,
+    );
+  }
+  if (parsed.positionals.length > expected.names.length) {
+    throw new UsageError(
+      `${name}: unexpected argument "${parsed.positionals[expected.names.length]}" (usage: ${
+        usageLine(command)
+      })`,
+    );
+  }
+  return { values, positionals: parsed.positionals };
+}
+
+/** `beacon policy validate [--json] PATH`. */
+export function usageLine(command: Command): string {
+  const flags = Object.entries(command.options).map(([key, option]) =>
+    option.type === "string" ? `[--${key} ${option.valueName ?? "VALUE"}]` : `[--${key}]`
+  );
+  const positionals = (command.positionals?.names ?? []).map((name, i) =>
+    i < (command.positionals?.required ?? 0) ? name : `[${name}]`
+  );
+  return ["beacon", ...command.words, ...flags, ...positionals].join(" ");
+}

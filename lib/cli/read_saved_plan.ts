@@ -1,0 +1,34 @@
+import type { FileSystem } from "../reconcile/file_system.ts";
+import type { Plan } from "../reconcile/plan.ts";
+
+/** Reads a plan saved with `apply --plan --out FILE`. */
+export async function readSavedPlan(fs: FileSystem, path: string): Promise<Plan> {
+  const bytes = await fs.readFile(path);
+  if (!bytes) throw new Error(`Cannot read the saved plan "${path}": no such file.`);
+  let saved: { plan?: Plan };
+  try {
+    saved = JSON.parse(
+      new TextDecoder().decode(bytes),
+      (_key, value) =>
+        value && typeof value === "object" && typeof value.$bigint === "string"
+          ? BigInt(value.$bigint)
+          : value,
+    );
+  } catch (error) {
+    throw new Error(`"${path}" is not a saved Beacon plan: ${(error as Error).message}`);
+  }
+  const plan = saved.plan;
+  if (!plan || plan.formatVersion !== 1 || !Array.isArray(plan.steps)) {
+    throw new Error(
+      `"${path}" is not a saved Beacon plan (format 1). Save one with ` +
+        "`beacon apply --plan --out FILE`.",
+    );
+  }
+  if (plan.steps.some((step) => !Array.isArray(step.edits))) {
+    throw new Error(
+      `"${path}" is a printed plan with secrets masked, which cannot be applied. Save one with ` +
+        "`beacon apply --plan --out FILE`.",
+    );
+  }
+  return plan;
+}

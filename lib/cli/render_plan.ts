@@ -1,0 +1,70 @@
+import type { Change, Plan } from "../reconcile/plan.ts";
+import { summarizePlan } from "../reconcile/plan.ts";
+import { maskSecretValues } from "../reconcile/mask_secret_values.ts";
+import { formatTomlValue } from "../toml/format_toml_value.ts";
+import type { TomlValue } from "../toml/toml_value.ts";
+
+const SYMBOL: Record<Change["action"], string> = { create: "+", update: "~", delete: "-" };
+
+/**
+ * A plan as people read it, in Terraform's shape: one line per change (`+` add, `~` change,
+ * `-` destroy) grouped by file, then conflicts and warnings, then the totals line. Secret
+ * values (the collector token) are masked.
+ */
+export function renderPlan(plan: Plan): string {
+  const lines: string[] = [`Policy: ${plan.policySource}`, ""];
+  const summary = summarizePlan(plan);
+  for (const step of plan.steps) {
+    if (!step.changes.length && !step.conflicts.length) continue;
+    lines.push(
+      `  # ${step.harness}: ${step.path}${
+        step.realPath !== step.path ? ` (-> ${step.realPath})` : ""
+      }`,
+    );
+    const width = Math.max(...step.changes.map((change) => change.key.length), 0);
+    for (const change of step.changes) {
+      const key = change.key.padEnd(width);
+      const value = change.action === "create"
+        ? show(change.after)
+        : change.action === "delete"
+        ? show(change.before)
+        : `${show(change.before)} -> ${show(change.after)}`;
+      lines.push(
+        `  ${SYMBOL[change.action]} ${key} = ${value}${change.note ? `  # ${change.note}` : ""}`,
+      );
+    }
+    lines.push("");
+  }
+  if (summary.conflicts) {
+    lines.push(
+      "Conflicts (left alone; `beacon apply --force` or harnesses.<name>.on_conflict = " +
+        '"take_over" in the policy takes them over):',
+    );
+    for (const step of plan.steps) {
+      for (const conflict of step.conflicts) {
+        lines.push(`  ! ${conflict.key} in ${conflict.target}: ${conflict.reason}`);
+        lines.push(`      found:  ${show(conflict.found)}`);
+        lines.push(`      wanted: ${show(conflict.wanted)}`);
+      }
+    }
+    lines.push("");
+  }
+  if (plan.warnings.length) {
+    lines.push("Warnings:");
+    for (const warning of plan.warnings) lines.push(`  ! ${warning.target}: ${warning.message}`);
+    lines.push("");
+  }
+  if (summary.add + summary.change + summary.destroy === 0) {
+    lines.push("No changes. The configuration matches the policy.");
+  } else {
+    lines.push(
+      `Plan: ${summary.add} to add, ${summary.change} to change, ${summary.destroy} to destroy.`,
+    );
+  }
+  return lines.join("\n") + "\n";
+}
+
+function show(value: TomlValue | undefined): string {
+  const masked = maskSecretValues(value);
+  return masked === undefined ? "(absent)" : formatTomlValue(masked);
+}

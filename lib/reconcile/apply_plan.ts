@@ -1,0 +1,87 @@
+import { dirname } from "node:path";
+import type { FileSystem } from "./file_system.ts";
+import type { Plan, TomlSettingsStep } from "./plan.ts";
+import type { OwnershipState } from "./ownership_store.ts";
+import { writeOwnershipState } from "./ownership_store.ts";
+import { decodeConfigText } from "./decode_config_text.ts";
+import { ConfigNotWritableError, StalePlanError } from "./config_errors.ts";
+import { sha256Hex } from "./sha256_hex.ts";
+import { editToml } from "../toml/edit_toml.ts";
+
+/** Suffix of the copy of a config file's previous content, kept beside it. */
+export const BACKUP_SUFFIX = ".beacon.bak";
+
+/** What applying did to one file. */
+export interface AppliedStep {
+  path: string;
+  written: boolean;
+  backup?: string;
+}
+
+/**
+ * Applies a plan: for each step, checks the file still has the content it was planned from
+ * (otherwise {@link StalePlanError} and nothing more is written), keeps a backup of the previous
+ * content, writes the new content atomically with the file's own permissions, then records
+ * what Beacon now owns. The caller holds the apply lock.
+ *
+ * A crash between the config write and the state write leaves the new config with the old
+ * ownership record; the next plan then sees Beacon's values as already in place.
+ */
+export async function applyPlan(input: {
+  plan: Plan;
+  fs: FileSystem;
+  ownership: OwnershipState;
+  statePath: string;
+}): Promise<AppliedStep[]> {
+  const { plan, fs } = input;
+  const state: OwnershipState = { formatVersion: 1, files: { ...input.ownership.files } };
+  const applied: AppliedStep[] = [];
+  for (const step of plan.steps) {
+    applied.push(await applyTomlSettingsStep(fs, step));
+    if (Object.keys(step.owned).length) {
+      state.files[step.realPath] = { written: step.owned, originals: step.originals };
+    } else {
+      delete state.files[step.realPath];
+    }
+  }
+  if (JSON.stringify(state.files, bigints) !== JSON.stringify(input.ownership.files, bigints)) {
+    await writeOwnershipState(fs, input.statePath, state);
+  }
+  return applied;
+}
+
+async function applyTomlSettingsStep(fs: FileSystem, step: TomlSettingsStep): Promise<AppliedStep> {
+  const bytes = await fs.readFile(step.realPath);
+  const fingerprint = bytes ? sha256Hex(bytes) : null;
+  if (fingerprint !== step.fingerprint) throw new StalePlanError(step.path);
+  if (!step.edits.length) return { path: step.path, written: false };
+
+  const text = bytes ? decodeConfigText(bytes, step.path) : "";
+  const updated = new TextEncoder().encode(editToml(text, step.edits));
+  if (bytes && sha256Hex(updated) === fingerprint) return { path: step.path, written: false };
+
+  const info = await fs.lstat(step.realPath);
+  const mode = info?.mode != null ? info.mode & 0o7777 : step.createMode;
+  try {
+    await fs.ensureDir(dirname(step.realPath), 0o700);
+    let backup: string | undefined;
+    if (bytes) {
+      backup = step.realPath + BACKUP_SUFFIX;
+      await fs.writeFileAtomic(backup, bytes, 0o600);
+    }
+    // Last look: an editor may have saved the file while Beacon was working.
+    const now = await fs.readFile(step.realPath);
+    if ((now ? sha256Hex(now) : null) !== fingerprint) throw new StalePlanError(step.path);
+    await fs.writeFileAtomic(step.realPath, updated, mode);
+    return { path: step.path, written: true, backup };
+  } catch (error) {
+    if (error instanceof Deno.errors.PermissionDenied) {
+      throw new ConfigNotWritableError(step.path, `permission denied (${error.message})`);
+    }
+    throw error;
+  }
+}
+
+function bigints(_key: string, value: unknown): unknown {
+  return typeof value === "bigint" ? `${value}n` : value;
+}

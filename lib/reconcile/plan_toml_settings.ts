@@ -1,0 +1,80 @@
+import type { FileSystem } from "./file_system.ts";
+import type { Ownership } from "./diff_managed_settings.ts";
+import { type DesiredSetting, diffManagedSettings } from "./diff_managed_settings.ts";
+import type { TomlSettingsStep } from "./plan.ts";
+import { decodeConfigText } from "./decode_config_text.ts";
+import { ConfigNotWritableError, ConfigSyntaxError } from "./config_errors.ts";
+import { sha256Hex } from "./sha256_hex.ts";
+import { parseToml } from "../toml/parse_toml.ts";
+import { editToml, TomlEditError } from "../toml/edit_toml.ts";
+
+/** Mode of a config file Beacon creates: the user's only. */
+export const NEW_CONFIG_FILE_MODE = 0o600;
+
+/**
+ * Plans Beacon's managed settings in one TOML file: reads it (following a symlink to the file
+ * it points at), refuses what must not be edited (not UTF-8, not valid TOML, read-only, not a
+ * file) and diffs the desired values against the file and Beacon's ownership record. The edit
+ * is tried in memory, so a plan that cannot be applied fails here, not half-way through apply.
+ */
+export async function planTomlSettings(input: {
+  fs: FileSystem;
+  harness: string;
+  path: string;
+  desired: DesiredSetting[];
+  ownership: Record<string, Ownership>;
+  takeOver: boolean;
+  /** Forget ownership once applied (the harness is no longer managed). */
+  release?: boolean;
+}): Promise<TomlSettingsStep> {
+  const { fs, path } = input;
+  const info = await fs.lstat(path);
+  const realPath = info?.isSymlink ? await fs.resolveTarget(path) : path;
+  const target = realPath === path ? path : await fs.lstat(realPath);
+  if (target && typeof target === "object" && !target.isFile) {
+    throw new ConfigNotWritableError(path, "it is not a regular file");
+  }
+  const bytes = await fs.readFile(realPath);
+  const text = bytes ? decodeConfigText(bytes, path) : "";
+  const parsed = parseToml(text);
+  if (!parsed.ok) {
+    const { line, column, message } = parsed.error;
+    throw new ConfigSyntaxError(path, line, column, message);
+  }
+  const diff = diffManagedSettings({
+    target: path,
+    current: parsed.value,
+    desired: input.desired,
+    ownership: input.ownership[realPath],
+    takeOver: input.takeOver,
+  });
+  if (diff.edits.length) {
+    const mode = (await fs.lstat(realPath))?.mode;
+    if (mode != null && (mode & 0o200) === 0) {
+      throw new ConfigNotWritableError(
+        path,
+        `it is read-only (mode ${(mode & 0o777).toString(8).padStart(4, "0")}), which Beacon ` +
+          `respects. Make it writable (chmod u+w) if Beacon should manage it`,
+      );
+    }
+    try {
+      editToml(text, diff.edits);
+    } catch (error) {
+      if (!(error instanceof TomlEditError)) throw error;
+      throw new ConfigNotWritableError(path, `Beacon cannot edit it safely: ${error.message}`);
+    }
+  }
+  return {
+    kind: "toml-settings",
+    harness: input.harness,
+    path,
+    realPath,
+    fingerprint: bytes ? sha256Hex(bytes) : null,
+    createMode: NEW_CONFIG_FILE_MODE,
+    edits: diff.edits,
+    changes: diff.changes,
+    conflicts: diff.conflicts,
+    owned: input.release ? {} : diff.ownership.written,
+    originals: input.release ? {} : diff.ownership.originals,
+  };
+}
