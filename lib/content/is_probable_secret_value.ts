@@ -1,0 +1,81 @@
+import { isSecretName } from "./is_secret_name.ts";
+
+/**
+ * Whether a value found under a secret-looking name is worth redacting, rather than being a
+ * placeholder (`$TOKEN`, `${{ secrets.X }}`, `<your-key>`, `***`, an earlier `[REDACTED:…]`),
+ * a keyword (`true`, `null`, `None`), or a short number (up to 4 digits: a flag, a port or a
+ * count, never a credential worth the false positives).
+ *
+ * `quoted` says the value was a string literal (or a JSON string). An unquoted value is also
+ * taken for code, and left alone, when it is a dotted path (`os.environ`, `self.token`), a type
+ * (`password: string`) or another secret-named variable (`password=password`,
+ * `token = accessToken`).
+ *
+ * @example
+ * ```ts
+ * isProbableSecretValue("hunter2", { quoted: false }); // true
+ * isProbableSecretValue("${DB_PASSWORD}", { quoted: true }); // false
+ * isProbableSecretValue("self.password", { quoted: false }); // false
+ * ```
+ */
+export function isProbableSecretValue(value: string, options: { quoted: boolean }): boolean {
+  const trimmed = value.trim();
+  if (trimmed === "" || trimmed.startsWith("[REDACTED")) return false;
+  if (/^\d{1,4}$/.test(trimmed)) return false;
+  if (KEYWORDS.has(trimmed.toLowerCase())) return false;
+  if (PLACEHOLDERS.some((pattern) => pattern.test(trimmed))) return false;
+  if (options.quoted) return true;
+  if (TYPE_NAMES.has(trimmed.toLowerCase()) || CODE_WORDS.has(trimmed)) return false;
+  if (/^[A-Za-z_$][\w$]*(?:\.[A-Za-z_$][\w$]*)+$/.test(trimmed)) return false;
+  if (/^[A-Za-z_][A-Za-z0-9_]*$/.test(trimmed) && isSecretName(trimmed)) return false;
+  return true;
+}
+
+const KEYWORDS = new Set(["true", "false", "null", "none", "nil", "undefined"]);
+
+/** Type names, so that `password: string` and `token: str = …` read as declarations. */
+export const TYPE_NAMES: ReadonlySet<string> = new Set([
+  "string",
+  "str",
+  "number",
+  "int",
+  "integer",
+  "float",
+  "bool",
+  "boolean",
+  "any",
+  "unknown",
+  "bytes",
+  "object",
+  "secretstr",
+  "optional",
+  "option",
+]);
+
+/** Words that begin an expression (`token = await fetchToken()`), not a literal. */
+const CODE_WORDS = new Set([
+  "await",
+  "new",
+  "yield",
+  "async",
+  "function",
+  "lambda",
+  "typeof",
+  "not",
+  "this",
+  "self",
+  "super",
+]);
+
+// Each pattern is anchored and has no nested quantifiers: values can be long.
+const PLACEHOLDERS = [
+  /^\$[A-Za-z_][A-Za-z0-9_]*$/, // $TOKEN
+  /^\$\{[^{}]*\}$/, // ${TOKEN}, ${TOKEN:-default}
+  /^\$?\{\{[\w\s.|-]*\}\}$/, // {{ token }}, ${{ secrets.TOKEN }}
+  /^\$\([^()]*\)$/, // $(cat token.txt)
+  /^%[A-Za-z_][A-Za-z0-9_]*%$/, // %TOKEN%
+  /^<[^<>]*>$/, // <your-token>
+  /^\*+$/,
+  /^[xX]{3,}$/,
+  /^(?:\.\.\.|…)$/,
+];

@@ -1,0 +1,253 @@
+/**
+ * Finds secrets in free text (command lines, file contents, tool output, prompts) and replaces
+ * each with `[REDACTED:<kind>]`, keeping the text around it readable.
+ *
+ * Three kinds of evidence, each found on the original text; overlapping finds are merged into
+ * one replacement (named after the most specific kind) so nothing of either leaks:
+ *
+ * 1. PEM private key blocks, from `-----BEGIN … PRIVATE KEY-----` through the matching END line.
+ *    A block with no END (cut off by the sender) is redacted to the end of the text.
+ * 2. Secrets recognisable by shape alone ({@link SECRET_TOKEN_PATTERNS}): vendor API keys,
+ *    JWTs, `Bearer`/`Basic` credentials, passwords in URLs and `curl -u user:password`.
+ * 3. Values assigned to secret-looking names ({@link isSecretName}): `DB_PASSWORD=…`,
+ *    `api_key: …`, `"client_secret": "…"`, `--token …`, `Authorization: Bearer …`. Only the value
+ *    is replaced. Values that are evidently not literals are kept, see
+ *    {@link isProbableSecretValue}: placeholders (`$TOKEN`, `${{ secrets.X }}`), keywords,
+ *    numbers of up to 4 digits, and, unquoted, code (`token = getToken()`, `self.password`,
+ *    `password: string`, `password=password`).
+ *
+ * Every regular expression starts at a literal or a one-character look-behind and has no nested
+ * or overlapping quantifiers, and each scanner resumes after what it consumed, so the cost is
+ * linear in the length of the text (about a dozen passes over it).
+ *
+ * @module
+ */
+import { isProbableSecretValue, TYPE_NAMES } from "./is_probable_secret_value.ts";
+import { isSecretName } from "./is_secret_name.ts";
+import { SECRET_TOKEN_PATTERNS, type SecretTokenPattern } from "./secret_token_patterns.ts";
+
+/**
+ * Replaces every secret found in `text` with `[REDACTED:<kind>]` and counts the replacements.
+ * Text without secrets comes back unchanged.
+ *
+ * @example
+ * ```ts
+ * scrubSecrets("export DB_PASSWORD=hunter2 && psql");
+ * // { text: "export DB_PASSWORD=[REDACTED:secret] && psql", redactions: 1 }
+ * scrubSecrets("git clone https://bob:s3cret@git.example.com/repo.git");
+ * // { text: "git clone https://bob:[REDACTED:url-password]@git.example.com/repo.git", redactions: 1 }
+ * ```
+ */
+export function scrubSecrets(text: string): { text: string; redactions: number } {
+  if (text === "") return { text, redactions: 0 };
+  const spans: Span[] = [];
+  findPrivateKeys(text, spans);
+  SECRET_TOKEN_PATTERNS.forEach((pattern, index) => findTokens(text, pattern, index + 1, spans));
+  findAssignments(text, spans);
+  findFlags(text, spans);
+  return replaceSpans(text, spans);
+}
+
+/** A range of the original text to replace. Lower rank names the replacement when merged. */
+interface Span {
+  start: number;
+  end: number;
+  kind: string;
+  rank: number;
+}
+
+const PRIVATE_KEY_RANK = 0;
+const ASSIGNMENT_RANK = SECRET_TOKEN_PATTERNS.length + 1;
+
+const PEM_BEGIN = /-----BEGIN [A-Z0-9 ]{0,40}PRIVATE KEY(?: BLOCK)?-----/g;
+const PEM_END = /-----END [A-Z0-9 ]{0,40}PRIVATE KEY(?: BLOCK)?-----/g;
+
+function findPrivateKeys(text: string, spans: Span[]): void {
+  PEM_BEGIN.lastIndex = 0;
+  for (let begin = PEM_BEGIN.exec(text); begin; begin = PEM_BEGIN.exec(text)) {
+    PEM_END.lastIndex = PEM_BEGIN.lastIndex;
+    const end = PEM_END.exec(text);
+    const stop = end ? PEM_END.lastIndex : text.length;
+    spans.push({ start: begin.index, end: stop, kind: "private-key", rank: PRIVATE_KEY_RANK });
+    if (!end) return;
+    PEM_BEGIN.lastIndex = stop;
+  }
+}
+
+function findTokens(text: string, token: SecretTokenPattern, rank: number, spans: Span[]): void {
+  const pattern = token.pattern;
+  pattern.lastIndex = 0;
+  for (let match = pattern.exec(text); match; match = pattern.exec(text)) {
+    const [start, end] = match.indices![match.length > 1 ? 1 : 0]!;
+    if (end > start && (!token.accept || token.accept(text.slice(start, end)))) {
+      spans.push({ start, end, kind: token.kind, rank });
+    }
+  }
+}
+
+// name, optional closing quote of a quoted key (also JSON-escaped: \"), then = : := or =>.
+// `==`, `::` and `!=` are not assignments.
+const ASSIGNMENT =
+  /(?:(?<=\\[nrt])|(?<![A-Za-z0-9_.-]))([A-Za-z_][A-Za-z0-9_.-]{0,127})(?:\\?["'])?[ \t]{0,8}(:=|=>|=(?!=)|:(?!:))[ \t]{0,8}/g;
+
+function findAssignments(text: string, spans: Span[]): void {
+  ASSIGNMENT.lastIndex = 0;
+  for (let match = ASSIGNMENT.exec(text); match; match = ASSIGNMENT.exec(text)) {
+    const name = match[1];
+    if (!isSecretName(name)) continue; // the value is scanned again: it may hold a name too
+    const extendToLineEnd = match[2] === ":" &&
+      (/cookie$/i.test(name) || startsLine(text, match.index));
+    const found = secretValue(text, ASSIGNMENT.lastIndex, { extendToLineEnd, allowType: true });
+    if (found.span) spans.push({ ...found.span, kind: kindForName(name), rank: ASSIGNMENT_RANK });
+    ASSIGNMENT.lastIndex = Math.max(ASSIGNMENT.lastIndex, found.next);
+  }
+}
+
+// --password value, --password=value, -token value
+const FLAG = /(?<![A-Za-z0-9_-])--?([A-Za-z][A-Za-z0-9_.-]{0,127})(=|[ \t]+)/g;
+
+function findFlags(text: string, spans: Span[]): void {
+  FLAG.lastIndex = 0;
+  for (let match = FLAG.exec(text); match; match = FLAG.exec(text)) {
+    const name = match[1];
+    if (!isSecretName(name)) continue;
+    if (match[2] !== "=" && text[FLAG.lastIndex] === "-") continue; // the next flag, no value
+    const found = secretValue(text, FLAG.lastIndex, { extendToLineEnd: false, allowType: false });
+    if (found.span) spans.push({ ...found.span, kind: kindForName(name), rank: ASSIGNMENT_RANK });
+    FLAG.lastIndex = Math.max(FLAG.lastIndex, found.next);
+  }
+}
+
+function kindForName(name: string): string {
+  return /aws/i.test(name) && /secret/i.test(name) ? "aws-secret-key" : "secret";
+}
+
+/** Whether only indentation, quotes or a YAML list dash precede `index` on its line. */
+function startsLine(text: string, index: number): boolean {
+  for (let i = index - 1; i >= 0 && i >= index - 64; i--) {
+    const char = text[i];
+    if (char === "\n" || char === "\r") return true;
+    if (char !== " " && char !== "\t" && char !== '"' && char !== "'" && char !== "-") return false;
+  }
+  return index < 64;
+}
+
+interface ValueFound {
+  /** What to redact, if the value is a probable secret. */
+  span?: { start: number; end: number };
+  /** Where scanning for names may resume. */
+  next: number;
+}
+
+const AUTH_SCHEME = /^(?:bearer|basic|token|bot|digest|apikey|negotiate|ntlm)$/i;
+const SPACES = /[ \t]+/y;
+const TYPE_DEFAULT = /[ \t]*=(?!=)[ \t]*/y;
+const DOLLAR_PLACEHOLDER =
+  /\$(?:\{\{[^{}\r\n]*\}\}|\{[^{}\r\n]*\}|\([^()\r\n]*\)|[A-Za-z_][A-Za-z0-9_]*)/y;
+// A bare value ends at whitespace, quotes, brackets, separators and backslashes (JSON escapes).
+const BARE = /[^\s"'`,;(){}[\]<>&|\\]+/y;
+const REST_OF_LINE = /[^\r\n"'`]*/y;
+
+/** Reads the value starting at `pos` and decides whether it is a secret to redact. */
+function secretValue(
+  text: string,
+  pos: number,
+  options: { extendToLineEnd: boolean; allowType: boolean },
+): ValueFound {
+  const quoted = readQuoted(text, pos);
+  if (quoted) {
+    const value = text.slice(quoted.start, quoted.end);
+    return isProbableSecretValue(value, { quoted: true })
+      ? { span: { start: quoted.start, end: quoted.end }, next: quoted.next }
+      : { next: quoted.next };
+  }
+  if (text[pos] === "$") {
+    const placeholder = stickyMatch(DOLLAR_PLACEHOLDER, text, pos);
+    if (placeholder !== undefined) return { next: pos + placeholder.length };
+  }
+  const bare = stickyMatch(BARE, text, pos);
+  if (bare === undefined) return { next: pos };
+  const end = pos + bare.length;
+  const following = text[end];
+  if (following === "(" || following === "[") return { next: end }; // a call or an index
+  if (AUTH_SCHEME.test(bare)) {
+    // Authorization: Bearer <token>: keep the scheme, judge what follows it.
+    const spaces = stickyMatch(SPACES, text, end);
+    if (spaces === undefined) return { next: end };
+    return secretValue(text, end + spaces.length, { extendToLineEnd: false, allowType: false });
+  }
+  if (options.allowType && TYPE_NAMES.has(bare.toLowerCase())) {
+    // password: str = "hunter2": the type is code, the default value may be a secret.
+    const equals = stickyMatch(TYPE_DEFAULT, text, end);
+    if (equals === undefined) return { next: end };
+    return secretValue(text, end + equals.length, { extendToLineEnd: false, allowType: false });
+  }
+  if (!isProbableSecretValue(bare, { quoted: false })) return { next: end };
+  if (!options.extendToLineEnd) return { span: { start: pos, end }, next: end };
+  // YAML and header lines (`password: two words`, `Cookie: a=1; b=2`) run to the line's end.
+  const rest = stickyMatch(REST_OF_LINE, text, pos) ?? bare;
+  const restEnd = pos + rest.trimEnd().length;
+  return { span: { start: pos, end: restEnd }, next: restEnd };
+}
+
+const DOUBLE_QUOTED = /"(?:[^"\\\r\n]|\\.)*("?)/y;
+const SINGLE_QUOTED = /'(?:[^'\\\r\n]|\\.)*('?)/y;
+const BACKTICK_QUOTED = /`(?:[^`\\\r\n]|\\.)*(`?)/y;
+const ESCAPED_DOUBLE_QUOTED = /\\"(?:[^\\\r\n]|\\[^"\r\n])*((?:\\")?)/y;
+const ESCAPED_SINGLE_QUOTED = /\\'(?:[^\\\r\n]|\\[^'\r\n])*((?:\\')?)/y;
+const LINE = /[^\r\n]*/y;
+
+/**
+ * A quoted value at `pos`: its contents and where scanning resumes. An unterminated quote runs to
+ * the end of the line, so a value cut off by the sender is still redacted.
+ */
+function readQuoted(
+  text: string,
+  pos: number,
+): { start: number; end: number; next: number } | undefined {
+  const first = text[pos];
+  const second = text[pos + 1];
+  let pattern: RegExp;
+  if (first === '"') pattern = DOUBLE_QUOTED;
+  else if (first === "'") pattern = SINGLE_QUOTED;
+  else if (first === "`") pattern = BACKTICK_QUOTED;
+  else if (first === "\\" && second === '"') pattern = ESCAPED_DOUBLE_QUOTED;
+  else if (first === "\\" && second === "'") pattern = ESCAPED_SINGLE_QUOTED;
+  else return undefined;
+  pattern.lastIndex = pos;
+  const match = pattern.exec(text)!;
+  const start = pos + (first === "\\" ? 2 : 1);
+  const close = match[1];
+  if (close !== "") {
+    const next = pos + match[0].length;
+    return { start, end: next - close.length, next };
+  }
+  const lineEnd = pos + (stickyMatch(LINE, text, pos) ?? "").length;
+  return { start, end: lineEnd, next: lineEnd };
+}
+
+function stickyMatch(pattern: RegExp, text: string, pos: number): string | undefined {
+  pattern.lastIndex = pos;
+  return pattern.exec(text)?.[0];
+}
+
+function replaceSpans(text: string, spans: Span[]): { text: string; redactions: number } {
+  if (spans.length === 0) return { text, redactions: 0 };
+  spans.sort((a, b) => a.start - b.start || b.end - a.end);
+  const parts: string[] = [];
+  let cursor = 0;
+  let redactions = 0;
+  for (let i = 0; i < spans.length;) {
+    let { start, end, kind, rank } = spans[i++];
+    start = Math.max(start, cursor);
+    for (; i < spans.length && spans[i].start < end; i++) {
+      end = Math.max(end, spans[i].end);
+      if (spans[i].rank < rank) ({ kind, rank } = spans[i]);
+    }
+    parts.push(text.slice(cursor, start), `[REDACTED:${kind}]`);
+    cursor = end;
+    redactions++;
+  }
+  parts.push(text.slice(cursor));
+  return { text: parts.join(""), redactions };
+}
