@@ -15,7 +15,7 @@ export function renderPlan(plan: Plan): string {
   const lines: string[] = [`Policy: ${plan.policySource}`, ""];
   const summary = summarizePlan(plan);
   for (const step of plan.steps) {
-    if (!step.changes.length && !step.conflicts.length) continue;
+    if (!step.changes.length) continue;
     lines.push(
       `  # ${step.harness}: ${step.path}${
         step.realPath !== step.path ? ` (-> ${step.realPath})` : ""
@@ -36,9 +36,11 @@ export function renderPlan(plan: Plan): string {
     lines.push("");
   }
   if (summary.conflicts) {
+    const harnesses = [...new Set(plan.steps.filter((s) => s.conflicts.length).map((s) => s.harness))];
     lines.push(
-      "Conflicts (left alone; `beacon apply --force` or harnesses.<name>.on_conflict = " +
-        '"take_over" in the policy takes them over):',
+      `Conflicts (left alone; \`beacon apply --force\`, or ${
+        harnesses.map((name) => `harnesses.${name}.on_conflict`).join(" / ")
+      } = "take_over" in the policy, takes them over):`,
     );
     for (const step of plan.steps) {
       for (const conflict of step.conflicts) {

@@ -113,17 +113,27 @@ class EditableDocument {
       if (isTomlTable(found) && isTomlTable(value)) {
         // A table written with headers or dotted keys: edit its keys where they are.
         for (const key of Object.keys(found)) {
-          if (!Object.hasOwn(value, key)) this.remove([...path, key]);
+          if (!Object.hasOwn(value, key)) this.#removeOne([...path, key]);
         }
         for (const [key, item] of Object.entries(value)) this.set([...path, key], item);
         return;
       }
-      this.remove(path);
+      this.#removeOne(path);
     }
     this.#insert(path, value);
   }
 
+  /** Removes the value at `path`, and tables below the top level it leaves empty. */
   remove(path: string[]): void {
+    this.#removeOne(path);
+    for (let depth = path.length - 1; depth >= 2; depth--) {
+      const parent = getTomlValue(this.value(), path.slice(0, depth));
+      if (!isTomlTable(parent) || Object.keys(parent).length) break;
+      this.#removeOne(path.slice(0, depth));
+    }
+  }
+
+  #removeOne(path: string[]): void {
     for (let guard = 0; guard < 10_000; guard++) {
       const { value: doc, index } = this.#parsed();
       if (getTomlValue(doc, path) === undefined) return;
@@ -167,7 +177,7 @@ class EditableDocument {
           );
         }
         // A scalar where a table belongs (invalid for Codex anyway): it is replaced.
-        this.remove(prefix);
+        this.#removeOne(prefix);
         return this.#insert(path, value);
       }
       depth++;

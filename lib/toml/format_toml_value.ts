@@ -48,8 +48,8 @@ const ESCAPES: Record<string, string> = {
 };
 
 function formatTomlString(value: string): string {
-  // deno-lint-ignore no-control-regex
   const escaped = value.replace(
+    // deno-lint-ignore no-control-regex
     /["\\\x00-\x1f\x7f]/g,
     (char) => ESCAPES[char] ?? `\\u${char.charCodeAt(0).toString(16).padStart(4, "0")}`,
   );

@@ -30,7 +30,6 @@ export const TOKEN_HEADER = "authorization";
 export function codexDesiredSettings(policy: Policy): DesiredSetting[] {
   const codex = policy.harnesses.codex;
   const content = policy.content;
-  const logsEndpoint = collectorUrl(policy, "logs");
   const headers: Record<string, TomlValue> = {};
   if (policy.collector.token) headers[TOKEN_HEADER] = `Bearer ${policy.collector.token}`;
 
@@ -49,7 +48,12 @@ export function codexDesiredSettings(policy: Policy): DesiredSetting[] {
   };
   const isForeignExporter = (found: TomlValue) => {
     const endpoint = exporterEndpoint(found);
-    return endpoint !== undefined && !endpoint.startsWith(collectorBase(policy, codex.transport));
+    // Either of Beacon's own listeners is Beacon's (e.g. the HTTP one while moving to gRPC).
+    const ours = [policy.collector.listen, policy.collector.grpc_listen].map((address) =>
+      `http://${address}`
+    );
+    return endpoint !== undefined &&
+      !ours.some((base) => endpoint === base || endpoint.startsWith(`${base}/`));
   };
 
   return [

@@ -1,0 +1,74 @@
+import { isProbableSecretValue } from "./is_probable_secret_value.ts";
+import { isSecretName } from "./is_secret_name.ts";
+import { scrubSecrets } from "./scrub_secrets.ts";
+
+/**
+ * Scrubs secrets from a JSON document, such as a tool call's arguments
+ * (`{"command":["bash","-lc","export OPENAI_API_KEY=sk-…"]}`), and re-serialises it compactly.
+ *
+ * Every string (keys included) goes through {@link scrubSecrets}. On top of that, structure is
+ * used where plain text has none:
+ * - a string or number under a secret-looking key (`"password"`, `"apiKey"`, `"Authorization"`)
+ *   is replaced entirely, unless it is a placeholder, a keyword or a short number (see
+ *   {@link isProbableSecretValue}); objects and arrays under such keys are scrubbed inside;
+ * - in an argument vector, the element after a secret flag (`["mysql", "--password", "…"]`)
+ *   is replaced entirely.
+ *
+ * Text that is not a JSON object, array or string falls back to {@link scrubSecrets} unchanged
+ * in form. Re-serialising loses whitespace and the precision of integers beyond 2^53.
+ *
+ * @example
+ * ```ts
+ * scrubJsonStrings('{"cmd": "psql", "env": {"PGPASSWORD": "hunter2"}}');
+ * // { text: '{"cmd":"psql","env":{"PGPASSWORD":"[REDACTED:secret]"}}', redactions: 1 }
+ * ```
+ */
+export function scrubJsonStrings(text: string): { text: string; redactions: number } {
+  if (!/^\s*[{["]/.test(text)) return scrubSecrets(text);
+  let redactions = 0;
+  const scrub = (value: string): string => {
+    const result = scrubSecrets(value);
+    redactions += result.redactions;
+    return result.text;
+  };
+  const replace = (name: string): string => {
+    redactions++;
+    return `[REDACTED:${/aws/i.test(name) && /secret/i.test(name) ? "aws-secret-key" : "secret"}]`;
+  };
+  const visit = (value: unknown): unknown => {
+    if (typeof value === "string") return scrub(value);
+    if (Array.isArray(value)) {
+      return value.map((item, index) => {
+        const flag = index > 0 ? secretFlagName(value[index - 1]) : undefined;
+        if (flag !== undefined && typeof item === "string" && !item.startsWith("-")) {
+          return isProbableSecretValue(item, { quoted: true }) ? replace(flag) : scrub(item);
+        }
+        return visit(item);
+      });
+    }
+    if (value !== null && typeof value === "object") {
+      const out: Record<string, unknown> = {};
+      for (const [key, item] of Object.entries(value)) {
+        const secret = isSecretName(key) &&
+          (typeof item === "string" || typeof item === "number") &&
+          isProbableSecretValue(String(item), { quoted: true });
+        out[scrub(key)] = secret ? replace(key) : visit(item);
+      }
+      return out;
+    }
+    return value;
+  };
+  try {
+    return { text: JSON.stringify(visit(JSON.parse(text))), redactions };
+  } catch {
+    // Not JSON after all, or nested too deeply to walk: scrub it as text.
+    return scrubSecrets(text);
+  }
+}
+
+/** The name of a secret flag without a value of its own: `--password`, `-token`. */
+function secretFlagName(item: unknown): string | undefined {
+  if (typeof item !== "string") return undefined;
+  const flag = /^--?([A-Za-z][A-Za-z0-9_.-]*)$/.exec(item);
+  return flag && isSecretName(flag[1]) ? flag[1] : undefined;
+}
