@@ -1,34 +1,62 @@
-import { isSecretName } from "./is_secret_name.ts";
-
 /**
  * Whether a value found under a secret-looking name is worth redacting, rather than being a
  * placeholder (`$TOKEN`, `${{ secrets.X }}`, `<your-key>`, `***`, an earlier `[REDACTED:…]`),
  * a keyword (`true`, `null`, `None`), or a short number (up to 4 digits: a flag, a port or a
  * count, never a credential worth the false positives).
  *
+ * A value made only of interpolations (`{token}`, `Bearer ${TOKEN}`) is a template, not a secret.
+ *
  * `quoted` says the value was a string literal (or a JSON string). An unquoted value is also
  * taken for code, and left alone, when it is a dotted path (`os.environ`, `self.token`), a type
- * (`password: string`) or another secret-named variable (`password=password`,
- * `token = accessToken`).
+ * (`password: string`), an expression keyword (`await`, `new`) or, given the `name` it was
+ * assigned to, a variable named like it (`password=password`, `token = accessToken`,
+ * `--password PASSWORD`). A random value is never named like its key, so this costs nothing.
  *
  * @example
  * ```ts
  * isProbableSecretValue("hunter2", { quoted: false }); // true
  * isProbableSecretValue("${DB_PASSWORD}", { quoted: true }); // false
  * isProbableSecretValue("self.password", { quoted: false }); // false
+ * isProbableSecretValue("db_password", { quoted: false, name: "password" }); // false
  * ```
  */
-export function isProbableSecretValue(value: string, options: { quoted: boolean }): boolean {
+export function isProbableSecretValue(
+  value: string,
+  options: { quoted: boolean; name?: string },
+): boolean {
   const trimmed = value.trim();
   if (trimmed === "" || trimmed.startsWith("[REDACTED")) return false;
   if (/^\d{1,4}$/.test(trimmed)) return false;
   if (KEYWORDS.has(trimmed.toLowerCase())) return false;
   if (PLACEHOLDERS.some((pattern) => pattern.test(trimmed))) return false;
+  if (isOnlyInterpolation(trimmed)) return false;
   if (options.quoted) return true;
   if (TYPE_NAMES.has(trimmed.toLowerCase()) || CODE_WORDS.has(trimmed)) return false;
   if (/^[A-Za-z_$][\w$]*(?:\.[A-Za-z_$][\w$]*)+$/.test(trimmed)) return false;
-  if (/^[A-Za-z_][A-Za-z0-9_]*$/.test(trimmed) && isSecretName(trimmed)) return false;
+  if (options.name !== undefined && /^[A-Za-z_$][\w$]*$/.test(trimmed)) {
+    const value = squash(trimmed);
+    const name = squash(options.name);
+    if (value.length > 1 && (value.endsWith(name) || name.endsWith(value))) return false;
+  }
   return true;
+}
+
+/**
+ * A template whose every part is filled in at run time, perhaps after an auth scheme:
+ * `{token}`, `Bearer ${TOKEN}`, `%(password)s`. Any literal text left over makes it a secret.
+ */
+function isOnlyInterpolation(value: string): boolean {
+  if (!/[{$%]/.test(value)) return false;
+  const rest = value.replace(INTERPOLATION, "").trim();
+  return /^(?:(?:bearer|basic|token|bot)\s*)?$/i.test(rest);
+}
+
+const INTERPOLATION =
+  /\$\{\{[^{}]*\}\}|\$?\{[^{}]*\}|\$[A-Za-z_][A-Za-z0-9_]*|%\([A-Za-z_][A-Za-z0-9_]*\)s|%s/g;
+
+/** Lower case, letters and digits only: `DB_PASSWORD` and `dbPassword` become `dbpassword`. */
+function squash(name: string): string {
+  return name.toLowerCase().replace(/[^a-z0-9]/g, "");
 }
 
 const KEYWORDS = new Set(["true", "false", "null", "none", "nil", "undefined"]);

@@ -97,7 +97,10 @@ function findAssignments(text: string, spans: Span[]): void {
     if (!isSecretName(name)) continue; // the value is scanned again: it may hold a name too
     const extendToLineEnd = match[2] === ":" &&
       (/cookie$/i.test(name) || startsLine(text, match.index));
-    const found = secretValue(text, ASSIGNMENT.lastIndex, { extendToLineEnd, allowType: true });
+    const found = secretValue(text, ASSIGNMENT.lastIndex, name, {
+      extendToLineEnd,
+      allowType: true,
+    });
     if (found.span) spans.push({ ...found.span, kind: kindForName(name), rank: ASSIGNMENT_RANK });
     ASSIGNMENT.lastIndex = Math.max(ASSIGNMENT.lastIndex, found.next);
   }
@@ -112,7 +115,10 @@ function findFlags(text: string, spans: Span[]): void {
     const name = match[1];
     if (!isSecretName(name)) continue;
     if (match[2] !== "=" && text[FLAG.lastIndex] === "-") continue; // the next flag, no value
-    const found = secretValue(text, FLAG.lastIndex, { extendToLineEnd: false, allowType: false });
+    const found = secretValue(text, FLAG.lastIndex, name, {
+      extendToLineEnd: false,
+      allowType: false,
+    });
     if (found.span) spans.push({ ...found.span, kind: kindForName(name), rank: ASSIGNMENT_RANK });
     FLAG.lastIndex = Math.max(FLAG.lastIndex, found.next);
   }
@@ -139,6 +145,9 @@ interface ValueFound {
   next: number;
 }
 
+// Python string prefixes: f"Bearer {token}", r'…', b"…".
+const STRING_PREFIX = /[fFrRbBuU]{1,2}(?=["'])/y;
+const AUTH_HEADER = /auth(?:orization)?$/i;
 const AUTH_SCHEME = /^(?:bearer|basic|token|bot|digest|apikey|negotiate|ntlm)$/i;
 const SPACES = /[ \t]+/y;
 const TYPE_DEFAULT = /[ \t]*=(?!=)[ \t]*/y;
@@ -152,12 +161,15 @@ const REST_OF_LINE = /[^\r\n"'`]*/y;
 function secretValue(
   text: string,
   pos: number,
+  name: string,
   options: { extendToLineEnd: boolean; allowType: boolean },
 ): ValueFound {
+  const stringPrefix = stickyMatch(STRING_PREFIX, text, pos);
+  if (stringPrefix !== undefined) pos += stringPrefix.length;
   const quoted = readQuoted(text, pos);
   if (quoted) {
     const value = text.slice(quoted.start, quoted.end);
-    return isProbableSecretValue(value, { quoted: true })
+    return isProbableSecretValue(value, { quoted: true, name })
       ? { span: { start: quoted.start, end: quoted.end }, next: quoted.next }
       : { next: quoted.next };
   }
@@ -170,19 +182,25 @@ function secretValue(
   const end = pos + bare.length;
   const following = text[end];
   if (following === "(" || following === "[") return { next: end }; // a call or an index
-  if (AUTH_SCHEME.test(bare)) {
+  if (AUTH_HEADER.test(name) && AUTH_SCHEME.test(bare)) {
     // Authorization: Bearer <token>: keep the scheme, judge what follows it.
     const spaces = stickyMatch(SPACES, text, end);
     if (spaces === undefined) return { next: end };
-    return secretValue(text, end + spaces.length, { extendToLineEnd: false, allowType: false });
+    return secretValue(text, end + spaces.length, name, {
+      extendToLineEnd: false,
+      allowType: false,
+    });
   }
   if (options.allowType && TYPE_NAMES.has(bare.toLowerCase())) {
     // password: str = "hunter2": the type is code, the default value may be a secret.
     const equals = stickyMatch(TYPE_DEFAULT, text, end);
     if (equals === undefined) return { next: end };
-    return secretValue(text, end + equals.length, { extendToLineEnd: false, allowType: false });
+    return secretValue(text, end + equals.length, name, {
+      extendToLineEnd: false,
+      allowType: false,
+    });
   }
-  if (!isProbableSecretValue(bare, { quoted: false })) return { next: end };
+  if (!isProbableSecretValue(bare, { quoted: false, name })) return { next: end };
   if (!options.extendToLineEnd) return { span: { start: pos, end }, next: end };
   // YAML and header lines (`password: two words`, `Cookie: a=1; b=2`) run to the line's end.
   const rest = stickyMatch(REST_OF_LINE, text, pos) ?? bare;

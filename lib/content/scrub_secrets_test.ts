@@ -1,0 +1,205 @@
+import assert from "node:assert/strict";
+import fc from "fast-check";
+import {
+  fit,
+  leaks,
+  SAMPLE_BODY,
+  SECRET_SHAPES,
+  secretBody,
+} from "../../tests/content/fake_secrets.ts";
+import { scrubSecrets } from "./scrub_secrets.ts";
+
+Deno.test("scrubSecrets replaces one realistic sample of every secret kind, naming the kind", async (t) => {
+  for (const shape of SECRET_SHAPES) {
+    await t.step(shape.name, () => {
+      const planted = shape.plant(SAMPLE_BODY);
+      const result = scrubSecrets(`before ${planted.text} after`);
+      assert.equal(result.redactions, 1, result.text);
+      assert.ok(result.text.includes(`[REDACTED:${shape.kind}]`), result.text);
+      assert.ok(!leaks(result.text, planted.secret), result.text);
+      assert.ok(result.text.startsWith("before "), result.text);
+      assert.equal(result.text.endsWith(" after"), !shape.toEnd, result.text);
+    });
+  }
+});
+
+Deno.test("scrubSecrets keeps everything around the secret readable", () => {
+  const key = "sk-" + "proj-" + fit(SAMPLE_BODY, 60);
+  const pem = "-----BEGIN PRIVATE " + "KEY-----\nMIIB" + fit(SAMPLE_BODY, 64) +
+    "\n-----END PRIVATE " + "KEY-----";
+  const cases: [string, string][] = [
+    [
+      `bash -lc 'export OPENAI_API_KEY=${key} && codex exec "hi"'`,
+      `bash -lc 'export OPENAI_API_KEY=[REDACTED:openai-key] && codex exec "hi"'`,
+    ],
+    [
+      "git clone https://bob:" + SAMPLE_BODY + "@git.example.com/team/repo.git",
+      "git clone https://bob:[REDACTED:url-password]@git.example.com/team/repo.git",
+    ],
+    [
+      "mongodb://admin:p@ss:w0rd@db:27017/?authSource=admin",
+      "mongodb://admin:[REDACTED:url-password]@db:27017/?authSource=admin",
+    ],
+    [`cat key.pem\n${pem}\ndone`, "cat key.pem\n[REDACTED:private-key]\ndone"],
+    [
+      'curl -H "Authorization: Bearer ' + SAMPLE_BODY + '" https://api.example.com',
+      'curl -H "Authorization: Bearer [REDACTED:bearer-token]" https://api.example.com',
+    ],
+    ["Authorization: token " + SAMPLE_BODY, "Authorization: token [REDACTED:secret]"],
+    [
+      "password: correct horse battery staple\nuser: bob",
+      "password: [REDACTED:secret]\nuser: bob",
+    ],
+    ["Cookie: sessionid=abc123; csrftoken=def456", "Cookie: [REDACTED:secret]"],
+    ['password: str = "hunter2"', 'password: str = "[REDACTED:secret]"'],
+    ['password = f"hunter{n}"', 'password = f"[REDACTED:secret]"'],
+    ["PGPASSWORD=hunter2 psql -h db", "PGPASSWORD=[REDACTED:secret] psql -h db"],
+    [
+      "https://api.example.com/v1?access_token=abc123def&page=2",
+      "https://api.example.com/v1?access_token=[REDACTED:secret]&page=2",
+    ],
+    [
+      '{\\"db_password\\":\\"hunter2\\",\\"user\\":\\"bob\\"}',
+      '{\\"db_password\\":\\"[REDACTED:secret]\\",\\"user\\":\\"bob\\"}',
+    ],
+    ['token="unterminated secret\nnext line', 'token="[REDACTED:secret]\nnext line'],
+    ["$db_password = 'hunter2';", "$db_password = '[REDACTED:secret]';"],
+  ];
+  for (const [input, expected] of cases) assert.equal(scrubSecrets(input).text, expected);
+});
+
+Deno.test("scrubSecrets counts each secret once, even when several rules find it", () => {
+  const token = "gh" + "p_" + fit(SAMPLE_BODY, 36);
+  const result = scrubSecrets(`GITHUB_TOKEN=${token} GH_TOKEN=${token}`);
+  assert.equal(
+    result.text,
+    "GITHUB_TOKEN=[REDACTED:github-token] GH_TOKEN=[REDACTED:github-token]",
+  );
+  assert.equal(result.redactions, 2);
+});
+
+Deno.test("scrubSecrets finds tokens inside unparsed JSON strings, after \\n escapes", () => {
+  const key = "sk-" + "ant-" + fit(SAMPLE_BODY, 40);
+  const result = scrubSecrets(`{"output":"line one\\n${key}\\nline three"`);
+  assert.equal(result.text, '{"output":"line one\\n[REDACTED:anthropic-key]\\nline three"');
+});
+
+Deno.test("scrubSecrets leaves ordinary code, identifiers and prose alone", () => {
+  const unchanged = [
+    // Code that names secrets without containing any.
+    "const token = await getToken();",
+    "self.password = password",
+    "connect(user=user, password=password)",
+    "api_key = os.environ['OPENAI_API_KEY']",
+    'token = os.getenv("GITHUB_TOKEN")',
+    "password: string;",
+    "def login(password: str) -> bool:",
+    "token: Optional[str] = None",
+    "password_hash = bcrypt.hashpw(pw, salt)",
+    "if (password === confirmation) return;",
+    "token_count = 5",
+    "max_tokens: 4096",
+    '{"input_token_count":"1234","output_token_count":"56"}',
+    "secretName: my-secret",
+    "auth: true",
+    "password = None",
+    "const { token } = useSession();",
+    "return this.token;",
+    // Placeholders and references.
+    "TOKEN=${GITHUB_TOKEN}",
+    "password: ${{ secrets.DB_PASSWORD }}",
+    "--password $PGPASSWORD",
+    'curl -H "Authorization: Bearer $TOKEN" https://api.example.com',
+    "  --token TOKEN        GitHub token to use",
+    "API_KEY=<your-api-key>",
+    "password=****",
+    'headers = {"Authorization": f"Bearer {token}"}',
+    "const headers = { Authorization: `Bearer ${token}` };",
+    'DSN = "postgres://%(user)s:%(password)s@db/app"',
+    "cursor.execute(sql, {'password': '%s'})",
+    // Environment noise.
+    "PWD=/home/me/project",
+    "OLDPWD=/tmp",
+    "GIT_ASKPASS=echo",
+    // Identifiers that look random but are not secrets.
+    "123e4567-e89b-12d3-a456-426614174000",
+    "commit 9fceb02d0ae598e95dc970b74767f19372d61af8",
+    "sha256:e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855",
+    "integrity sha512-" + btoa("x".repeat(64)),
+    // URLs and addresses without passwords.
+    "https://user@example.com/path",
+    "http://localhost:8080/v1/logs",
+    "git@github.com:owner/repo.git",
+    "ssh://git@example.com:22/repo.git",
+    "docker run -u 1000:1000 image",
+    // Prose.
+    "Bearer tokens are sent in the Authorization header.",
+    "Basic authentication is enabled.",
+    "He was the bearer of bad news.",
+    "We use the sk-learn library and the task-runner-for-everyone-here package.",
+    "Enter your password:",
+  ];
+  for (const text of unchanged) {
+    assert.deepEqual(scrubSecrets(text), { text, redactions: 0 }, text);
+  }
+});
+
+Deno.test("scrubSecrets leaves a base64 image alone", () => {
+  const bytes = new Uint8Array(8192).map((_, i) => (i * 7919 + (i >> 8) * 31) % 256);
+  const image = "data:image/png;base64," + btoa(String.fromCharCode(...bytes));
+  assert.deepEqual(scrubSecrets(image), { text: image, redactions: 0 });
+});
+
+Deno.test("scrubSecrets does not find its own replacements again", () => {
+  const once = scrubSecrets(
+    "DB_PASSWORD=hunter2 https://bob:" + SAMPLE_BODY + "@h/ " + '{"token": "abc"}',
+  );
+  assert.equal(once.redactions, 3);
+  assert.deepEqual(scrubSecrets(once.text), { text: once.text, redactions: 0 });
+});
+
+Deno.test("scrubSecrets gets through 1 MiB adversarial inputs", () => {
+  // No time is asserted: a catastrophic pattern would hang this test for minutes, not fail it.
+  const size = 1 << 20;
+  const fill = (unit: string) => unit.repeat(Math.ceil(size / unit.length)).slice(0, size);
+  const inputs = [
+    fill("a"),
+    fill("A1"),
+    "sk-" + fill("a"),
+    fill("sk-"),
+    fill('password="'),
+    fill("password: str = "),
+    fill("password=${"),
+    fill("://a:b"),
+    "://a:" + fill("b@"),
+    fill("eyJaaaa."),
+    fill("-----BEGIN PRIVATE " + "KEY-----"),
+    fill("Bearer "),
+    fill("basic "),
+    fill("a="),
+    fill("a:"),
+    fill("--password "),
+    fill('\\"'),
+    fill('token=\\"'),
+    fill("-u a:"),
+    fill("AK" + "IA"),
+    fill("token == "),
+  ];
+  for (const input of inputs) {
+    const result = scrubSecrets(input);
+    assert.equal(typeof result.text, "string");
+  }
+});
+
+Deno.test("property: a planted secret of any kind never survives scrubSecrets", () => {
+  for (const shape of SECRET_SHAPES) {
+    fc.assert(
+      fc.property(fc.string(), secretBody, fc.string(), (before, body, after) => {
+        const planted = shape.plant(body);
+        const result = scrubSecrets(`${before} ${planted.text} ${after}`);
+        return !leaks(result.text, planted.secret) && result.redactions >= 1;
+      }),
+      { numRuns: 200 },
+    );
+  }
+});
