@@ -16,8 +16,9 @@ export interface Faults {
   /** `open` of the log file throws this errno. */
   open?: string | null;
   /**
-   * Writes fail with `code`. With `land`, each failing batch first lands `land` bytes for real
-   * (a short write, as a filling disk gives), then the next write throws.
+   * Writes fail with `code`. With `land`, each failing batch first lands up to `land` bytes for
+   * real (a short write, as a filling disk gives; always less than asked), then the next write
+   * throws.
    */
   write?: { code: string; land?: number } | null;
   /** `syncData` throws this errno (after the write landed). */
@@ -34,6 +35,8 @@ export interface FileCounters {
   writes: number;
   syncs: number;
   truncates: number;
+  /** Writes the file system itself completed only in part (not counting injected ones). */
+  shortWrites: number;
   /** The most writes and syncs that were in flight at once (1 for a single writer). */
   maxInFlight: number;
 }
@@ -68,7 +71,14 @@ export function errnoError(code: string): Error {
 /** A file layer over real files whose faults the test switches; see {@link Faults}. */
 export function faultyFileSystem(): FaultyFileSystem {
   const faults: Faults = {};
-  const counters: FileCounters = { opens: 0, writes: 0, syncs: 0, truncates: 0, maxInFlight: 0 };
+  const counters: FileCounters = {
+    opens: 0,
+    writes: 0,
+    syncs: 0,
+    truncates: 0,
+    shortWrites: 0,
+    maxInFlight: 0,
+  };
   const openFile: OpenRuntimeLogFile = async (path, options) => {
     if (faults.open) throw errnoError(faults.open);
     const file = await Deno.open(path, options);
@@ -92,10 +102,14 @@ class FaultyFile implements RuntimeLogFile {
     return await this.#tracked(async () => {
       this.counters.writes++;
       const fault = this.faults.write;
-      if (!fault) return await this.file.write(bytes);
-      if (fault.land && this.#landNext) {
+      if (!fault) {
+        const written = await this.file.write(bytes);
+        if (written < bytes.length) this.counters.shortWrites++;
+        return written;
+      }
+      if (fault.land && this.#landNext && bytes.length > 1) {
         this.#landNext = false;
-        return await this.file.write(bytes.subarray(0, Math.min(fault.land, bytes.length)));
+        return await this.file.write(bytes.subarray(0, Math.min(fault.land, bytes.length - 1)));
       }
       this.#landNext = true;
       throw errnoError(fault.code);

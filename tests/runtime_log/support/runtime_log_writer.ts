@@ -3,14 +3,15 @@
  * concurrent writers, printing each line's id to stdout only after its append resolved. Whatever
  * the parent has read from stdout was acknowledged, so it must survive a SIGKILL.
  *
- * Usage: deno run --allow-read --allow-write runtime_log_writer.ts PATH WRITERS MAX_BYTES ARCHIVES
+ * Usage: deno run --allow-read --allow-write runtime_log_writer.ts PATH WRITERS MAX_BYTES ARCHIVES RUN
+ * (RUN prefixes every id, so the ids of several runs on one log are distinct)
  *
  * @module
  */
 
 import { openRuntimeLog } from "../../../lib/runtime_log/open_runtime_log.ts";
 
-const [path, writers, maxBytes, archives] = Deno.args;
+const [path, writers, maxBytes, archives, run] = Deno.args;
 const log = await openRuntimeLog({
   path,
   maxBytes: Number(maxBytes),
@@ -33,7 +34,7 @@ async function write(writer: number): Promise<never> {
     // 1 to 3 lines per append, some of them a few KiB, so kills land mid-write too.
     const count = 1 + (seq % 3);
     const entries = Array.from({ length: count }, (_, part) => ({
-      id: `w${writer}-${seq}-${part}`,
+      id: `${run}-w${writer}-${seq}-${part}`,
       writer,
       seq,
       part,
