@@ -254,7 +254,7 @@ Deno.test("the decoded.json copies decode to the same messages as the raw protob
   }
 });
 
-Deno.test("the gRPC capture's length-prefixed frame holds the same message as its .pb", async () => {
+Deno.test("the gRPC capture's length-prefixed frame holds the same message as its .pb", () => {
   const dir = new URL("runs/04-grpc-logs/", CAPTURES);
   const frame = Deno.readFileSync(new URL("0074-grpc-logs.grpc", dir));
   assert.equal(frame[0], 0, "not compressed");
