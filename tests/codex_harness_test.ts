@@ -11,6 +11,7 @@ import {
   runCodexExec,
 } from "./support/codex_cli.ts";
 import { startMockModelProvider } from "./support/mock_model_provider.ts";
+import { startCaptureServer } from "./support/otlp_capture_server.ts";
 
 const PROMPT = "PROMPT-MARKER-1234 run the command";
 const TOOL_MARKER = "TOOL-OUTPUT-MARKER-5678";
@@ -18,38 +19,6 @@ const ANSWER = "AGENT-RESPONSE-MARKER-9012";
 
 function describeRun(result: { code: number; stdout: string; stderr: string }): string {
   return `exit ${result.code}\n--- stdout\n${result.stdout}\n--- stderr\n${result.stderr}`;
-}
-
-interface CapturedExport {
-  method: string;
-  path: string;
-  contentType: string;
-  bytes: number;
-}
-
-/** A minimal OTLP/HTTP sink: records every request and answers 200 with an empty body. */
-function startCaptureServer() {
-  const captured: CapturedExport[] = [];
-  const { promise: listening, resolve } = Promise.withResolvers<Deno.NetAddr>();
-  const server = Deno.serve(
-    { hostname: "127.0.0.1", port: 0, onListen: resolve },
-    async (request) => {
-      const body = new Uint8Array(await request.arrayBuffer());
-      const contentType = request.headers.get("content-type") ?? "";
-      captured.push({
-        method: request.method,
-        path: new URL(request.url).pathname,
-        contentType,
-        bytes: body.length,
-      });
-      return new Response(new Uint8Array(), { headers: { "content-type": contentType } });
-    },
-  );
-  return listening.then((address) => ({
-    port: address.port,
-    captured,
-    close: () => server.shutdown().then(() => server.finished),
-  }));
 }
 
 Deno.test("codex exec runs the mock's shell command and finishes with its answer", async () => {

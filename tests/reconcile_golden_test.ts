@@ -58,7 +58,9 @@ for (const name of [...Deno.readDirSync(FIXTURES)].map((entry) => entry.name).so
   Deno.test(`golden reconcile: ${name}`, async () => {
     const dir = join(FIXTURES, name);
     const options: CaseOptions = JSON.parse(
-      new TextDecoder().decode(await readOptional(join(dir, "case.json")) ?? new Uint8Array([123, 125])),
+      new TextDecoder().decode(
+        await readOptional(join(dir, "case.json")) ?? new Uint8Array([123, 125]),
+      ),
     );
     const root = await Deno.makeTempDir({ prefix: `beacon-golden-${name}-` });
     try {
@@ -104,7 +106,11 @@ for (const name of [...Deno.readDirSync(FIXTURES)].map((entry) => entry.name).so
       assert.deepEqual(await readOptional(realPath), before, "planning must not touch the file");
 
       const apply = await runIn(host, ["apply", ...args], root);
-      await expectGolden(join(dir, "apply.txt"), apply.text.replaceAll(dir, "<case>"), "apply output");
+      await expectGolden(
+        join(dir, "apply.txt"),
+        apply.text.replaceAll(dir, "<case>"),
+        "apply output",
+      );
       const after = await readOptional(realPath);
       if (apply.code === 1) {
         assert.deepEqual(after, before, "a failed apply leaves the file as it was");

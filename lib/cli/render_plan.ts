@@ -36,7 +36,9 @@ export function renderPlan(plan: Plan): string {
     lines.push("");
   }
   if (summary.conflicts) {
-    const harnesses = [...new Set(plan.steps.filter((s) => s.conflicts.length).map((s) => s.harness))];
+    const harnesses = [
+      ...new Set(plan.steps.filter((s) => s.conflicts.length).map((s) => s.harness)),
+    ];
     lines.push(
       `Conflicts (left alone; \`beacon apply --force\`, or ${
         harnesses.map((name) => `harnesses.${name}.on_conflict`).join(" / ")

@@ -1,7 +1,10 @@
 import assert from "node:assert/strict";
 import { join } from "node:path";
 import { listRuntimeLogArchives } from "../../lib/runtime_log/list_runtime_log_archives.ts";
-import { openRuntimeLog } from "../../lib/runtime_log/open_runtime_log.ts";
+import {
+  openRuntimeLog,
+  RuntimeLogUnavailableError,
+} from "../../lib/runtime_log/open_runtime_log.ts";
 import {
   readRuntimeLogFiles,
   readRuntimeLogRecords,
@@ -142,4 +145,64 @@ Deno.test("archives: 0 discards the full file on rotation and keeps no archive",
   await log.close();
   assert.deepEqual(await listRuntimeLogArchives(path), []);
   assert.deepEqual((await readRuntimeLogRecords(path)).map((record) => record.n), [2]);
+});
+
+/** Whether `chattr +i` works here (Linux, root, a file system with attributes). */
+async function canMakeImmutable(): Promise<boolean> {
+  if (Deno.build.os !== "linux" || Deno.uid() !== 0) return false;
+  const probe = await Deno.makeTempDir();
+  try {
+    const set = await new Deno.Command("chattr", { args: ["+i", probe], stderr: "null" }).output();
+    if (!set.success) return false;
+    await new Deno.Command("chattr", { args: ["-i", probe] }).output();
+    return true;
+  } catch {
+    return false;
+  } finally {
+    await Deno.remove(probe).catch(() => {});
+  }
+}
+
+async function chattr(flag: "+i" | "-i", path: string): Promise<void> {
+  const result = await new Deno.Command("chattr", { args: [flag, path] }).output();
+  assert.ok(result.success, `chattr ${flag} ${path} failed`);
+}
+
+Deno.test({
+  name:
+    "a rotation the folder refuses (immutable) rejects retryable, keeps the file, and rotates once allowed",
+  ignore: !(await canMakeImmutable()),
+  async fn() {
+    await using folder = await temporaryFolder();
+    const logs = join(folder.path, "logs");
+    const path = join(logs, "runtime.jsonl");
+    const log = await openRuntimeLog({ path, maxBytes: 30, archives: 3 });
+    const incidents: string[] = [];
+    let recoveries = 0;
+    log.onIncident((error) => incidents.push(`${error.operation} ${error.code}`));
+    log.onRecovered(() => recoveries++);
+    await log.append([{ n: 1 }, { n: 2 }, { n: 3 }]); // 24 bytes: the next line needs a rotation
+
+    await chattr("+i", logs);
+    try {
+      for (const n of [4, 5]) {
+        const error = await log.append([{ n }]).then(() => assert.fail("expected EPERM"), (e) => e);
+        assert.ok(error instanceof RuntimeLogUnavailableError);
+        assert.equal(error.operation, "rotate");
+        assert.equal(error.code, "EPERM");
+        assert.equal(error.retryable, true);
+        assert.match(error.message, /lsattr/);
+      }
+    } finally {
+      await chattr("-i", logs);
+    }
+    assert.deepEqual(incidents, ["rotate EPERM"]);
+    assert.deepEqual(await listRuntimeLogArchives(path), []);
+
+    await log.append([{ n: 6 }]);
+    await log.close();
+    assert.equal(recoveries, 1);
+    assert.deepEqual(await listRuntimeLogArchives(path), [1]);
+    assert.deepEqual((await readRuntimeLogRecords(path)).map((record) => record.n), [1, 2, 3, 6]);
+  },
 });

@@ -1,0 +1,88 @@
+/**
+ * Runs Beacon the way it ships: the single-file build (`deno bundle`, what `deno compile`
+ * packs) run with exactly the permission flags of the `compile` task in deno.json.
+ */
+import denoJson from "../../deno.json" with { type: "json" };
+
+const ROOT = new URL("../../", import.meta.url).pathname;
+
+/** The permission flags the compiled binary gets, read from the `compile` task. */
+export const BINARY_PERMISSION_FLAGS: string[] = denoJson.tasks.compile
+  .split(/\s+/)
+  .filter((word) => word.startsWith("--allow-") || word.startsWith("--deny-"));
+
+let bundled: Promise<string> | undefined;
+
+/** Builds the single-file bundle once per test process and returns its path. */
+export function bundleBeacon(): Promise<string> {
+  bundled ??= (async () => {
+    const dir = await Deno.makeTempDir({ prefix: "beacon-bundle-" });
+    const output = `${dir}/beacon.js`;
+    const result = await new Deno.Command(Deno.execPath(), {
+      args: ["bundle", "--quiet", "--output", output, "main.ts"],
+      cwd: ROOT,
+      stdout: "piped",
+      stderr: "piped",
+    }).output();
+    if (!result.success) {
+      throw new Error(`deno bundle failed:\n${new TextDecoder().decode(result.stderr)}`);
+    }
+    return output;
+  })();
+  return bundled;
+}
+
+/** What a Beacon run printed and returned. */
+export interface BeaconRun {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+/**
+ * Runs the bundled `beacon` with `args`, a clean environment (only what is given, plus PATH and
+ * the Deno cache) and no colour.
+ */
+export async function runBeacon(
+  args: string[],
+  options: { env: Record<string, string>; cwd?: string; signal?: AbortSignal },
+): Promise<BeaconRun> {
+  const bundle = await bundleBeacon();
+  const env: Record<string, string> = {
+    PATH: Deno.env.get("PATH") ?? "/usr/bin:/bin",
+    NO_COLOR: "1",
+    ...options.env,
+  };
+  const denoDir = Deno.env.get("DENO_DIR");
+  if (denoDir) env.DENO_DIR = denoDir;
+  const result = await new Deno.Command(Deno.execPath(), {
+    args: ["run", "--quiet", "--no-prompt", ...BINARY_PERMISSION_FLAGS, bundle, ...args],
+    cwd: options.cwd ?? options.env.HOME,
+    env,
+    clearEnv: true,
+    stdout: "piped",
+    stderr: "piped",
+    signal: options.signal,
+  }).output();
+  return {
+    code: result.code,
+    stdout: new TextDecoder().decode(result.stdout),
+    stderr: new TextDecoder().decode(result.stderr),
+  };
+}
+
+/** A temporary HOME with its own CODEX_HOME, removed on dispose. */
+export async function makeTempHome(): Promise<
+  { home: string; codexHome: string; env: Record<string, string> } & AsyncDisposable
+> {
+  const home = await Deno.makeTempDir({ prefix: "beacon-home-" });
+  const codexHome = `${home}/.codex`;
+  return {
+    home,
+    codexHome,
+    env: { HOME: home, CODEX_HOME: codexHome },
+    async [Symbol.asyncDispose]() {
+      await Deno.remove(home, { recursive: true }).catch(() => {});
+    },
+  };
+}
