@@ -5,8 +5,12 @@
  * @module
  */
 
-import { type LogFileMark, openLogFileForAppend } from "./open_log_file_for_append.ts";
-import type { AppendableLogFile } from "./open_log_file_for_append.ts";
+import { listRuntimeLogArchives } from "./list_runtime_log_archives.ts";
+import {
+  type AppendableLogFile,
+  type LogFileMark,
+  openLogFileForAppend,
+} from "./open_log_file_for_append.ts";
 import type { TornTailRepair } from "./repair_torn_tail.ts";
 import { rotateRuntimeLog } from "./rotate_runtime_log.ts";
 import { openRealFile, type OpenRuntimeLogFile, writeAll } from "./runtime_log_file.ts";
@@ -20,7 +24,6 @@ import {
   RuntimeLogUnavailableError,
   toRuntimeLogUnavailableError,
 } from "./runtime_log_unavailable_error.ts";
-import { listRuntimeLogArchives } from "./list_runtime_log_archives.ts";
 
 /** 10 MiB: the rotation size of the upstream agent, kept so existing log readers see the same. */
 export const DEFAULT_MAX_BYTES = 10 * 1024 * 1024;
