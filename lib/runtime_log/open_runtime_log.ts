@@ -13,6 +13,7 @@ import {
 } from "./open_log_file_for_append.ts";
 import type { TornTailRepair } from "./repair_torn_tail.ts";
 import { rotateRuntimeLog } from "./rotate_runtime_log.ts";
+import { encodeRuntimeLogEntries, type RuntimeLogEntry } from "./encode_runtime_log_entries.ts";
 import { openRealFile, type OpenRuntimeLogFile, writeAll } from "./runtime_log_file.ts";
 import {
   type RuntimeLogHealth,
@@ -39,9 +40,6 @@ export const RUNTIME_LOG_MODES = {
   user: { fileMode: 0o600, dirMode: 0o700 },
   system: { fileMode: 0o640, dirMode: 0o750 },
 } as const;
-
-/** One line of the log: a JSON text without a newline, or a value to `JSON.stringify`. */
-export type RuntimeLogEntry = string | object;
 
 /** Options of {@link openRuntimeLog}. */
 export interface OpenRuntimeLogOptions {
@@ -220,38 +218,6 @@ interface PendingAppend {
   reject: (error: unknown) => void;
 }
 
-const encoder = new TextEncoder();
-
-/** Encodes one call's entries as newline-terminated lines; throws `TypeError` for a bad one. */
-function encodeEntries(path: string, entries: readonly RuntimeLogEntry[]): Uint8Array {
-  if (!Array.isArray(entries)) {
-    throw new TypeError(`Cannot append to runtime log "${path}": entries must be an array`);
-  }
-  if (entries.length === 0) return new Uint8Array(0);
-  const lines = entries.map((entry, index) => {
-    let line: unknown = entry;
-    if (typeof entry !== "string") {
-      try {
-        line = JSON.stringify(entry);
-      } catch (error) {
-        throw new TypeError(
-          `Cannot append to runtime log "${path}": entry ${index} cannot be encoded as JSON ` +
-            `(${error instanceof Error ? error.message : String(error)})`,
-          { cause: error },
-        );
-      }
-    }
-    if (typeof line !== "string" || line.includes("\n")) {
-      throw new TypeError(
-        `Cannot append to runtime log "${path}": entry ${index} must be a JSON value or a ` +
-          `string without "\\n"`,
-      );
-    }
-    return line;
-  });
-  return encoder.encode(lines.join("\n") + "\n");
-}
-
 class DurableRuntimeLog implements RuntimeLog {
   readonly #settings: Settings;
   readonly #health: RuntimeLogHealthTracker;
@@ -286,7 +252,12 @@ class DurableRuntimeLog implements RuntimeLog {
 
   async start(): Promise<void> {
     this.repair = await this.#open();
-    this.#stats.archives = (await listRuntimeLogArchives(this.path)).length;
+    try {
+      this.#stats.archives = (await listRuntimeLogArchives(this.path)).length;
+    } catch (error) {
+      this.#closeFile();
+      throw toRuntimeLogUnavailableError(error, this.path, "open");
+    }
   }
 
   append(entries: readonly RuntimeLogEntry[]): Promise<void> {
@@ -295,7 +266,7 @@ class DurableRuntimeLog implements RuntimeLog {
     }
     let bytes: Uint8Array;
     try {
-      bytes = encodeEntries(this.path, entries);
+      bytes = encodeRuntimeLogEntries(this.path, entries);
     } catch (error) {
       return Promise.reject(error);
     }
@@ -517,4 +488,4 @@ class DurableRuntimeLog implements RuntimeLog {
 }
 
 export { RuntimeLogUnavailableError };
-export type { RuntimeLogHealth, RuntimeLogRecovery, TornTailRepair };
+export type { RuntimeLogEntry, RuntimeLogHealth, RuntimeLogRecovery, TornTailRepair };
