@@ -5,7 +5,7 @@
  * pass their own `openFile` to `openRuntimeLog` to inject faults real disks rarely give on demand
  * (a write that lands half its bytes and then fails, EIO on sync). Folder creation, renames and
  * removals always go to the real file system, and the real-failure tests (`/dev/full`, a full
- * tmpfs, immutable and read-only folders) exercise the production path.
+ * tmpfs, an immutable folder) exercise the production path.
  *
  * @module
  */
