@@ -1,3 +1,5 @@
+import { splitNameWords } from "./split_name_words.ts";
+
 /**
  * Whether a value found under a secret-looking name is worth redacting, rather than being a
  * placeholder (`$TOKEN`, `${{ secrets.X }}`, `<your-key>`, `***`, an earlier `[REDACTED:…]`),
@@ -6,11 +8,14 @@
  *
  * A value made only of interpolations (`{token}`, `Bearer ${TOKEN}`) is a template, not a secret.
  *
+ * Given the `name` it was assigned to, an identifier named like it is a reference or a constant's
+ * own name (`password=db_password`, `token = accessToken`, `--password PASSWORD`,
+ * `FIRST_TOKEN = "first_token"`). A random value is never named like its key, so this costs
+ * nothing.
+ *
  * `quoted` says the value was a string literal (or a JSON string). An unquoted value is also
  * taken for code, and left alone, when it is a dotted path (`os.environ`, `self.token`), a type
- * (`password: string`), an expression keyword (`await`, `new`) or, given the `name` it was
- * assigned to, a variable named like it (`password=password`, `token = accessToken`,
- * `--password PASSWORD`). A random value is never named like its key, so this costs nothing.
+ * (`password: string`, `privateKey: KeyObject`) or an expression keyword (`await`, `void`).
  *
  * @example
  * ```ts
@@ -30,14 +35,12 @@ export function isProbableSecretValue(
   if (KEYWORDS.has(trimmed.toLowerCase())) return false;
   if (PLACEHOLDERS.some((pattern) => pattern.test(trimmed))) return false;
   if (isOnlyInterpolation(trimmed)) return false;
+  if (options.name !== undefined && isNamedLike(trimmed, options.name)) return false;
   if (options.quoted) return true;
   if (TYPE_NAMES.has(trimmed.toLowerCase()) || CODE_WORDS.has(trimmed)) return false;
   if (/^[A-Za-z_$][\w$]*(?:\.[A-Za-z_$][\w$]*)+$/.test(trimmed)) return false;
-  if (options.name !== undefined && /^[A-Za-z_$][\w$]*$/.test(trimmed)) {
-    const value = squash(trimmed);
-    const name = squash(options.name);
-    if (value.length > 1 && (value.endsWith(name) || name.endsWith(value))) return false;
-  }
+  // PascalCase of two or more words is a type (KeyObject, ServerCredentials), not a password.
+  if (/^[A-Z][a-z]+(?:[A-Z][a-z]+)+$/.test(trimmed)) return false;
   return true;
 }
 
@@ -53,6 +56,23 @@ function isOnlyInterpolation(value: string): boolean {
 
 const INTERPOLATION =
   /\$\{\{[^{}]*\}\}|\$?\{[^{}]*\}|\$[A-Za-z_][A-Za-z0-9_]*|%\([A-Za-z_][A-Za-z0-9_]*\)s|%s/g;
+
+/**
+ * An identifier named like the key it is assigned to is a reference or a constant's own name, not
+ * a secret: `password=db_password`, `token = accessToken`, `nextToken: keyToken`,
+ * `--password PASSWORD`, `TIME_TO_FIRST_TOKEN = "time_to_first_token"`.
+ */
+function isNamedLike(value: string, name: string): boolean {
+  if (!/^[A-Za-z_$][\w$.-]*$/.test(value)) return false;
+  const squashedValue = squash(value);
+  const squashedName = squash(name);
+  if (
+    squashedValue.length >= 4 &&
+    (squashedValue.endsWith(squashedName) || squashedName.endsWith(squashedValue))
+  ) return true;
+  const valueWords = splitNameWords(value);
+  return valueWords.length >= 2 && valueWords.at(-1) === splitNameWords(name).at(-1);
+}
 
 /** Lower case, letters and digits only: `DB_PASSWORD` and `dbPassword` become `dbpassword`. */
 function squash(name: string): string {
@@ -93,6 +113,16 @@ const CODE_WORDS = new Set([
   "this",
   "self",
   "super",
+  "void",
+  "delete",
+  "in",
+  "instanceof",
+  "of",
+  "unique",
+  "readonly",
+  "keyof",
+  "infer",
+  "declare",
 ]);
 
 // Each pattern is anchored and has no nested quantifiers: values can be long.

@@ -1,3 +1,5 @@
+import { splitNameWords } from "./split_name_words.ts";
+
 /**
  * Whether a variable, key, header or flag name says its value is a secret: `DB_PASSWORD`,
  * `GITHUB_TOKEN`, `apiKey`, `X-Api-Key`, `client_secret`, `aws_secret_access_key`,
@@ -17,7 +19,7 @@
  */
 export function isSecretName(name: string): boolean {
   if (name === "PWD" || name === "OLDPWD" || !HINT.test(name)) return false;
-  const words = splitWords(name);
+  const words = splitNameWords(name);
   const last = words.at(-1);
   if (last === undefined) return false;
   if (EXACT_WORDS.has(last)) return true;
@@ -72,12 +74,3 @@ const KEY_QUALIFIERS = new Set([
   "license",
   "subscription",
 ]);
-
-function splitWords(name: string): string[] {
-  return name
-    .replace(/([a-z0-9])([A-Z])/g, "$1 $2")
-    .replace(/([A-Z]+)([A-Z][a-z])/g, "$1 $2")
-    .toLowerCase()
-    .split(/[^a-z0-9]+/)
-    .filter((word) => word !== "");
-}

@@ -100,6 +100,7 @@ function findAssignments(text: string, spans: Span[]): void {
     const found = secretValue(text, ASSIGNMENT.lastIndex, name, {
       extendToLineEnd,
       allowType: true,
+      colon: match[2] === ":",
     });
     if (found.span) spans.push({ ...found.span, kind: kindForName(name), rank: ASSIGNMENT_RANK });
     ASSIGNMENT.lastIndex = Math.max(ASSIGNMENT.lastIndex, found.next);
@@ -146,6 +147,7 @@ interface ValueFound {
 }
 
 // Python string prefixes: f"Bearer {token}", r'…', b"…".
+const CODE_AFTER = /^[ \t]*[,;)|>\]]/;
 const STRING_PREFIX = /[fFrRbBuU]{1,2}(?=["'])/y;
 const AUTH_HEADER = /auth(?:orization)?$/i;
 const AUTH_SCHEME = /^(?:bearer|basic|token|bot|digest|apikey|negotiate|ntlm)$/i;
@@ -162,7 +164,7 @@ function secretValue(
   text: string,
   pos: number,
   name: string,
-  options: { extendToLineEnd: boolean; allowType: boolean },
+  options: { extendToLineEnd: boolean; allowType: boolean; colon?: boolean },
 ): ValueFound {
   const stringPrefix = stickyMatch(STRING_PREFIX, text, pos);
   if (stringPrefix !== undefined) pos += stringPrefix.length;
@@ -201,6 +203,13 @@ function secretValue(
     });
   }
   if (!isProbableSecretValue(bare, { quoted: false, name })) return { next: end };
+  // `name: Type,` `(token: Buffer)` `{ password: pw }`: a digit-free identifier after a colon
+  // and before more code is a type or a variable. (A random token has digits.)
+  if (
+    options.colon && /^[A-Za-z_$]+$/.test(bare) && CODE_AFTER.test(text.slice(end, end + 9))
+  ) {
+    return { next: end };
+  }
   if (!options.extendToLineEnd) return { span: { start: pos, end }, next: end };
   // YAML and header lines (`password: two words`, `Cookie: a=1; b=2`) run to the line's end.
   const rest = stickyMatch(REST_OF_LINE, text, pos) ?? bare;

@@ -105,6 +105,12 @@ Deno.test("scrubSecrets leaves ordinary code, identifiers and prose alone", () =
     "password = None",
     "const { token } = useSession();",
     "return this.token;",
+    "setPrivateKey(privateKey: KeyObject, encoding?: BufferEncoding): void;",
+    "type Callback = (err: Error | null, token: Buffer | string) => void;",
+    "exports.credentials = void 0;",
+    "login({ password: pw, user });",
+    "const { nextToken: keyToken } = parse(source);",
+    'METRIC_TIME_TO_FIRST_TOKEN = "gen_ai.server.time_to_first_token"',
     // Placeholders and references.
     "TOKEN=${GITHUB_TOKEN}",
     "password: ${{ secrets.DB_PASSWORD }}",
@@ -191,15 +197,34 @@ Deno.test("scrubSecrets gets through 1 MiB adversarial inputs", () => {
   }
 });
 
+/** Surrounding text: printable ASCII, any Unicode grapheme, or control characters and newlines. */
+const surrounding = fc.oneof(
+  fc.string(),
+  fc.string({ unit: "grapheme" }),
+  fc.string({ unit: "binary-ascii" }),
+);
+
 Deno.test("property: a planted secret of any kind never survives scrubSecrets", () => {
   for (const shape of SECRET_SHAPES) {
     fc.assert(
-      fc.property(fc.string(), secretBody, fc.string(), (before, body, after) => {
+      fc.property(surrounding, secretBody, surrounding, (before, body, after) => {
         const planted = shape.plant(body);
         const result = scrubSecrets(`${before} ${planted.text} ${after}`);
         return !leaks(result.text, planted.secret) && result.redactions >= 1;
       }),
       { numRuns: 200 },
+    );
+  }
+});
+
+Deno.test("property: scrubbing scrubbed text changes nothing", () => {
+  for (const shape of SECRET_SHAPES) {
+    fc.assert(
+      fc.property(surrounding, secretBody, surrounding, (before, body, after) => {
+        const once = scrubSecrets(`${before} ${shape.plant(body).text} ${after}`).text;
+        assert.deepEqual(scrubSecrets(once), { text: once, redactions: 0 });
+      }),
+      { numRuns: 100 },
     );
   }
 });
