@@ -9,7 +9,13 @@ import type { ContentRule } from "../policy/policy_schema.ts";
  *
  * @example
  * ```ts
- * const field: ContentField = { mode: "redact", bytes: 27, text: "TOKEN=[REDACTED:secret]", redactions: 1 };
+ * // applyContentRule("TOKEN=hunter2", "redact", { maxFieldBytes: 4096 }) gives:
+ * const field: ContentField = {
+ *   mode: "redact",
+ *   bytes: 13,
+ *   text: "TOKEN=[REDACTED:secret]",
+ *   redactions: 1,
+ * };
  * ```
  */
 export interface ContentField {
@@ -23,6 +29,9 @@ export interface ContentField {
   sha256?: string;
   /** Present when `text` was cut to `max_field_bytes`. */
   truncated?: true;
-  /** `redact` only: how many secrets were replaced by `[REDACTED:<kind>]`. */
+  /**
+   * `redact` only: how many secrets were replaced by `[REDACTED:<kind>]`, counted over the whole
+   * value (secrets in a part cut off by truncation count too).
+   */
   redactions?: number;
 }

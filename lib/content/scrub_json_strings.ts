@@ -41,7 +41,9 @@ export function scrubJsonStrings(text: string): { text: string; redactions: numb
       return value.map((item, index) => {
         const flag = index > 0 ? secretFlagName(value[index - 1]) : undefined;
         if (flag !== undefined && typeof item === "string" && !item.startsWith("-")) {
-          return isProbableSecretValue(item, { quoted: true }) ? replace(flag) : scrub(item);
+          return isProbableSecretValue(item, { quoted: true, name: flag })
+            ? replace(flag)
+            : scrub(item);
         }
         return visit(item);
       });
@@ -51,7 +53,7 @@ export function scrubJsonStrings(text: string): { text: string; redactions: numb
       for (const [key, item] of Object.entries(value)) {
         const secret = isSecretName(key) &&
           (typeof item === "string" || typeof item === "number") &&
-          isProbableSecretValue(String(item), { quoted: true });
+          isProbableSecretValue(String(item), { quoted: true, name: key });
         out[scrub(key)] = secret ? replace(key) : visit(item);
       }
       return out;

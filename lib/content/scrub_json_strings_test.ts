@@ -104,6 +104,14 @@ Deno.test("scrubJsonStrings survives JSON nested too deeply to walk", () => {
   assert.ok(!result.text.includes("hunter2"));
 });
 
+Deno.test("scrubJsonStrings gets through 1 MiB of adversarial JSON", () => {
+  const many = JSON.stringify(Array.from({ length: 1 << 15 }, () => 'password="a b'));
+  const long = JSON.stringify({ token: "x", note: "sk-".repeat(1 << 18) });
+  for (const input of [many, long]) {
+    assert.equal(typeof scrubJsonStrings(input).text, "string");
+  }
+});
+
 Deno.test("property: a planted secret never survives scrubJsonStrings, wherever it sits", () => {
   for (const shape of SECRET_SHAPES) {
     fc.assert(
