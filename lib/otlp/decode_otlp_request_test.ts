@@ -258,6 +258,19 @@ Deno.test("decodeOtlpRequest replaces invalid UTF-8 in protobuf strings with U+F
   assert.equal(record.scope.name, "codex_otel.log_only");
 });
 
+Deno.test("decodeOtlpRequest repairs 50,000 invalid strings in linear time", async () => {
+  const attributes: Record<string, string> = {};
+  for (let i = 0; i < 50_000; i++) attributes[`key${i}`] = "~~";
+  const body = toBinary(ExportLogsServiceRequestSchema, oneLogRequest(attributes));
+  for (let i = 0; i < body.byteLength; i++) if (body[i] === 0x7e) body[i] = 0xff;
+  const started = performance.now();
+  const result = await decodeOtlpRequest("logs", body, { ...PROTOBUF, maxBytes: 8 << 20 });
+  const elapsed = performance.now() - started;
+  assert.ok(result.ok);
+  assert.equal(result.replacedInvalidStrings, 50_000);
+  assert.ok(elapsed < 5_000, `${elapsed} ms`); // under a second; quadratic would be minutes
+});
+
 Deno.test("decodeOtlpRequest refuses invalid UTF-8 in a JSON body with 400", async () => {
   const body = utf8('{"resourceLogs":[{"schemaUrl":"~"}]}');
   body[body.indexOf(0x7e)] = 0xff;

@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
 import { create, fromBinary, toBinary } from "@bufbuild/protobuf";
+import fc from "fast-check";
 import { StatusSchema } from "./gen/google/rpc/status_pb.ts";
 import { ExportLogsServiceRequestSchema } from "./gen/opentelemetry/proto/collector/logs/v1/logs_service_pb.ts";
 import { repairProtobufUtf8 } from "./repair_protobuf_utf8.ts";
@@ -67,5 +68,82 @@ Deno.test("repairProtobufUtf8 throws on malformed or too deeply nested input", (
   assert.throws(
     () => repairProtobufUtf8(ExportLogsServiceRequestSchema, nested, 2),
     /maximum recursion depth/,
+  );
+});
+
+/** A length-delimited field: tag, varint length, payload. */
+function field(fieldNo: number, payload: Uint8Array): Uint8Array {
+  const header = [(fieldNo << 3) | 2];
+  for (let n = payload.byteLength;; n >>>= 7) {
+    if (n < 0x80) {
+      header.push(n);
+      break;
+    }
+    header.push((n & 0x7f) | 0x80);
+  }
+  const out = new Uint8Array(header.length + payload.byteLength);
+  out.set(header);
+  out.set(payload, header.length);
+  return out;
+}
+
+function concat(parts: Uint8Array[]): Uint8Array {
+  const out = new Uint8Array(parts.reduce((n, part) => n + part.byteLength, 0));
+  let offset = 0;
+  for (const part of parts) {
+    out.set(part, offset);
+    offset += part.byteLength;
+  }
+  return out;
+}
+
+Deno.test("repairProtobufUtf8 makes any attribute bytes parse, as a lenient decoder reads them", () => {
+  const lenient = new TextDecoder("utf-8", { ignoreBOM: true });
+  const strict = new TextDecoder("utf-8", { fatal: true, ignoreBOM: true });
+  const isValid = (bytes: Uint8Array) => {
+    try {
+      strict.decode(bytes);
+      return true;
+    } catch {
+      return false;
+    }
+  };
+  fc.assert(
+    fc.property(
+      fc.array(fc.tuple(fc.uint8Array({ maxLength: 200 }), fc.uint8Array({ maxLength: 200 })), {
+        maxLength: 20,
+      }),
+      fc.uint8Array({ maxLength: 20 }),
+      (attributes, severityText) => {
+        // request { resource_logs { scope_logs { log_records {
+        //   severity_text, attributes { key, value { string_value } }... } } } }
+        const record = concat([
+          field(3, severityText),
+          ...attributes.map(([key, value]) =>
+            field(6, concat([field(1, key), field(2, field(1, value))]))
+          ),
+        ]);
+        const request = field(1, field(2, field(2, record)));
+        const { bytes, repairedStrings } = repairProtobufUtf8(
+          ExportLogsServiceRequestSchema,
+          request,
+          100,
+        );
+        const strings = [severityText, ...attributes.flat()];
+        assert.equal(repairedStrings, strings.filter((s) => !isValid(s)).length);
+        if (repairedStrings === 0) assert.equal(bytes, request);
+        const decoded = fromBinary(ExportLogsServiceRequestSchema, bytes)
+          .resourceLogs[0].scopeLogs[0].logRecords[0];
+        assert.equal(decoded.severityText, lenient.decode(severityText));
+        assert.deepEqual(
+          decoded.attributes.map((kv) => [
+            kv.key,
+            kv.value?.value.case === "stringValue" ? kv.value.value.value : undefined,
+          ]),
+          attributes.map(([key, value]) => [lenient.decode(key), lenient.decode(value)]),
+        );
+      },
+    ),
+    { numRuns: 1000 },
   );
 });
