@@ -31,6 +31,8 @@ export function isProbableSecretValue(
 ): boolean {
   const trimmed = value.trim();
   if (trimmed === "" || trimmed.startsWith("[REDACTED")) return false;
+  // No placeholder or identifier is this long; the checks below need not look at megabytes.
+  if (trimmed.length > 1024) return true;
   if (/^\d{1,4}$/.test(trimmed)) return false;
   if (KEYWORDS.has(trimmed.toLowerCase())) return false;
   if (PLACEHOLDERS.some((pattern) => pattern.test(trimmed))) return false;

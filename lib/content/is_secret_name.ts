@@ -40,6 +40,7 @@ const SECRET_SUFFIXES = [
   "token",
   "auth",
   "authorization",
+  "bearer",
   "credential",
   "credentials",
   "cookie",

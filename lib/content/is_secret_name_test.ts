@@ -23,6 +23,7 @@ Deno.test("isSecretName recognises names whose last word is a secret", () => {
     "private_key",
     "session_key",
     "Authorization",
+    "oauth2-bearer",
     "auth",
     "oauth",
     "credentials",

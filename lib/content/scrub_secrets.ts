@@ -99,7 +99,7 @@ function findAssignments(text: string, spans: Span[]): void {
       (/cookie$/i.test(name) || startsLine(text, match.index));
     const found = secretValue(text, ASSIGNMENT.lastIndex, name, {
       extendToLineEnd,
-      allowType: true,
+      allowPrefix: true,
       colon: match[2] === ":",
     });
     if (found.span) spans.push({ ...found.span, kind: kindForName(name), rank: ASSIGNMENT_RANK });
@@ -116,10 +116,7 @@ function findFlags(text: string, spans: Span[]): void {
     const name = match[1];
     if (!isSecretName(name)) continue;
     if (match[2] !== "=" && text[FLAG.lastIndex] === "-") continue; // the next flag, no value
-    const found = secretValue(text, FLAG.lastIndex, name, {
-      extendToLineEnd: false,
-      allowType: false,
-    });
+    const found = secretValue(text, FLAG.lastIndex, name, AFTER_PREFIX);
     if (found.span) spans.push({ ...found.span, kind: kindForName(name), rank: ASSIGNMENT_RANK });
     FLAG.lastIndex = Math.max(FLAG.lastIndex, found.next);
   }
@@ -146,8 +143,8 @@ interface ValueFound {
   next: number;
 }
 
-// Python string prefixes: f"Bearer {token}", r'…', b"…".
 const CODE_AFTER = /^[ \t]*[,;)|>\]]/;
+// Python string prefixes: f"Bearer {token}", r'…', b"…".
 const STRING_PREFIX = /[fFrRbBuU]{1,2}(?=["'])/y;
 const AUTH_HEADER = /auth(?:orization)?$/i;
 const AUTH_SCHEME = /^(?:bearer|basic|token|bot|digest|apikey|negotiate|ntlm)$/i;
@@ -159,12 +156,24 @@ const DOLLAR_PLACEHOLDER =
 const BARE = /[^\s"'`,;(){}[\]<>&|\\]+/y;
 const REST_OF_LINE = /[^\r\n"'`]*/y;
 
+interface ValueOptions {
+  /** An unquoted value runs to the end of its line (YAML, headers). */
+  extendToLineEnd: boolean;
+  /** `Authorization: Bearer <token>` and `password: str = <value>` forms may follow. */
+  allowPrefix: boolean;
+  /** The separator was a colon. */
+  colon: boolean;
+}
+
+/** After a scheme or a type: the value itself, read once (no further prefixes). */
+const AFTER_PREFIX: ValueOptions = { extendToLineEnd: false, allowPrefix: false, colon: false };
+
 /** Reads the value starting at `pos` and decides whether it is a secret to redact. */
 function secretValue(
   text: string,
   pos: number,
   name: string,
-  options: { extendToLineEnd: boolean; allowType: boolean; colon?: boolean },
+  options: ValueOptions,
 ): ValueFound {
   const stringPrefix = stickyMatch(STRING_PREFIX, text, pos);
   if (stringPrefix !== undefined) pos += stringPrefix.length;
@@ -184,23 +193,17 @@ function secretValue(
   const end = pos + bare.length;
   const following = text[end];
   if (following === "(" || following === "[") return { next: end }; // a call or an index
-  if (AUTH_HEADER.test(name) && AUTH_SCHEME.test(bare)) {
+  if (options.allowPrefix && AUTH_HEADER.test(name) && AUTH_SCHEME.test(bare)) {
     // Authorization: Bearer <token>: keep the scheme, judge what follows it.
     const spaces = stickyMatch(SPACES, text, end);
     if (spaces === undefined) return { next: end };
-    return secretValue(text, end + spaces.length, name, {
-      extendToLineEnd: false,
-      allowType: false,
-    });
+    return secretValue(text, end + spaces.length, name, AFTER_PREFIX);
   }
-  if (options.allowType && TYPE_NAMES.has(bare.toLowerCase())) {
+  if (options.allowPrefix && TYPE_NAMES.has(bare.toLowerCase())) {
     // password: str = "hunter2": the type is code, the default value may be a secret.
     const equals = stickyMatch(TYPE_DEFAULT, text, end);
     if (equals === undefined) return { next: end };
-    return secretValue(text, end + equals.length, name, {
-      extendToLineEnd: false,
-      allowType: false,
-    });
+    return secretValue(text, end + equals.length, name, AFTER_PREFIX);
   }
   if (!isProbableSecretValue(bare, { quoted: false, name })) return { next: end };
   // `name: Type,` `(token: Buffer)` `{ password: pw }`: a digit-free identifier after a colon
@@ -217,40 +220,33 @@ function secretValue(
   return { span: { start: pos, end: restEnd }, next: restEnd };
 }
 
-const DOUBLE_QUOTED = /"(?:[^"\\\r\n]|\\.)*("?)/y;
-const SINGLE_QUOTED = /'(?:[^'\\\r\n]|\\.)*('?)/y;
-const BACKTICK_QUOTED = /`(?:[^`\\\r\n]|\\.)*(`?)/y;
-const ESCAPED_DOUBLE_QUOTED = /\\"(?:[^\\\r\n]|\\[^"\r\n])*((?:\\")?)/y;
-const ESCAPED_SINGLE_QUOTED = /\\'(?:[^\\\r\n]|\\[^'\r\n])*((?:\\')?)/y;
-const LINE = /[^\r\n]*/y;
-
 /**
- * A quoted value at `pos`: its contents and where scanning resumes. An unterminated quote runs to
- * the end of the line, so a value cut off by the sender is still redacted.
+ * A quoted value at `pos` (`"…"`, `'…'`, `` `…` ``, or JSON-escaped `\"…\"`): its contents and
+ * where scanning resumes. An unterminated quote runs to the end of the line, so a value cut off
+ * by the sender is still redacted. A loop rather than a regular expression: a quoted value can
+ * be megabytes long, and an alternation under `*` would overflow V8's backtracking stack.
  */
 function readQuoted(
   text: string,
   pos: number,
 ): { start: number; end: number; next: number } | undefined {
-  const first = text[pos];
-  const second = text[pos + 1];
-  let pattern: RegExp;
-  if (first === '"') pattern = DOUBLE_QUOTED;
-  else if (first === "'") pattern = SINGLE_QUOTED;
-  else if (first === "`") pattern = BACKTICK_QUOTED;
-  else if (first === "\\" && second === '"') pattern = ESCAPED_DOUBLE_QUOTED;
-  else if (first === "\\" && second === "'") pattern = ESCAPED_SINGLE_QUOTED;
-  else return undefined;
-  pattern.lastIndex = pos;
-  const match = pattern.exec(text)!;
-  const start = pos + (first === "\\" ? 2 : 1);
-  const close = match[1];
-  if (close !== "") {
-    const next = pos + match[0].length;
-    return { start, end: next - close.length, next };
+  let quote = text[pos];
+  const escaped = quote === "\\";
+  if (escaped) quote = text[pos + 1];
+  if (quote !== '"' && quote !== "'" && (quote !== "`" || escaped)) return undefined;
+  const start = pos + (escaped ? 2 : 1);
+  for (let i = start; i < text.length; i++) {
+    const char = text[i];
+    if (char === "\n" || char === "\r") return { start, end: i, next: i };
+    if (char === "\\") {
+      if (escaped && text[i + 1] === quote) return { start, end: i, next: i + 2 };
+      if (text[i + 1] === "\n" || text[i + 1] === "\r") return { start, end: i + 1, next: i + 1 };
+      i++; // an escaped character, a quote included
+    } else if (char === quote && !escaped) {
+      return { start, end: i, next: i + 1 };
+    }
   }
-  const lineEnd = pos + (stickyMatch(LINE, text, pos) ?? "").length;
-  return { start, end: lineEnd, next: lineEnd };
+  return { start, end: text.length, next: text.length };
 }
 
 function stickyMatch(pattern: RegExp, text: string, pos: number): string | undefined {

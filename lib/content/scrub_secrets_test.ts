@@ -64,6 +64,10 @@ Deno.test("scrubSecrets keeps everything around the secret readable", () => {
     ],
     ['token="unterminated secret\nnext line', 'token="[REDACTED:secret]\nnext line'],
     ["$db_password = 'hunter2';", "$db_password = '[REDACTED:secret]';"],
+    [
+      "curl --oauth2-bearer " + SAMPLE_BODY + " https://x",
+      "curl --oauth2-bearer [REDACTED:secret] https://x",
+    ],
   ];
   for (const [input, expected] of cases) assert.equal(scrubSecrets(input).text, expected);
 });
@@ -190,6 +194,8 @@ Deno.test("scrubSecrets gets through 1 MiB adversarial inputs", () => {
     fill("-u a:"),
     fill("AK" + "IA"),
     fill("token == "),
+    "Authorization: " + fill("Bearer "),
+    fill("password: str = "),
   ];
   for (const input of inputs) {
     const result = scrubSecrets(input);
@@ -203,6 +209,21 @@ const surrounding = fc.oneof(
   fc.string({ unit: "grapheme" }),
   fc.string({ unit: "binary-ascii" }),
 );
+
+Deno.test("scrubSecrets handles single tokens and values of many MiB", () => {
+  // V8 keeps a backtracking entry per character for some regular expression forms and throws
+  // RangeError past a few MiB; these shapes once did.
+  const run = "A1b2".repeat(3 << 20); // 12 MiB
+  const cases: [string, string][] = [
+    ['password="' + run + '"', 'password="[REDACTED:secret]"'],
+    ["password='" + run, "password='[REDACTED:secret]"],
+    ['token=\\"' + run + '\\"', 'token=\\"[REDACTED:secret]\\"'],
+    ["sk-" + run, "[REDACTED:openai-key]"],
+    ["Bearer " + run, "Bearer [REDACTED:bearer-token]"],
+    ["eyJ" + "hbGc.eyJ" + run + ".sig", "[REDACTED:jwt]"],
+  ];
+  for (const [input, expected] of cases) assert.equal(scrubSecrets(input).text, expected);
+});
 
 Deno.test("property: a planted secret of any kind never survives scrubSecrets", () => {
   for (const shape of SECRET_SHAPES) {

@@ -17,6 +17,19 @@ export interface SecretTokenPattern {
 // JSON escape such as `\n`, which is how they appear inside an unparsed JSON string.
 const AT_START = String.raw`(?:(?<=\\[nrt])|(?<![A-Za-z0-9_-]))`;
 const AT_START_ALNUM = String.raw`(?:(?<=\\[nrt])|(?<![A-Za-z0-9]))`;
+const NOT_AFTER_WORD = "(?<![A-Za-z0-9_-])";
+
+const ALNUM = "[A-Za-z0-9]";
+const B64URL = "[A-Za-z0-9_-]";
+
+/**
+ * `count` or more of a character class, written `[x]{20}[x]*` rather than `[x]{20,}`: V8 runs
+ * the former as a simple loop but keeps a backtracking entry per character for the latter, and
+ * overflows its stack on a run of a few MiB.
+ */
+function atLeast(count: number, chars: string): string {
+  return `${chars}{${count}}${chars}*`;
+}
 
 function token(source: string, flags = "gd"): RegExp {
   return new RegExp(source, flags);
@@ -28,40 +41,43 @@ function token(source: string, flags = "gd"): RegExp {
  * look-behind and has no nested quantifiers, so scanning stays linear in the text's length.
  */
 export const SECRET_TOKEN_PATTERNS: readonly SecretTokenPattern[] = [
-  { kind: "anthropic-key", pattern: token(`${AT_START}sk-ant-[A-Za-z0-9_-]{20,}`) },
+  { kind: "anthropic-key", pattern: token(`${AT_START}sk-ant-${atLeast(20, B64URL)}`) },
   {
     kind: "openai-key",
-    pattern: token(`${AT_START}sk-(?!ant-)[A-Za-z0-9_-]{20,}`),
+    pattern: token(`${AT_START}sk-(?!ant-)${atLeast(20, B64URL)}`),
     // Real keys are random; a kebab-case name such as `sk-some-long-component-name` is not.
     accept: (secret) => /[A-Z0-9]/.test(secret.slice(3)),
   },
-  { kind: "github-token", pattern: token(`${AT_START}gh[pousr]_[A-Za-z0-9]{36,}`) },
-  { kind: "github-token", pattern: token(`${AT_START}github_pat_[A-Za-z0-9_]{22,}`) },
-  { kind: "gitlab-token", pattern: token(`${AT_START}glpat-[A-Za-z0-9_.-]{20,}`) },
-  { kind: "slack-token", pattern: token(`${AT_START}xox[abprse]-[A-Za-z0-9-]{10,}`) },
+  { kind: "github-token", pattern: token(`${AT_START}gh[pousr]_${atLeast(36, ALNUM)}`) },
+  { kind: "github-token", pattern: token(`${AT_START}github_pat_${atLeast(22, "[A-Za-z0-9_]")}`) },
+  { kind: "gitlab-token", pattern: token(`${AT_START}glpat-${atLeast(20, "[A-Za-z0-9_.-]")}`) },
+  { kind: "slack-token", pattern: token(`${AT_START}xox[abprse]-${atLeast(10, "[A-Za-z0-9-]")}`) },
   {
     kind: "slack-webhook",
     pattern: token(String.raw`hooks\.slack\.com/(?:services|workflows|triggers)/([A-Za-z0-9/_-]+)`),
   },
-  { kind: "stripe-key", pattern: token(`${AT_START}[sr]k_(?:live|test)_[A-Za-z0-9]{10,}`) },
+  { kind: "stripe-key", pattern: token(`${AT_START}[sr]k_(?:live|test)_${atLeast(10, ALNUM)}`) },
   {
     kind: "aws-access-key-id",
     pattern: token(`${AT_START_ALNUM}(?:AKIA|ASIA)[A-Z0-9]{16}(?![A-Za-z0-9])`),
   },
-  { kind: "google-api-key", pattern: token(`${AT_START}AIza[A-Za-z0-9_-]{35,}`) },
-  { kind: "google-oauth-token", pattern: token(String.raw`${AT_START}ya29\.[A-Za-z0-9_-]{20,}`) },
-  { kind: "npm-token", pattern: token(`${AT_START}npm_[A-Za-z0-9]{36,}`) },
-  { kind: "huggingface-token", pattern: token(`${AT_START}hf_[A-Za-z0-9]{30,}`) },
-  { kind: "pypi-token", pattern: token(`${AT_START}pypi-AgE[A-Za-z0-9_-]{50,}`) },
+  { kind: "google-api-key", pattern: token(`${AT_START}AIza${atLeast(35, B64URL)}`) },
+  {
+    kind: "google-oauth-token",
+    pattern: token(String.raw`${AT_START}ya29\.${atLeast(20, B64URL)}`),
+  },
+  { kind: "npm-token", pattern: token(`${AT_START}npm_${atLeast(36, ALNUM)}`) },
+  { kind: "huggingface-token", pattern: token(`${AT_START}hf_${atLeast(30, ALNUM)}`) },
+  { kind: "pypi-token", pattern: token(`${AT_START}pypi-AgE${atLeast(50, B64URL)}`) },
   { kind: "digitalocean-token", pattern: token(`${AT_START}do[opr]_v1_[a-f0-9]{64}`) },
   {
     kind: "sendgrid-key",
-    pattern: token(String.raw`${AT_START}SG\.[A-Za-z0-9_-]{16,}\.[A-Za-z0-9_-]{16,}`),
+    pattern: token(String.raw`${AT_START}SG\.${atLeast(16, B64URL)}\.${atLeast(16, B64URL)}`),
   },
   {
     kind: "jwt",
     pattern: token(
-      String.raw`${AT_START}eyJ[A-Za-z0-9_-]{4,}\.eyJ[A-Za-z0-9_-]{4,}\.[A-Za-z0-9_-]*`,
+      String.raw`${AT_START}eyJ${atLeast(4, B64URL)}\.eyJ${atLeast(4, B64URL)}\.${B64URL}*`,
     ),
   },
   {
@@ -73,19 +89,19 @@ export const SECRET_TOKEN_PATTERNS: readonly SecretTokenPattern[] = [
   },
   {
     kind: "bearer-token",
-    pattern: token(String.raw`(?<![A-Za-z0-9_-])bearer[ \t]+([A-Za-z0-9._~+/-]{8,}=*)`, "gdi"),
+    pattern: token(`${NOT_AFTER_WORD}bearer[ \\t]+(${atLeast(8, "[A-Za-z0-9._~+/-]")}=*)`, "gdi"),
     accept: looksRandom,
   },
   {
     kind: "basic-auth",
-    pattern: token(String.raw`(?<![A-Za-z0-9_-])basic[ \t]+([A-Za-z0-9+/]{6,}={0,2})`, "gdi"),
+    pattern: token(`${NOT_AFTER_WORD}basic[ \\t]+(${atLeast(6, "[A-Za-z0-9+/]")}={0,2})`, "gdi"),
     accept: isBasicCredentials,
   },
   {
     kind: "password",
     // curl -u user:password, --user, --proxy-user
     pattern: token(
-      String.raw`(?<![A-Za-z0-9_-])(?:-u|--user|--proxy-user)(?:[ \t]+|=)["']?[^\s:"']+:([^\s"']+)`,
+      String.raw`${NOT_AFTER_WORD}(?:-u|--user|--proxy-user)(?:[ \t]+|=)["']?[^\s:"']+:([^\s"']+)`,
     ),
     accept: (password) => isProbableSecretValue(password, { quoted: true }),
   },
@@ -96,6 +112,7 @@ export const SECRET_TOKEN_PATTERNS: readonly SecretTokenPattern[] = [
  * first character, or a symbol. `Bearer authentication` is prose; `Bearer abc123…` is not.
  */
 function looksRandom(candidate: string): boolean {
+  if (candidate.length > 256) return true; // no word is that long; keeps the tests below cheap
   return /[0-9._~+/=-]/.test(candidate) && !/^[a-z]+(?:-[a-z]+)+$/.test(candidate) ||
     /[A-Z]/.test(candidate.slice(1));
 }
