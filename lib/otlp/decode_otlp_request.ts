@@ -54,14 +54,15 @@ export interface OtlpDecodeFailure {
   encoding?: OtlpEncoding;
 }
 
-/** What {@link decodeOtlpRequest} returns: never throws for any input. */
+/** What {@link decodeOtlpRequest} returns: a decoded request, or the status to answer. */
 export type DecodeOtlpRequestResult<S extends OtlpSignal = OtlpSignal> =
   | DecodedOtlpRequest<S>
   | OtlpDecodeFailure;
 
 /**
  * Decodes an OTLP/HTTP Export request body for `signal`. It never throws on any body or
- * header: every problem is a result with the HTTP status to answer.
+ * header: every problem is a result with the HTTP status to answer. (A negative or NaN
+ * `maxBytes` is a programming error and rejects with a RangeError.)
  *
  * - 415: a `Content-Type` other than `application/x-protobuf`, `application/protobuf` or
  *   `application/json` (parameters allowed, case-insensitive; a JSON charset must be UTF-8),

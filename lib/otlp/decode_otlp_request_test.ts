@@ -133,6 +133,11 @@ Deno.test("decodeOtlpRequest accepts every spelling of the two content types", a
   }
 });
 
+Deno.test("decodeOtlpRequest skips a UTF-8 byte order mark before JSON", async () => {
+  const result = await decodeOtlpRequest("logs", utf8('\ufeff{"resourceLogs":[]}'), JSON_BODY);
+  assert.ok(result.ok, !result.ok ? result.message : "");
+});
+
 Deno.test("decodeOtlpRequest refuses other content types with 415", async () => {
   for (
     const contentType of [
