@@ -1,4 +1,3 @@
-import denoJson from "../../deno.json" with { type: "json" };
 import { readHost } from "../host/host.ts";
 import { realFileSystem } from "../reconcile/real_file_system.ts";
 import { closestMatch } from "../text/closest_match.ts";
@@ -9,9 +8,9 @@ import { EXIT } from "./exit_codes.ts";
 import { parseCommandArgs } from "./parse_command_args.ts";
 import { renderCommandHelp, renderMainHelp } from "./render_help.ts";
 import { UsageError } from "./usage_error.ts";
+import { VERSION } from "./version.ts";
 
-/** Beacon's version, from deno.json. */
-export const VERSION: string = denoJson.version;
+export { VERSION };
 
 /**
  * Runs one command line and returns the exit code. Expected failures are printed as their

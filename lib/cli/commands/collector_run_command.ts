@@ -1,0 +1,87 @@
+import type { Command } from "../command.ts";
+import { EXIT } from "../exit_codes.ts";
+import { VERSION } from "../version.ts";
+import { loadPolicy } from "../../policy/load_policy.ts";
+import { endpointPaths } from "../../endpoint/endpoint_paths.ts";
+import { openRuntimeLog, RUNTIME_LOG_MODES } from "../../runtime_log/open_runtime_log.ts";
+import { startCollector } from "../../collector/start_collector.ts";
+import { parseListenAddress } from "../../collector/parse_listen_address.ts";
+import { harnessClassifier } from "../../collector/harness_classifier.ts";
+
+/** `beacon collector run`: the long-running OTLP receiver Codex sends its telemetry to. */
+export const collectorRunCommand: Command = {
+  words: ["collector", "run"],
+  summary: "Run the local OTLP collector that writes Beacon's runtime log (until stopped)",
+  description:
+    "Listens on the policy's collector.listen address (default 127.0.0.1:4318) for OTLP/HTTP\n" +
+    "(protobuf or JSON, plain or gzip), Connect and gRPC-Web, and on collector.grpc_listen for\n" +
+    "OTLP/gRPC when collector.grpc = true. Keeps the semantic events Codex sends, applies the\n" +
+    "policy's content rules, and appends one JSON event per line to the runtime log, answering\n" +
+    "each request only once its events are synced to disk. GET /healthz describes the collector.\n" +
+    "SIGTERM or SIGINT: stop accepting, finish in-flight requests, sync, exit 0.\n\n" +
+    "Exit codes: 0 stopped by a signal, 1 could not start (address in use, log not writable).",
+  options: {
+    policy: { type: "string", valueName: "PATH", description: "Policy file to use." },
+  },
+  async run({ values }, context) {
+    const loaded = await loadPolicy(context.host, values.policy as string | undefined);
+    const { policy } = loaded;
+    const mode = policy.endpoint.mode;
+    const logPath = policy.runtime_log.path ?? endpointPaths(mode, context.host).runtimeLogPath;
+    const log = await openRuntimeLog({
+      path: logPath,
+      maxBytes: policy.runtime_log.max_bytes,
+      archives: policy.runtime_log.archives,
+      ...RUNTIME_LOG_MODES[mode],
+    });
+    const stamp = () => new Date().toISOString();
+    log.onIncident((error) =>
+      context.stderr(`${stamp()} runtime log unavailable (requests get 503 until it recovers): ${error.message}\n`)
+    );
+    log.onRecovered(() => context.stderr(`${stamp()} runtime log writable again\n`));
+    if (log.repair.repairedBytes) {
+      context.stderr(
+        `${stamp()} repaired a torn last line (${log.repair.repairedBytes} bytes) in ${logPath}` +
+          (log.repair.tornPath ? `; the fragment is kept in ${log.repair.tornPath}` : "") + "\n",
+      );
+    }
+
+    let collector;
+    try {
+      collector = await startCollector({
+        http: parseListenAddress(policy.collector.listen),
+        token: policy.collector.token,
+        maxRequestBytes: policy.collector.max_request_bytes,
+        mode,
+        version: VERSION,
+        log,
+        classify: harnessClassifier(policy),
+        onError: (message) => context.stderr(`${stamp()} ${message}\n`),
+      });
+    } catch (error) {
+      await log.close();
+      throw error;
+    }
+    const { hostname, port } = collector.http;
+    context.stdout(
+      `beacon collector ${VERSION} (${mode} mode, policy: ${loaded.source})\n` +
+        `  listening on http://${hostname.includes(":") ? `[${hostname}]` : hostname}:${port} ` +
+        `(OTLP/HTTP, Connect, gRPC-Web)\n  writing events to ${logPath}\n`,
+    );
+
+    const stop = Promise.withResolvers<string>();
+    const signals: Deno.Signal[] = ["SIGTERM", "SIGINT"];
+    const handlers = signals.map((signal) => {
+      const handler = () => stop.resolve(signal);
+      Deno.addSignalListener(signal, handler);
+      return () => Deno.removeSignalListener(signal, handler);
+    });
+    const signal = await stop.promise;
+    context.stdout(`${signal}: finishing in-flight requests\n`);
+    await collector.close();
+    await log.close();
+    for (const remove of handlers) remove();
+    context.stdout(`stopped; ${log.stats().linesWritten} events written since start\n`);
+    return EXIT.ok;
+  },
+};

@@ -1,0 +1,55 @@
+import type { ExportCounters } from "./export_pipeline.ts";
+import type { RuntimeLogHealth, RuntimeLogStats } from "../runtime_log/open_runtime_log.ts";
+
+/** What `GET /healthz` answers: enough to tell which collector this is and where it writes. */
+export interface CollectorHealth {
+  service: "beacon-collector";
+  /** "ok", or "degraded" when the runtime log cannot take writes (answered with 503). */
+  status: "ok" | "degraded";
+  version: string;
+  pid: number;
+  mode: "user" | "system";
+  started_at: string;
+  listen: { http: string; grpc: string | null };
+  token_required: boolean;
+  runtime_log: {
+    path: string;
+    bytes: number;
+    archives: number;
+    last_write_at: string | null;
+    error: string | null;
+  };
+  counters: ExportCounters;
+}
+
+/** Builds the health document from the collector's parts. */
+export function collectorHealth(input: {
+  version: string;
+  mode: "user" | "system";
+  startedAt: Date;
+  listen: { http: string; grpc: string | null };
+  tokenRequired: boolean;
+  logStats: RuntimeLogStats;
+  logHealth: RuntimeLogHealth;
+  counters: ExportCounters;
+}): CollectorHealth {
+  const { logStats, logHealth } = input;
+  return {
+    service: "beacon-collector",
+    status: logHealth.status === "ok" ? "ok" : "degraded",
+    version: input.version,
+    pid: Deno.pid,
+    mode: input.mode,
+    started_at: input.startedAt.toISOString(),
+    listen: input.listen,
+    token_required: input.tokenRequired,
+    runtime_log: {
+      path: logStats.path,
+      bytes: logStats.bytes,
+      archives: logStats.archives,
+      last_write_at: logStats.lastWriteTime?.toISOString() ?? null,
+      error: logHealth.status === "ok" ? null : logHealth.error.message,
+    },
+    counters: input.counters,
+  };
+}

@@ -1,0 +1,120 @@
+import type { OtlpRequest, OtlpSignal } from "../otlp/otlp_signal.ts";
+import type { RuntimeLog } from "../runtime_log/open_runtime_log.ts";
+import { RuntimeLogUnavailableError } from "../runtime_log/runtime_log_unavailable_error.ts";
+
+/** Turns one decoded Export request into the events to write (pure; see the harness adapters). */
+export type ClassifyExport = (
+  signal: OtlpSignal,
+  request: OtlpRequest,
+  receivedAt: Date,
+) => { events: object[]; dropped: number };
+
+/** What became of one Export request. */
+export type ExportOutcome =
+  | {
+    status: "ok";
+    /** Events written (durably) to the runtime log. */
+    written: number;
+    /** Records dropped on purpose (noise, or spans/metrics the policy leaves out). */
+    dropped: number;
+    /** Records that could not be processed (reported as OTLP partial success). */
+    rejected: number;
+    message?: string;
+  }
+  | {
+    /** The runtime log cannot take writes now (disk full, permissions): retry later. */
+    status: "unavailable";
+    message: string;
+  };
+
+/** Counters for `/healthz` and `endpoint status`. */
+export interface ExportCounters {
+  requests: Record<OtlpSignal, number>;
+  eventsWritten: number;
+  recordsDropped: number;
+  recordsRejected: number;
+  unavailable: number;
+  /** Time of the last event written, ISO 8601, or null. */
+  lastEventAt: string | null;
+}
+
+/** The collector's middle: classify -> (content policy, inside classify) -> durable write. */
+export interface ExportPipeline {
+  export(signal: OtlpSignal, request: OtlpRequest, receivedAt: Date): Promise<ExportOutcome>;
+  counters(): ExportCounters;
+}
+
+/**
+ * The stage between decoding and answering: classifies a request's records into Beacon events
+ * and appends them to the runtime log. It resolves only once the events are synced to disk, so
+ * an acknowledged request is never lost; when the log cannot take writes it says so
+ * (`unavailable`) and the transport answers with a retryable status.
+ */
+export function createExportPipeline(input: {
+  classify: ClassifyExport;
+  log: Pick<RuntimeLog, "append">;
+  /** Called when classification fails (a bug): the records are rejected, not the request. */
+  onClassifyError?: (error: unknown) => void;
+}): ExportPipeline {
+  const counters: ExportCounters = {
+    requests: { logs: 0, traces: 0, metrics: 0 },
+    eventsWritten: 0,
+    recordsDropped: 0,
+    recordsRejected: 0,
+    unavailable: 0,
+    lastEventAt: null,
+  };
+  return {
+    async export(signal, request, receivedAt) {
+      counters.requests[signal]++;
+      let classified: { events: object[]; dropped: number };
+      try {
+        classified = input.classify(signal, request, receivedAt);
+      } catch (error) {
+        input.onClassifyError?.(error);
+        const rejected = countRecords(signal, request);
+        counters.recordsRejected += rejected;
+        return {
+          status: "ok",
+          written: 0,
+          dropped: 0,
+          rejected,
+          message: "Beacon could not process these records; see the collector's error output",
+        };
+      }
+      if (classified.events.length) {
+        try {
+          await input.log.append(classified.events);
+        } catch (error) {
+          if (!(error instanceof RuntimeLogUnavailableError)) throw error;
+          counters.unavailable++;
+          return { status: "unavailable", message: error.message };
+        }
+        counters.eventsWritten += classified.events.length;
+        counters.lastEventAt = new Date().toISOString();
+      }
+      counters.recordsDropped += classified.dropped;
+      return { status: "ok", written: classified.events.length, dropped: classified.dropped, rejected: 0 };
+    },
+    counters: () => structuredClone(counters),
+  };
+}
+
+/** Log records, spans or data points in a request. */
+export function countRecords(signal: OtlpSignal, request: OtlpRequest): number {
+  let count = 0;
+  if (signal === "logs") {
+    for (const r of (request as OtlpRequest<"logs">).resourceLogs) {
+      for (const s of r.scopeLogs) count += s.logRecords.length;
+    }
+  } else if (signal === "traces") {
+    for (const r of (request as OtlpRequest<"traces">).resourceSpans) {
+      for (const s of r.scopeSpans) count += s.spans.length;
+    }
+  } else {
+    for (const r of (request as OtlpRequest<"metrics">).resourceMetrics) {
+      for (const s of r.scopeMetrics) count += s.metrics.length;
+    }
+  }
+  return count;
+}

@@ -1,0 +1,145 @@
+import type { IncomingMessage, ServerResponse } from "node:http";
+import { decodeOtlpRequest } from "../otlp/decode_otlp_request.ts";
+import { encodeOtlpResponse, encodeOtlpStatus } from "../otlp/encode_otlp_response.ts";
+import type { OtlpEncoding, OtlpSignal } from "../otlp/otlp_signal.ts";
+import type { ExportPipeline } from "./export_pipeline.ts";
+import { isAuthorized } from "./is_authorized.ts";
+import { readRequestBody } from "./read_request_body.ts";
+
+/** google.rpc.Code values used in error bodies. */
+const RPC = {
+  invalidArgument: 3,
+  notFound: 5,
+  resourceExhausted: 8,
+  unimplemented: 12,
+  unavailable: 14,
+  unauthenticated: 16,
+} as const;
+
+const SIGNAL_PATHS: Record<string, OtlpSignal> = {
+  "/v1/logs": "logs",
+  "/v1/traces": "traces",
+  "/v1/metrics": "metrics",
+};
+
+/** How long a client should wait before retrying when the runtime log is unavailable. */
+export const RETRY_AFTER_SECONDS = 5;
+
+/** Options of {@link handleOtlpHttp}. */
+export interface OtlpHttpOptions {
+  pipeline: ExportPipeline;
+  token?: string;
+  /** Largest body, measured after decompression (and before it, for the raw upload). */
+  maxBytes: number;
+  now?: () => Date;
+}
+
+/**
+ * OTLP/HTTP (`POST /v1/logs|traces|metrics`, protobuf or JSON, plain or gzip) per the OTLP
+ * specification: 200 with an empty Export response in the request's encoding once the events
+ * are durable; 400 undecodable, 401 missing or wrong token (nothing is read or written), 404
+ * unknown path, 405 wrong method, 413 too large (after decompression), 415 unsupported content
+ * type or encoding, 503 with `Retry-After` when the runtime log cannot take writes. Error bodies
+ * are `google.rpc.Status` in the request's encoding. Returns false for paths that are not OTLP
+ * (the caller serves those).
+ */
+export async function handleOtlpHttp(
+  request: IncomingMessage,
+  response: ServerResponse,
+  options: OtlpHttpOptions,
+): Promise<boolean> {
+  const path = (request.url ?? "/").split("?")[0];
+  const signal = SIGNAL_PATHS[path];
+  if (!signal) return false;
+  const encoding: OtlpEncoding = /json/i.test(request.headers["content-type"] ?? "")
+    ? "json"
+    : "protobuf";
+  if (request.method !== "POST") {
+    response.setHeader("allow", "POST");
+    sendStatus(response, 405, encoding, RPC.unimplemented, `${path} only accepts POST`);
+    return true;
+  }
+  if (!isAuthorized(options.token, header(request, "authorization"))) {
+    response.setHeader("www-authenticate", 'Bearer realm="beacon"');
+    sendStatus(
+      response,
+      401,
+      encoding,
+      RPC.unauthenticated,
+      "missing or wrong token: send `Authorization: Bearer <token>` as set in the policy",
+      true,
+    );
+    return true;
+  }
+  const read = await readRequestBody(request, options.maxBytes);
+  if (!read.ok) {
+    sendStatus(
+      response,
+      413,
+      encoding,
+      RPC.resourceExhausted,
+      `request body is larger than the collector's limit of ${options.maxBytes} bytes`,
+      true,
+    );
+    return true;
+  }
+  const decoded = await decodeOtlpRequest(signal, read.body, {
+    contentType: header(request, "content-type"),
+    contentEncoding: header(request, "content-encoding"),
+    maxBytes: options.maxBytes,
+  });
+  if (!decoded.ok) {
+    const code = decoded.status === 413 ? RPC.resourceExhausted : decoded.status === 415
+      ? RPC.unimplemented
+      : RPC.invalidArgument;
+    sendStatus(response, decoded.status, decoded.encoding ?? encoding, code, decoded.message);
+    return true;
+  }
+  const outcome = await options.pipeline.export(
+    signal,
+    decoded.request,
+    options.now?.() ?? new Date(),
+  );
+  if (outcome.status === "unavailable") {
+    response.setHeader("retry-after", String(RETRY_AFTER_SECONDS));
+    sendStatus(response, 503, decoded.encoding, RPC.unavailable, outcome.message);
+    return true;
+  }
+  const warning = decoded.replacedInvalidStrings
+    ? `${decoded.replacedInvalidStrings} string(s) held invalid UTF-8 and were stored with U+FFFD`
+    : undefined;
+  const partial = outcome.rejected
+    ? { rejected: outcome.rejected, message: outcome.message ?? "" }
+    : warning
+    ? { rejected: 0, message: warning }
+    : undefined;
+  const { body, contentType } = encodeOtlpResponse(signal, decoded.encoding, partial);
+  send(response, 200, contentType, body);
+  return true;
+}
+
+function header(request: IncomingMessage, name: string): string | null {
+  const value = request.headers[name];
+  return Array.isArray(value) ? value.join(", ") : value ?? null;
+}
+
+/** A google.rpc.Status error body. `close`: the body was not read, so end the connection. */
+export function sendStatus(
+  response: ServerResponse,
+  status: number,
+  encoding: OtlpEncoding,
+  code: number,
+  message: string,
+  close = false,
+): void {
+  const { body, contentType } = encodeOtlpStatus(encoding, code, message);
+  if (close) response.setHeader("connection", "close");
+  send(response, status, contentType, body);
+}
+
+function send(response: ServerResponse, status: number, contentType: string, body: Uint8Array) {
+  response.writeHead(status, { "content-type": contentType, "content-length": body.length });
+  response.end(body);
+}
+
+export { RPC as RPC_CODES };

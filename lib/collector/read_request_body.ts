@@ -1,0 +1,31 @@
+import type { IncomingMessage } from "node:http";
+
+/** A body read up to a limit: the bytes, or `tooLarge` (the rest was not read). */
+export type ReadBodyResult = { ok: true; body: Uint8Array } | { ok: false; tooLarge: true };
+
+/**
+ * Reads a request body, giving up as soon as it passes `maxBytes` (a declared Content-Length
+ * over the limit is refused before reading anything), so an oversized upload costs nothing.
+ */
+export async function readRequestBody(
+  request: IncomingMessage,
+  maxBytes: number,
+): Promise<ReadBodyResult> {
+  const declared = Number(request.headers["content-length"]);
+  if (Number.isFinite(declared) && declared > maxBytes) return { ok: false, tooLarge: true };
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  for await (const chunk of request as AsyncIterable<Uint8Array>) {
+    size += chunk.length;
+    if (size > maxBytes) return { ok: false, tooLarge: true };
+    chunks.push(chunk);
+  }
+  if (chunks.length === 1) return { ok: true, body: chunks[0] };
+  const body = new Uint8Array(size);
+  let offset = 0;
+  for (const chunk of chunks) {
+    body.set(chunk, offset);
+    offset += chunk.length;
+  }
+  return { ok: true, body };
+}

@@ -1,0 +1,154 @@
+/**
+ * The collector's listeners: one HTTP/1.1 server on the policy's loopback address serving
+ * OTLP/HTTP (through the Connect adapter's fallback), the Connect and gRPC-Web protocols for
+ * the OTLP Export services, and `GET /healthz`.
+ *
+ * @module
+ */
+import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
+import type { AddressInfo } from "node:net";
+import { connectNodeAdapter } from "@connectrpc/connect-node";
+import type { RuntimeLog } from "../runtime_log/open_runtime_log.ts";
+import { type ClassifyExport, createExportPipeline, type ExportPipeline } from "./export_pipeline.ts";
+import { handleOtlpHttp, RPC_CODES, sendStatus } from "./handle_otlp_http.ts";
+import { otlpConnectRoutes } from "./otlp_connect_routes.ts";
+import { type CollectorHealth, collectorHealth } from "./collector_health.ts";
+import { formatListenAddress, type ListenAddress } from "./parse_listen_address.ts";
+
+/** What the collector needs; the CLI builds it from the policy. */
+export interface CollectorOptions {
+  http: ListenAddress;
+  token?: string;
+  maxRequestBytes: number;
+  mode: "user" | "system";
+  version: string;
+  log: RuntimeLog;
+  classify: ClassifyExport;
+  /** One line for people (stderr): classification bugs, server errors. */
+  onError?: (message: string) => void;
+  now?: () => Date;
+}
+
+/** A running collector. */
+export interface RunningCollector {
+  http: ListenAddress;
+  pipeline: ExportPipeline;
+  health(): CollectorHealth;
+  /** Stops accepting, lets in-flight requests finish (their events durable), then resolves. */
+  close(): Promise<void>;
+}
+
+/** The listen address is taken or not allowed: a message for people. */
+export class ListenError extends Error {
+  constructor(address: string, cause: unknown) {
+    const code = (cause as { code?: string }).code;
+    super(
+      code === "EADDRINUSE"
+        ? `Cannot listen on ${address}: the address is in use. Is another collector running? ` +
+          "Check with `beacon endpoint status`, or set collector.listen in the policy."
+        : `Cannot listen on ${address}: ${(cause as Error).message}`,
+    );
+    this.name = "ListenError";
+  }
+}
+
+/** Starts the HTTP/1.1 listener. */
+export async function startCollector(options: CollectorOptions): Promise<RunningCollector> {
+  const now = options.now ?? (() => new Date());
+  const startedAt = now();
+  const pipeline = createExportPipeline({
+    classify: options.classify,
+    log: options.log,
+    onClassifyError: (error) =>
+      options.onError?.(`could not classify a request: ${(error as Error)?.stack ?? error}`),
+  });
+  let address = options.http;
+  const health = () =>
+    collectorHealth({
+      version: options.version,
+      mode: options.mode,
+      startedAt,
+      listen: { http: formatListenAddress(address), grpc: null },
+      tokenRequired: Boolean(options.token),
+      logStats: options.log.stats(),
+      logHealth: options.log.health(),
+      counters: pipeline.counters(),
+    });
+
+  const fallback = async (request: IncomingMessage, response: ServerResponse) => {
+    try {
+      const otlp = await handleOtlpHttp(request, response, {
+        pipeline,
+        token: options.token,
+        maxBytes: options.maxRequestBytes,
+        now,
+      });
+      if (otlp) return;
+      const path = (request.url ?? "/").split("?")[0];
+      if (path === "/healthz" && (request.method === "GET" || request.method === "HEAD")) {
+        const document = health();
+        const body = new TextEncoder().encode(JSON.stringify(document) + "\n");
+        response.writeHead(document.status === "ok" ? 200 : 503, {
+          "content-type": "application/json",
+          "content-length": body.length,
+          "cache-control": "no-store",
+        });
+        response.end(request.method === "HEAD" ? undefined : body);
+        return;
+      }
+      sendStatus(response, 404, "json", RPC_CODES.notFound, `no such endpoint: ${path}`);
+    } catch (error) {
+      options.onError?.(`request failed: ${(error as Error)?.stack ?? error}`);
+      if (!response.headersSent) {
+        sendStatus(response, 500, "json", 13, "internal error in the collector");
+      } else response.destroy();
+    }
+  };
+
+  const handler = connectNodeAdapter({
+    routes: otlpConnectRoutes(pipeline, { token: options.token, now }),
+    fallback: (request, response) => void fallback(request as IncomingMessage, response as ServerResponse),
+    readMaxBytes: options.maxRequestBytes,
+    grpc: false,
+  });
+  let inFlight = 0;
+  let drained: (() => void) | undefined;
+  const server = createServer((request, response) => {
+    inFlight++;
+    response.once("close", () => {
+      if (--inFlight === 0) drained?.();
+    });
+    handler(request, response);
+  });
+  server.headersTimeout = 10_000;
+  server.requestTimeout = 60_000;
+  server.on("clientError", (_error, socket) => {
+    if (socket.writable) socket.end("HTTP/1.1 400 Bad Request\r\nconnection: close\r\n\r\n");
+    else socket.destroy();
+  });
+
+  await new Promise<void>((resolve, reject) => {
+    server.once("error", (error) =>
+      reject(new ListenError(formatListenAddress(options.http), error)));
+    server.listen(options.http.port, options.http.hostname, () => resolve());
+  });
+  const bound = server.address() as AddressInfo;
+  address = { hostname: options.http.hostname, port: bound.port };
+
+  let closing: Promise<void> | undefined;
+  return {
+    http: address,
+    pipeline,
+    health,
+    close() {
+      closing ??= (async () => {
+        const stopped = new Promise<void>((resolve) => server.close(() => resolve()));
+        server.closeIdleConnections?.();
+        if (inFlight > 0) await new Promise<void>((resolve) => (drained = resolve));
+        server.closeAllConnections?.();
+        await stopped;
+      })();
+      return closing;
+    },
+  };
+}

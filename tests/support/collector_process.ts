@@ -1,0 +1,79 @@
+/**
+ * `beacon collector run` as a separate process from the single-file build, with the binary's
+ * permission flags: started, read until it listens, then signalled or killed.
+ */
+import { BINARY_PERMISSION_FLAGS, bundleBeacon } from "./beacon_bundle.ts";
+
+/** A collector process and what it printed. */
+export interface CollectorProcess extends AsyncDisposable {
+  port: number;
+  url: string;
+  child: Deno.ChildProcess;
+  /** Everything printed so far on stdout and stderr. */
+  output(): string;
+  /** Sends a signal and waits for the exit status. */
+  stop(signal?: Deno.Signal): Promise<Deno.CommandStatus>;
+}
+
+/** Starts the collector with `policyPath` and a temporary HOME, and waits until it listens. */
+export async function startCollectorProcess(
+  options: { policyPath: string; home: string; env?: Record<string, string> },
+): Promise<CollectorProcess> {
+  const bundle = await bundleBeacon();
+  const child = new Deno.Command(Deno.execPath(), {
+    args: [
+      "run",
+      "--quiet",
+      "--no-prompt",
+      ...BINARY_PERMISSION_FLAGS,
+      bundle,
+      "collector",
+      "run",
+      "--policy",
+      options.policyPath,
+    ],
+    env: { PATH: Deno.env.get("PATH") ?? "/usr/bin:/bin", NO_COLOR: "1", HOME: options.home, ...options.env },
+    clearEnv: true,
+    stdout: "piped",
+    stderr: "piped",
+  }).spawn();
+  let output = "";
+  const listening = Promise.withResolvers<number>();
+  const pump = async (stream: ReadableStream<Uint8Array>) => {
+    const decoder = new TextDecoder();
+    for await (const chunk of stream) {
+      output += decoder.decode(chunk, { stream: true });
+      const match = /listening on http:\/\/127\.0\.0\.1:(\d+)/.exec(output);
+      if (match) listening.resolve(Number(match[1]));
+    }
+  };
+  const pumps = Promise.all([pump(child.stdout), pump(child.stderr)]);
+  child.status.then((status) =>
+    listening.reject(new Error(`collector exited (${status.code}) before listening:\n${output}`))
+  );
+  const port = await listening.promise;
+  let status: Promise<Deno.CommandStatus> | undefined;
+  const stop = (signal: Deno.Signal = "SIGTERM") => {
+    status ??= (async () => {
+      try {
+        child.kill(signal);
+      } catch {
+        // already exited
+      }
+      const result = await child.status;
+      await pumps;
+      return result;
+    })();
+    return status;
+  };
+  return {
+    port,
+    url: `http://127.0.0.1:${port}`,
+    child,
+    output: () => output,
+    stop,
+    async [Symbol.asyncDispose]() {
+      await stop("SIGKILL");
+    },
+  };
+}
