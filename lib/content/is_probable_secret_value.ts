@@ -10,8 +10,8 @@ import { splitNameWords } from "./split_name_words.ts";
  *
  * Given the `name` it was assigned to, an identifier named like it is a reference or a constant's
  * own name (`password=db_password`, `token = accessToken`, `--password PASSWORD`,
- * `FIRST_TOKEN = "first_token"`). A random value is never named like its key, so this costs
- * nothing.
+ * `RESET_PASSWORD = "reset_password"`). A random value is never named like its key, so this
+ * costs nothing.
  *
  * `quoted` says the value was a string literal (or a JSON string). An unquoted value is also
  * taken for code, and left alone, when it is a dotted path (`os.environ`, `self.token`), a type
@@ -37,7 +37,9 @@ export function isProbableSecretValue(
   if (KEYWORDS.has(trimmed.toLowerCase())) return false;
   if (PLACEHOLDERS.some((pattern) => pattern.test(trimmed))) return false;
   if (isOnlyInterpolation(trimmed)) return false;
-  if (options.name !== undefined && isNamedLike(trimmed, options.name)) return false;
+  if (options.name !== undefined && isNamedLike(trimmed, options.name, options.quoted)) {
+    return false;
+  }
   if (options.quoted) return true;
   if (TYPE_NAMES.has(trimmed.toLowerCase()) || CODE_WORDS.has(trimmed)) return false;
   if (/^[A-Za-z_$][\w$]*(?:\.[A-Za-z_$][\w$]*)+$/.test(trimmed)) return false;
@@ -62,16 +64,16 @@ const INTERPOLATION =
 /**
  * An identifier named like the key it is assigned to is a reference or a constant's own name, not
  * a secret: `password=db_password`, `token = accessToken`, `nextToken: keyToken`,
- * `--password PASSWORD`, `TIME_TO_FIRST_TOKEN = "time_to_first_token"`.
+ * `--password PASSWORD`. A quoted string counts only when it is the end of the key's own name
+ * (`RESET_PASSWORD = "reset_password"`), so `"password": "super-secret-password"` is a secret.
  */
-function isNamedLike(value: string, name: string): boolean {
+function isNamedLike(value: string, name: string, quoted: boolean): boolean {
   if (!/^[A-Za-z_$][\w$.-]*$/.test(value)) return false;
   const squashedValue = squash(value);
   const squashedName = squash(name);
-  if (
-    squashedValue.length >= 4 &&
-    (squashedValue.endsWith(squashedName) || squashedName.endsWith(squashedValue))
-  ) return true;
+  if (squashedValue.length >= 4 && squashedName.endsWith(squashedValue)) return true;
+  if (quoted) return false;
+  if (squashedValue.endsWith(squashedName)) return true;
   const valueWords = splitNameWords(value);
   return valueWords.length >= 2 && valueWords.at(-1) === splitNameWords(name).at(-1);
 }

@@ -47,18 +47,27 @@ Deno.test("isProbableSecretValue takes unquoted code for code", () => {
 });
 
 Deno.test("isProbableSecretValue takes a value named like its key for a reference", () => {
-  const named: [string, string][] = [
+  const references: [string, string][] = [
     ["password", "password"],
     ["db_password", "password"],
     ["accessToken", "token"],
     ["keyToken", "nextToken"],
     ["PASSWORD", "--password"],
+  ];
+  for (const [value, name] of references) {
+    assert.equal(isProbableSecretValue(value, { quoted: false, name }), false, value);
+  }
+  // A quoted string only when it ends the key's own name: a constant's value.
+  const constants: [string, string][] = [
+    ["reset_password", "ASPNETCORE_VALUE_RESET_PASSWORD"],
     ["gen_ai.server.time_to_first_token", "METRIC_GEN_AI_SERVER_TIME_TO_FIRST_TOKEN"],
   ];
-  for (const [value, name] of named) {
-    for (const quoted of [false, true]) {
-      assert.equal(isProbableSecretValue(value, { quoted, name }), false, value);
-    }
+  for (const [value, name] of constants) {
+    assert.equal(isProbableSecretValue(value, { quoted: true, name }), false, value);
   }
+  assert.equal(
+    isProbableSecretValue("super-secret-password", { quoted: true, name: "password" }),
+    true,
+  );
   assert.equal(isProbableSecretValue("Q7mRt2XvLp9s", { quoted: false, name: "token" }), true);
 });

@@ -53,6 +53,7 @@ Deno.test("scrubSecrets keeps everything around the secret readable", () => {
     ["Cookie: sessionid=abc123; csrftoken=def456", "Cookie: [REDACTED:secret]"],
     ['password: str = "hunter2"', 'password: str = "[REDACTED:secret]"'],
     ['password = f"hunter{n}"', 'password = f"[REDACTED:secret]"'],
+    ['"password": "super-secret-password"', '"password": "[REDACTED:secret]"'],
     ["PGPASSWORD=hunter2 psql -h db", "PGPASSWORD=[REDACTED:secret] psql -h db"],
     [
       "https://api.example.com/v1?access_token=abc123def&page=2",
@@ -114,7 +115,8 @@ Deno.test("scrubSecrets leaves ordinary code, identifiers and prose alone", () =
     "exports.credentials = void 0;",
     "login({ password: pw, user });",
     "const { nextToken: keyToken } = parse(source);",
-    'METRIC_TIME_TO_FIRST_TOKEN = "gen_ai.server.time_to_first_token"',
+    'METRIC_GEN_AI_SERVER_TIME_TO_FIRST_TOKEN = "gen_ai.server.time_to_first_token"',
+    'RESET_PASSWORD = "reset_password"',
     // Placeholders and references.
     "TOKEN=${GITHUB_TOKEN}",
     "password: ${{ secrets.DB_PASSWORD }}",
