@@ -1,0 +1,52 @@
+import { applyContentRule } from "../../content/apply_content_rule.ts";
+import type { AgentResponseEvent } from "../../events/beacon_event.ts";
+import type { ClassifyContext } from "../../events/classify_context.ts";
+import {
+  normaliseBoolean,
+  normaliseNumber,
+  normaliseString,
+} from "../../events/normalise_attribute_value.ts";
+import { omitUndefined } from "../../events/omit_undefined.ts";
+import type { FlatLogRecord } from "../../otlp/flatten_log_records.ts";
+import { classifyCodexCommonFields } from "./classify_codex_common_fields.ts";
+
+/**
+ * An `agent_response` event from a `codex.agent_response` record (sent only with
+ * `log_agent_responses = true`): the answer through the policy's `agent_response` rule, its
+ * length and the turn and item it belongs to. A record without a `response` attribute gives
+ * `{ mode: <rule>, bytes: 0 }`.
+ *
+ * @example
+ * ```ts
+ * import * as v from "valibot";
+ * import { PolicySchema } from "../../policy/policy_schema.ts";
+ * import type { FlatLogRecord } from "../../otlp/flatten_log_records.ts";
+ * const record = {
+ *   attributes: { "event.name": "codex.agent_response", response: "Done.", response_length: "5" },
+ *   resource: {}, observedTimeUnixNano: 1n, timeUnixNano: 0n, traceId: "", spanId: "",
+ * } as unknown as FlatLogRecord;
+ * const event = classifyCodexAgentResponse(record, { policy: v.parse(PolicySchema, {}), receivedAt: new Date() });
+ * event.response; // { mode: "drop", bytes: 5 }
+ * ```
+ */
+export function classifyCodexAgentResponse(
+  record: FlatLogRecord,
+  context: ClassifyContext,
+): AgentResponseEvent {
+  const attributes = record.attributes;
+  const text = (name: string) => normaliseString(attributes[name]);
+  const { agent_response: rule, max_field_bytes: maxFieldBytes } = context.policy.content;
+  const response = normaliseString(attributes["response"], { allowEmpty: true });
+  return omitUndefined<AgentResponseEvent>({
+    ...classifyCodexCommonFields(record, context, "agent_response"),
+    response: response === undefined
+      ? { mode: rule, bytes: 0 }
+      : applyContentRule(response, rule, { maxFieldBytes }),
+    response_length: normaliseNumber(attributes["response_length"]),
+    response_truncated: normaliseBoolean(attributes["response_truncated"]),
+    agent_type: text("agent.type"),
+    turn_id: text("turn.id"),
+    item_id: text("item.id"),
+    root_turn_id: text("root.turn.id"),
+  });
+}

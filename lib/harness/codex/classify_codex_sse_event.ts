@@ -1,0 +1,52 @@
+import type { TokenUsageEvent } from "../../events/beacon_event.ts";
+import type { ClassifyContext } from "../../events/classify_context.ts";
+import { normaliseNumber, normaliseString } from "../../events/normalise_attribute_value.ts";
+import { omitUndefined } from "../../events/omit_undefined.ts";
+import type { FlatLogRecord } from "../../otlp/flatten_log_records.ts";
+import { classifyCodexCommonFields } from "./classify_codex_common_fields.ts";
+
+/**
+ * A `token_usage` event from a `codex.sse_event` record, or undefined (dropped).
+ *
+ * Codex writes one `codex.sse_event` per streamed model event (each text delta, each output
+ * item): only `event.kind = response.completed` matters, and Codex 0.169 sends two such records
+ * per response: one with only `duration_ms` and one with the token counts. Only a record with
+ * both `input_token_count` and `output_token_count` becomes an event, so every model response is
+ * counted once.
+ *
+ * @example
+ * ```ts
+ * import * as v from "valibot";
+ * import { PolicySchema } from "../../policy/policy_schema.ts";
+ * import type { FlatLogRecord } from "../../otlp/flatten_log_records.ts";
+ * const record = {
+ *   attributes: { "event.name": "codex.sse_event", "event.kind": "response.completed",
+ *     input_token_count: "1230", output_token_count: "25", cached_token_count: 615 },
+ *   resource: {}, observedTimeUnixNano: 1n, timeUnixNano: 0n, traceId: "", spanId: "",
+ * } as unknown as FlatLogRecord;
+ * const event = classifyCodexSseEvent(record, { policy: v.parse(PolicySchema, {}), receivedAt: new Date() });
+ * [event?.input_tokens, event?.cached_tokens]; // [1230, 615]
+ * ```
+ */
+export function classifyCodexSseEvent(
+  record: FlatLogRecord,
+  context: ClassifyContext,
+): TokenUsageEvent | undefined {
+  const attributes = record.attributes;
+  if (normaliseString(attributes["event.kind"])?.trim() !== "response.completed") return undefined;
+  const count = (name: string) => normaliseNumber(attributes[name]);
+  const inputTokens = count("input_token_count");
+  const outputTokens = count("output_token_count");
+  if (inputTokens === undefined || outputTokens === undefined) return undefined;
+  return omitUndefined<TokenUsageEvent>({
+    ...classifyCodexCommonFields(record, context, "token_usage"),
+    input_tokens: inputTokens,
+    output_tokens: outputTokens,
+    cached_tokens: count("cached_token_count"),
+    cache_write_tokens: count("cache_write_token_count"),
+    reasoning_tokens: count("reasoning_token_count"),
+    tool_tokens: count("tool_token_count"),
+    ttft_ms: count("ttft_ms"),
+    duration_ms: count("duration_ms"),
+  });
+}

@@ -1,0 +1,51 @@
+import { applyContentRule } from "../../content/apply_content_rule.ts";
+import type { PromptEvent } from "../../events/beacon_event.ts";
+import type { ClassifyContext } from "../../events/classify_context.ts";
+import { normaliseNumber, normaliseString } from "../../events/normalise_attribute_value.ts";
+import { omitUndefined } from "../../events/omit_undefined.ts";
+import type { FlatLogRecord } from "../../otlp/flatten_log_records.ts";
+import { classifyCodexCommonFields } from "./classify_codex_common_fields.ts";
+
+/**
+ * What Codex sends as `prompt` when `log_user_prompt = false`. The true prompt never reached
+ * Beacon, so Beacon must not hash or count the placeholder as if it were the prompt.
+ */
+export const CODEX_REDACTED_PLACEHOLDER = "[REDACTED]";
+
+/**
+ * A `prompt` event from a `codex.user_prompt` record. The text goes through the policy's
+ * `prompt` rule; when Codex withheld it (`[REDACTED]`, or no `prompt` attribute), the field is
+ * `{ mode: <rule>, bytes: 0 }` and the event says `source_redacted: true`.
+ *
+ * @example
+ * ```ts
+ * import * as v from "valibot";
+ * import { PolicySchema } from "../../policy/policy_schema.ts";
+ * import type { FlatLogRecord } from "../../otlp/flatten_log_records.ts";
+ * const record = {
+ *   attributes: { "event.name": "codex.user_prompt", prompt: "[REDACTED]", prompt_length: "76" },
+ *   resource: {}, observedTimeUnixNano: 1n, timeUnixNano: 0n, traceId: "", spanId: "",
+ * } as unknown as FlatLogRecord;
+ * const event = classifyCodexUserPrompt(record, { policy: v.parse(PolicySchema, {}), receivedAt: new Date() });
+ * event.prompt; // { mode: "drop", bytes: 0 }
+ * event.source_redacted; // true
+ * ```
+ */
+export function classifyCodexUserPrompt(
+  record: FlatLogRecord,
+  context: ClassifyContext,
+): PromptEvent {
+  const attributes = record.attributes;
+  const { prompt: rule, max_field_bytes: maxFieldBytes } = context.policy.content;
+  const text = normaliseString(attributes["prompt"], { allowEmpty: true });
+  const withheld = text === undefined || text === CODEX_REDACTED_PLACEHOLDER;
+  return omitUndefined<PromptEvent>({
+    ...classifyCodexCommonFields(record, context, "prompt"),
+    prompt: withheld ? { mode: rule, bytes: 0 } : applyContentRule(text, rule, { maxFieldBytes }),
+    prompt_length: normaliseNumber(attributes["prompt_length"]),
+    source_redacted: withheld ? true : undefined,
+    text_input_count: normaliseNumber(attributes["text_input_count"]),
+    image_input_count: normaliseNumber(attributes["image_input_count"]),
+    local_image_input_count: normaliseNumber(attributes["local_image_input_count"]),
+  });
+}
