@@ -37,7 +37,12 @@ interface Stats {
 
 async function startCollector(noOp: boolean) {
   const child = new Deno.Command(Deno.execPath(), {
-    args: ["run", "--allow-all", new URL("./collector_under_test.ts", import.meta.url).pathname, ...(noOp ? ["--no-op-log"] : [])],
+    args: [
+      "run",
+      "--allow-all",
+      new URL("./collector_under_test.ts", import.meta.url).pathname,
+      ...(noOp ? ["--no-op-log"] : []),
+    ],
     stdin: "piped",
     stdout: "piped",
     stderr: "inherit",
@@ -91,7 +96,8 @@ async function load(url: string, concurrency: number, durationMs: number) {
   await Promise.all(Array.from({ length: concurrency }, worker));
   const elapsed = (performance.now() - started) / 1000;
   latencies.sort((a, b) => a - b);
-  const at = (q: number) => latencies[Math.min(latencies.length - 1, Math.floor(q * latencies.length))] ?? NaN;
+  const at = (q: number) =>
+    latencies[Math.min(latencies.length - 1, Math.floor(q * latencies.length))] ?? NaN;
   return { requests: latencies.length, failures, elapsed, p50: at(0.5), p99: at(0.99) };
 }
 

@@ -51,12 +51,12 @@ Deno.test("apply --plan, apply, apply --plan: changes, then none; files user-onl
   const plan = await runBeacon(["apply", "--plan"], tmp);
   assert.equal(plan.code, 2, plan.stderr);
   assert.match(plan.stdout, /\+ otel\.exporter +=/);
-  assert.match(plan.stdout, /Plan: 7 to add, 0 to change, 0 to destroy\.\n$/);
+  assert.match(plan.stdout, /Plan: 8 to add, 0 to change, 0 to destroy\.\n$/);
   assert.equal(await Deno.stat(tmp.codexHome).catch(() => null), null, "plan writes nothing");
 
   const apply = await runBeacon(["apply"], tmp);
   assert.equal(apply.code, 0, apply.stderr);
-  assert.match(apply.stdout, /Apply complete: 7 added, 0 changed, 0 destroyed\./);
+  assert.match(apply.stdout, /Apply complete: 8 added, 0 changed, 0 destroyed\./);
   const config = `${tmp.codexHome}/config.toml`;
   assert.equal((await Deno.stat(config)).mode! & 0o777, 0o600);
   assert.equal((await Deno.stat(tmp.codexHome)).mode! & 0o777, 0o700);
@@ -81,7 +81,7 @@ Deno.test("apply --plan --json masks the token; the config gets it; BEACON_POLIC
   assert.ok(!plan.stdout.includes(TOKEN), "the token never reaches the output");
   const json = JSON.parse(plan.stdout);
   assert.equal(json.plan.policySource, policy);
-  assert.deepEqual(json.summary, { add: 7, change: 0, destroy: 0, conflicts: 0 });
+  assert.deepEqual(json.summary, { add: 8, change: 0, destroy: 0, conflicts: 0 });
   const exporter = json.plan.steps[0].changes.find((c: { key: string }) =>
     c.key === "otel.exporter"
   );

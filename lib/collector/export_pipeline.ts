@@ -94,7 +94,12 @@ export function createExportPipeline(input: {
         counters.lastEventAt = new Date().toISOString();
       }
       counters.recordsDropped += classified.dropped;
-      return { status: "ok", written: classified.events.length, dropped: classified.dropped, rejected: 0 };
+      return {
+        status: "ok",
+        written: classified.events.length,
+        dropped: classified.dropped,
+        rejected: 0,
+      };
     },
     counters: () => structuredClone(counters),
   };

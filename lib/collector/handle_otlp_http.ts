@@ -89,7 +89,9 @@ export async function handleOtlpHttp(
     maxBytes: options.maxBytes,
   });
   if (!decoded.ok) {
-    const code = decoded.status === 413 ? RPC.resourceExhausted : decoded.status === 415
+    const code = decoded.status === 413
+      ? RPC.resourceExhausted
+      : decoded.status === 415
       ? RPC.unimplemented
       : RPC.invalidArgument;
     sendStatus(response, decoded.status, decoded.encoding ?? encoding, code, decoded.message);

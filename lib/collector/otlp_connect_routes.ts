@@ -1,5 +1,5 @@
 import { create } from "@bufbuild/protobuf";
-import { Code, type ConnectRouter, ConnectError, type HandlerContext } from "@connectrpc/connect";
+import { Code, ConnectError, type ConnectRouter, type HandlerContext } from "@connectrpc/connect";
 import {
   ExportLogsServiceResponseSchema,
   LogsService,
@@ -38,7 +38,9 @@ export function otlpConnectRoutes(
     return outcome;
   };
   const partial = (outcome: Extract<ExportOutcome, { status: "ok" }>) =>
-    outcome.rejected ? { errorMessage: outcome.message ?? "", rejected: BigInt(outcome.rejected) } : undefined;
+    outcome.rejected
+      ? { errorMessage: outcome.message ?? "", rejected: BigInt(outcome.rejected) }
+      : undefined;
   return (router) => {
     router.service(LogsService, {
       async export(request, context) {

@@ -9,7 +9,11 @@ import { createServer, type IncomingMessage, type ServerResponse } from "node:ht
 import type { AddressInfo } from "node:net";
 import { connectNodeAdapter } from "@connectrpc/connect-node";
 import type { RuntimeLog } from "../runtime_log/open_runtime_log.ts";
-import { type ClassifyExport, createExportPipeline, type ExportPipeline } from "./export_pipeline.ts";
+import {
+  type ClassifyExport,
+  createExportPipeline,
+  type ExportPipeline,
+} from "./export_pipeline.ts";
 import { handleOtlpHttp, RPC_CODES, sendStatus } from "./handle_otlp_http.ts";
 import { otlpConnectRoutes } from "./otlp_connect_routes.ts";
 import { type CollectorHealth, collectorHealth } from "./collector_health.ts";
@@ -107,7 +111,8 @@ export async function startCollector(options: CollectorOptions): Promise<Running
 
   const handler = connectNodeAdapter({
     routes: otlpConnectRoutes(pipeline, { token: options.token, now }),
-    fallback: (request, response) => void fallback(request as IncomingMessage, response as ServerResponse),
+    fallback: (request, response) =>
+      void fallback(request as IncomingMessage, response as ServerResponse),
     readMaxBytes: options.maxRequestBytes,
     grpc: false,
   });
@@ -128,8 +133,10 @@ export async function startCollector(options: CollectorOptions): Promise<Running
   });
 
   await new Promise<void>((resolve, reject) => {
-    server.once("error", (error) =>
-      reject(new ListenError(formatListenAddress(options.http), error)));
+    server.once(
+      "error",
+      (error) => reject(new ListenError(formatListenAddress(options.http), error)),
+    );
     server.listen(options.http.port, options.http.hostname, () => resolve());
   });
   const bound = server.address() as AddressInfo;

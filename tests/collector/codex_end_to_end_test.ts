@@ -67,7 +67,16 @@ async function runTurn(policyExtra: string) {
 Deno.test("codex exec -> collector: session, prompt, command, file change, approval, tokens; no content", async () => {
   const { text, events, provider } = await runTurn("");
   const kinds = events.map((event) => event.kind);
-  for (const kind of ["session_start", "prompt", "command_run", "file_change", "approval", "token_usage"]) {
+  for (
+    const kind of [
+      "session_start",
+      "prompt",
+      "command_run",
+      "file_change",
+      "approval",
+      "token_usage",
+    ]
+  ) {
     assert.ok(kinds.includes(kind), `${kind} in ${JSON.stringify(kinds)}`);
   }
   const sessions = new Set(events.map((event) => event.session_id));
@@ -84,7 +93,10 @@ Deno.test("codex exec -> collector: session, prompt, command, file change, appro
   assert.deepEqual(change.paths, ["notes/hello.txt"]);
 
   const usage = events.filter((event) => event.kind === "token_usage");
-  assert.equal(usage.length, provider.requests.filter((request) => request.kind === "agent").length);
+  assert.equal(
+    usage.length,
+    provider.requests.filter((request) => request.kind === "agent").length,
+  );
   for (const event of usage) assert.equal(typeof event.input_tokens, "number");
 
   assert.equal(events.find((event) => event.kind === "prompt").prompt.mode, "drop");
@@ -102,5 +114,47 @@ Deno.test("codex exec -> collector with content kept and spans included", async 
   assert.ok(events.some((event) => event.kind === "span"), "spans are kept");
   assert.ok(text.includes(PROMPT_MARKER), "the prompt is kept");
   assert.ok(text.includes(OUTPUT_MARKER), "tool output is kept");
-  assert.ok(events.some((event) => event.kind === "agent_response"), "the answer is kept");
+  assert.ok(
+    events.some((event) => event.kind === "agent_response"),
+    `the answer is kept: ${JSON.stringify(events.map((e) => e.kind + ":" + e.source_event))}`,
+  );
+});
+
+Deno.test("codex exec --approve-for-me: the reviewer's denial is an approval event and a review", async () => {
+  const provider = await startMockModelProvider({
+    shellCommand: "touch /tmp/should-not-exist-beacon",
+    escalationJustification: "needs to write outside the workspace",
+    reviewer: { outcome: "deny", rationale: "REVIEW-RATIONALE-MARKER risky" },
+    finalAnswer: "ok",
+  });
+  const workspace = await createCodexWorkspace();
+  try {
+    const logPath = join(workspace.root, "runtime.jsonl");
+    const policyPath = join(workspace.root, "policy.toml");
+    await Deno.writeTextFile(
+      policyPath,
+      `version = 1\n[content]\nagent_response = "redact"\n[collector]\nlisten = "127.0.0.1:${freePort()}"\n` +
+        `[runtime_log]\npath = "${logPath}"\n`,
+    );
+    await workspace.writeConfig(mockProviderToml(provider.baseUrl));
+    const env = { HOME: workspace.root, CODEX_HOME: workspace.codexHome };
+    assert.equal((await runBeacon(["apply", "--policy", policyPath], { env })).code, 0);
+    await using collector = await startCollectorProcess({ policyPath, home: workspace.root });
+    const run = await runCodexExec({ ...workspace, prompt: "try it", args: ["--approve-for-me"] });
+    assert.equal(run.code, 0, run.stderr);
+    assert.equal((await collector.stop("SIGTERM")).code, 0);
+    const events = (await Deno.readTextFile(logPath)).split("\n").filter(Boolean)
+      .map((line) => JSON.parse(line));
+    const approval = events.find((event) => event.kind === "approval");
+    assert.ok(approval, JSON.stringify(events.map((event) => event.kind)));
+    assert.equal(approval.approved, false);
+    assert.match(approval.decision, /denied|abort/);
+    assert.match(approval.decided_by, /automated_reviewer|automatedreviewer/i);
+    const review = events.find((event) => event.kind === "automated_review");
+    assert.ok(review, "the guardian assessment is recorded");
+    assert.match(JSON.stringify(review), /REVIEW-RATIONALE-MARKER/);
+  } finally {
+    await provider.close();
+    await workspace.remove();
+  }
 });

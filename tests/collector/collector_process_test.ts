@@ -9,7 +9,10 @@ import { startCollectorProcess } from "../support/collector_process.ts";
 import { codexLogsBody } from "../support/codex_payloads.ts";
 import { makeTempHome, runBeacon } from "../support/beacon_bundle.ts";
 
-async function writePolicy(home: string, extra = ""): Promise<{ policyPath: string; logPath: string }> {
+async function writePolicy(
+  home: string,
+  extra = "",
+): Promise<{ policyPath: string; logPath: string }> {
   const logPath = join(home, "logs", "runtime.jsonl");
   const policyPath = join(home, "policy.toml");
   await Deno.writeTextFile(
@@ -22,7 +25,7 @@ async function writePolicy(home: string, extra = ""): Promise<{ policyPath: stri
 function exportLogs(url: string, session: string) {
   return fetch(`${url}/v1/logs`, {
     method: "POST",
-    body: codexLogsBody(session),
+    body: new Uint8Array(codexLogsBody(session)),
     headers: { "content-type": "application/x-protobuf" },
   });
 }
@@ -57,10 +60,16 @@ Deno.test("an address in use: a clear error and exit 1", async () => {
   try {
     const port = (taken.addr as Deno.NetAddr).port;
     const policyPath = join(tmp.home, "policy.toml");
-    await Deno.writeTextFile(policyPath, `version = 1\n[collector]\nlisten = "127.0.0.1:${port}"\n`);
+    await Deno.writeTextFile(
+      policyPath,
+      `version = 1\n[collector]\nlisten = "127.0.0.1:${port}"\n`,
+    );
     const run = await runBeacon(["collector", "run", "--policy", policyPath], tmp);
     assert.equal(run.code, 1);
-    assert.match(run.stderr, new RegExp(`Cannot listen on 127\\.0\\.0\\.1:${port}: the address is in use`));
+    assert.match(
+      run.stderr,
+      new RegExp(`Cannot listen on 127\\.0\\.0\\.1:${port}: the address is in use`),
+    );
   } finally {
     taken.close();
   }
@@ -107,7 +116,9 @@ Deno.test("SIGKILL mid-stream: every acknowledged event is in the log exactly on
   const starts = await sessionStarts(logPath);
   const counts = new Map<string, number>();
   for (const session of starts) counts.set(session, (counts.get(session) ?? 0) + 1);
-  for (const session of acknowledged) assert.equal(counts.get(session), 1, `${session} exactly once`);
+  for (const session of acknowledged) {
+    assert.equal(counts.get(session), 1, `${session} exactly once`);
+  }
   for (const [session, count] of counts) {
     assert.equal(count, 1, `${session} written once`);
     assert.ok(sent.has(session) || session === "after-restart", `${session} was sent`);

@@ -17,8 +17,16 @@ async function post(
   body: Uint8Array | string,
   headers: Record<string, string> = { "content-type": PROTOBUF },
 ) {
-  const response = await fetch(url, { method: "POST", body, headers });
-  return { status: response.status, headers: response.headers, body: new Uint8Array(await response.arrayBuffer()) };
+  const response = await fetch(url, {
+    method: "POST",
+    body: typeof body === "string" ? body : new Uint8Array(body),
+    headers,
+  });
+  return {
+    status: response.status,
+    headers: response.headers,
+    body: new Uint8Array(await response.arrayBuffer()),
+  };
 }
 
 function rpcStatus(response: { headers: Headers; body: Uint8Array }) {
@@ -31,7 +39,9 @@ function rpcStatus(response: { headers: Headers; body: Uint8Array }) {
 Deno.test("real Codex captures: protobuf and JSON bodies are acknowledged in their encoding", async () => {
   await using c = await startInProcessCollector();
   const [protobuf] = capturedBodies("02-http-binary-logs");
-  const ok = await post(`${c.url}/v1/logs`, protobuf.body, { "content-type": protobuf.contentType });
+  const ok = await post(`${c.url}/v1/logs`, protobuf.body, {
+    "content-type": protobuf.contentType,
+  });
   assert.equal(ok.status, 200);
   assert.equal(ok.headers.get("content-type"), PROTOBUF);
   assert.equal(ok.body.length, 0, "an empty ExportLogsServiceResponse");
@@ -95,7 +105,7 @@ Deno.test("wire errors: 404, 405, 413, 415, 400 with google.rpc.Status bodies", 
   assert.equal(status.code, 3);
   assert.match(status.message, /.+/);
 
-  const badJson = await post(`${c.url}/v1/logs`, "{\"resourceLogs\": [", {
+  const badJson = await post(`${c.url}/v1/logs`, '{"resourceLogs": [', {
     "content-type": "application/json",
   });
   assert.equal(badJson.status, 400);
@@ -129,7 +139,9 @@ Deno.test("OTLP/JSON quirks are accepted", async () => {
       }],
     }],
   });
-  const response = await post(`${c.url}/v1/logs`, body, { "content-type": "application/json; charset=utf-8" });
+  const response = await post(`${c.url}/v1/logs`, body, {
+    "content-type": "application/json; charset=utf-8",
+  });
   assert.equal(response.status, 200, new TextDecoder().decode(response.body));
   const events = await c.events();
   assert.equal(events.length, 1);
@@ -188,22 +200,38 @@ Deno.test("bad-input corpus: right statuses, the collector stays up, earlier dat
   const valid = codexLogsBody("corpus", 3);
   const deepJson = "[".repeat(100_000) + "]".repeat(100_000);
   const deepAnyValue = (depth: number): unknown =>
-    depth === 0 ? { stringValue: "x" } : { kvlistValue: { values: [{ key: "k", value: deepAnyValue(depth - 1) }] } };
+    depth === 0
+      ? { stringValue: "x" }
+      : { kvlistValue: { values: [{ key: "k", value: deepAnyValue(depth - 1) }] } };
   const corpus: Array<[string, Uint8Array | string, Record<string, string>, number]> = [
     ["empty protobuf (a valid empty request)", new Uint8Array(), { "content-type": PROTOBUF }, 200],
     ["empty JSON object", "{}", { "content-type": "application/json" }, 200],
     ["empty JSON body", "", { "content-type": "application/json" }, 400],
     ["truncated protobuf", valid.slice(0, valid.length - 7), { "content-type": PROTOBUF }, 400],
-    ["random bytes", crypto.getRandomValues(new Uint8Array(4096)), { "content-type": PROTOBUF }, 400],
+    [
+      "random bytes",
+      crypto.getRandomValues(new Uint8Array(4096)),
+      { "content-type": PROTOBUF },
+      400,
+    ],
     ["no content type", valid, {}, 415],
     ["gzip header lies", valid, { "content-type": PROTOBUF, "content-encoding": "gzip" }, 400],
-    ["truncated gzip", gzipSync(valid).slice(0, 20), { "content-type": PROTOBUF, "content-encoding": "gzip" }, 400],
-    ["invalid UTF-8 JSON", new Uint8Array([0x7b, 0x22, 0xff, 0xfe, 0x22, 0x3a, 0x31, 0x7d]), { "content-type": "application/json" }, 400],
+    ["truncated gzip", gzipSync(valid).slice(0, 20), {
+      "content-type": PROTOBUF,
+      "content-encoding": "gzip",
+    }, 400],
+    ["invalid UTF-8 JSON", new Uint8Array([0x7b, 0x22, 0xff, 0xfe, 0x22, 0x3a, 0x31, 0x7d]), {
+      "content-type": "application/json",
+    }, 400],
     ["100k-deep JSON", deepJson, { "content-type": "application/json" }, 400],
     [
       "deep AnyValue nesting",
       JSON.stringify({
-        resourceLogs: [{ scopeLogs: [{ logRecords: [{ attributes: [{ key: "deep", value: deepAnyValue(200) }] }] }] }],
+        resourceLogs: [{
+          scopeLogs: [{
+            logRecords: [{ attributes: [{ key: "deep", value: deepAnyValue(200) }] }],
+          }],
+        }],
       }),
       { "content-type": "application/json" },
       400,
@@ -213,7 +241,11 @@ Deno.test("bad-input corpus: right statuses, the collector stays up, earlier dat
   ];
   for (const [name, body, headers, status] of corpus) {
     const response = await post(`${c.url}/v1/logs`, body, headers);
-    assert.equal(response.status, status, `${name}: ${new TextDecoder().decode(response.body).slice(0, 200)}`);
+    assert.equal(
+      response.status,
+      status,
+      `${name}: ${new TextDecoder().decode(response.body).slice(0, 200)}`,
+    );
   }
   for (const signal of ["traces", "metrics"]) {
     const response = await post(`${c.url}/v1/${signal}`, new Uint8Array([0x0a, 0x05, 1]));

@@ -21,7 +21,7 @@ async function emitWith(
 ): Promise<void> {
   const provider = new LoggerProvider({
     resource: resourceFromAttributes({ "service.name": "codex_exec" }),
-    processors: [new SimpleLogRecordProcessor(exporter)],
+    processors: [new SimpleLogRecordProcessor({ exporter })],
   });
   const logger = provider.getLogger("codex_otel.log_only");
   for (const session of sessions) {
@@ -43,7 +43,10 @@ Deno.test("OpenTelemetry JS exporters (protobuf and JSON) deliver, with the toke
     policyText: `version = 1\n[collector]\ntoken = "${TOKEN}"\n`,
   });
   const headers = { authorization: `Bearer ${TOKEN}` };
-  await emitWith(new ProtoLogExporter({ url: `${c.url}/v1/logs`, headers }), ["proto-1", "proto-2"]);
+  await emitWith(new ProtoLogExporter({ url: `${c.url}/v1/logs`, headers }), [
+    "proto-1",
+    "proto-2",
+  ]);
   await emitWith(new JsonLogExporter({ url: `${c.url}/v1/logs`, headers }), ["json-1"]);
   const sessions = (await c.events()).map((event) => event.session_id).sort();
   assert.deepEqual(sessions, ["json-1", "proto-1", "proto-2"]);
@@ -55,7 +58,11 @@ Deno.test("Connect and gRPC-Web clients call LogsService/Export; a wrong token i
   });
   const transports = {
     connect: createConnectTransport({ baseUrl: c.url, httpVersion: "1.1" }),
-    connectJson: createConnectTransport({ baseUrl: c.url, httpVersion: "1.1", useBinaryFormat: false }),
+    connectJson: createConnectTransport({
+      baseUrl: c.url,
+      httpVersion: "1.1",
+      useBinaryFormat: false,
+    }),
     grpcWeb: createGrpcWebTransport({ baseUrl: c.url, httpVersion: "1.1" }),
   };
   for (const [name, transport] of Object.entries(transports)) {

@@ -27,7 +27,11 @@ export function capturedBodies(run: string, signal = "logs"): CapturedBody[] {
     if (meta.signal !== signal || meta.transport !== "http") continue;
     const base = entry.name.slice(0, -".meta.json".length);
     const file = meta.content_type.includes("json") ? `${base}.json` : `${base}.pb`;
-    bodies.push({ path: meta.path, contentType: meta.content_type, body: Deno.readFileSync(dir + file) });
+    bodies.push({
+      path: meta.path,
+      contentType: meta.content_type,
+      body: Deno.readFileSync(dir + file),
+    });
   }
   return bodies;
 }
@@ -38,7 +42,10 @@ export function capturedBodies(run: string, signal = "logs"): CapturedBody[] {
  * event), all stamped with `event.timestamp`.
  */
 export function codexLogsRequest(sessionId: string, records = 3): ExportLogsServiceRequest {
-  const str = (key: string, value: string) => ({ key, value: { value: { case: "stringValue" as const, value } } });
+  const str = (key: string, value: string) => ({
+    key,
+    value: { value: { case: "stringValue" as const, value } },
+  });
   const base = [
     str("conversation.id", sessionId),
     str("app.version", "0.169.0"),

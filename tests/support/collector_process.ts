@@ -32,7 +32,12 @@ export async function startCollectorProcess(
       "--policy",
       options.policyPath,
     ],
-    env: { PATH: Deno.env.get("PATH") ?? "/usr/bin:/bin", NO_COLOR: "1", HOME: options.home, ...options.env },
+    env: {
+      PATH: Deno.env.get("PATH") ?? "/usr/bin:/bin",
+      NO_COLOR: "1",
+      HOME: options.home,
+      ...options.env,
+    },
     clearEnv: true,
     stdout: "piped",
     stderr: "piped",

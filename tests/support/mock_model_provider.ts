@@ -174,13 +174,17 @@ class ResponseStream {
     this.#chunks.push(`event: ${type}\ndata: ${JSON.stringify(data)}\n\n`);
   }
 
-  message(text: string): void {
+  /**
+   * An assistant message. `phase: "final_answer"` marks the turn's answer, which is what Codex
+   * exports as `codex.agent_response` (commentary between tool calls is not exported).
+   */
+  message(text: string, phase: "final_answer" | "commentary" = "final_answer"): void {
     const id = `msg_${this.ids()}`;
     const outputIndex = this.#output.length;
     const part = { type: "output_text", text: "", annotations: [] };
     this.#event("response.output_item.added", {
       output_index: outputIndex,
-      item: { id, type: "message", status: "in_progress", role: "assistant", content: [] },
+      item: { id, type: "message", status: "in_progress", role: "assistant", phase, content: [] },
     });
     this.#event("response.content_part.added", {
       item_id: id,
@@ -214,6 +218,7 @@ class ResponseStream {
       type: "message",
       status: "completed",
       role: "assistant",
+      phase,
       content: [donePart],
     };
     this.#event("response.output_item.done", { output_index: outputIndex, item });

@@ -36,7 +36,9 @@ export const collectorRunCommand: Command = {
     });
     const stamp = () => new Date().toISOString();
     log.onIncident((error) =>
-      context.stderr(`${stamp()} runtime log unavailable (requests get 503 until it recovers): ${error.message}\n`)
+      context.stderr(
+        `${stamp()} runtime log unavailable (requests get 503 until it recovers): ${error.message}\n`,
+      )
     );
     log.onRecovered(() => context.stderr(`${stamp()} runtime log writable again\n`));
     if (log.repair.repairedBytes) {

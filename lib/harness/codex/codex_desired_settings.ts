@@ -7,6 +7,7 @@ export const CODEX_MANAGED_PATHS: readonly (readonly string[])[] = [
   ["otel", "environment"],
   ["otel", "log_user_prompt"],
   ["otel", "log_agent_responses"],
+  ["otel", "log_guardian_assessments"],
   ["otel", "tool_result", "max_bytes"],
   ["otel", "exporter"],
   ["otel", "trace_exporter"],
@@ -60,6 +61,8 @@ export function codexDesiredSettings(policy: Policy): DesiredSetting[] {
     { path: ["otel", "environment"], value: codex.environment },
     { path: ["otel", "log_user_prompt"], value: content.prompt !== "drop" },
     { path: ["otel", "log_agent_responses"], value: content.agent_response !== "drop" },
+    // The automated reviewer's rationale is model-written text, governed like the answer.
+    { path: ["otel", "log_guardian_assessments"], value: content.agent_response !== "drop" },
     {
       path: ["otel", "tool_result", "max_bytes"],
       value: content.tool_output === "drop"
