@@ -12,6 +12,16 @@ export const CODEX_SHELL_TOOLS: ReadonlySet<string> = new Set([
   "unified_exec",
 ]);
 
+/**
+ * The `sandbox_permissions` values Codex 0.169 knows. Only these are copied out of the
+ * arguments: anything else is part of the arguments' content and stays under the policy's rule.
+ */
+export const CODEX_SANDBOX_PERMISSIONS: ReadonlySet<string> = new Set([
+  "use_default",
+  "require_escalated",
+  "with_additional_permissions",
+]);
+
 /** What a shell tool call asked for, read from its arguments. */
 export interface ShellArguments {
   /** The command line: `cmd` or `command` as sent, an argv shell-quoted and joined. */
@@ -20,7 +30,7 @@ export interface ShellArguments {
   argv?: string[];
   /** `workdir`, `cwd` or `working_directory`. */
   workdir?: string;
-  /** `sandbox_permissions` when it is a plain keyword (`require_escalated`). */
+  /** `sandbox_permissions` when it is one of {@link CODEX_SANDBOX_PERMISSIONS}. */
   sandboxPermissions?: string;
 }
 
@@ -49,7 +59,7 @@ export function classifyShellArguments(text: string): ShellArguments {
   const workdir = parsed["workdir"] ?? parsed["cwd"] ?? parsed["working_directory"];
   if (typeof workdir === "string" && workdir !== "") result.workdir = workdir;
   const permissions = parsed["sandbox_permissions"];
-  if (typeof permissions === "string" && /^[a-z][a-z0-9_-]{0,63}$/.test(permissions)) {
+  if (typeof permissions === "string" && CODEX_SANDBOX_PERMISSIONS.has(permissions)) {
     result.sandboxPermissions = permissions;
   }
   return result;
