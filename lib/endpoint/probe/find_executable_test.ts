@@ -1,0 +1,74 @@
+import assert from "node:assert/strict";
+import { join } from "node:path";
+import type { Host } from "../../host/host.ts";
+import { findExecutable } from "./find_executable.ts";
+
+function hostWithPath(path: string | undefined): Host {
+  return {
+    home: "/nonexistent-home",
+    cwd: "/",
+    systemRoot: "/",
+    os: "linux",
+    env: { PATH: path },
+    now: () => new Date(0),
+  };
+}
+
+async function withFolder(fn: (dir: string) => Promise<void>): Promise<void> {
+  const dir = await Deno.makeTempDir({ prefix: "beacon-find-executable-" });
+  try {
+    await fn(dir);
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+}
+
+Deno.test("findExecutable returns the first executable file on PATH", async () => {
+  await withFolder(async (dir) => {
+    const first = join(dir, "first");
+    const second = join(dir, "second");
+    await Deno.mkdir(first);
+    await Deno.mkdir(second);
+    await Deno.writeTextFile(join(first, "tool"), "#!/bin/sh\n", { mode: 0o644 }); // not executable
+    await Deno.writeTextFile(join(second, "tool"), "#!/bin/sh\n", { mode: 0o755 });
+    await Deno.chmod(join(second, "tool"), 0o755);
+    const host = hostWithPath(`${first}:${second}`);
+    assert.equal(await findExecutable("tool", host), join(second, "tool"));
+    assert.equal(await findExecutable("other", host), undefined);
+  });
+});
+
+Deno.test("findExecutable skips folders, empty and relative PATH entries", async () => {
+  await withFolder(async (dir) => {
+    const bin = join(dir, "bin");
+    await Deno.mkdir(join(bin, "tool"), { recursive: true }); // a folder named like the program
+    const previous = Deno.cwd();
+    await Deno.writeTextFile(join(dir, "tool"), "#!/bin/sh\n", { mode: 0o755 });
+    await Deno.chmod(join(dir, "tool"), 0o755);
+    Deno.chdir(dir);
+    try {
+      assert.equal(await findExecutable("tool", hostWithPath(`:.:bin:${bin}::`)), undefined);
+    } finally {
+      Deno.chdir(previous);
+    }
+  });
+});
+
+Deno.test("findExecutable keeps the symlink path and rejects dangling links", async () => {
+  await withFolder(async (dir) => {
+    await Deno.writeTextFile(join(dir, "real"), "#!/bin/sh\n", { mode: 0o755 });
+    await Deno.chmod(join(dir, "real"), 0o755);
+    await Deno.symlink(join(dir, "real"), join(dir, "linked"));
+    await Deno.symlink(join(dir, "missing"), join(dir, "dangling"));
+    const host = hostWithPath(dir);
+    assert.equal(await findExecutable("linked", host), join(dir, "linked"));
+    assert.equal(await findExecutable("dangling", host), undefined);
+  });
+});
+
+Deno.test("findExecutable needs a bare name and a PATH", async () => {
+  assert.equal(await findExecutable("sh", hostWithPath(undefined)), undefined);
+  assert.equal(await findExecutable("", hostWithPath("/bin")), undefined);
+  assert.equal(await findExecutable("/bin/sh", hostWithPath("/bin")), undefined);
+  assert.equal(await findExecutable("../bin/sh", hostWithPath("/bin")), undefined);
+});
