@@ -1,11 +1,11 @@
-import type { OtlpRequest, OtlpSignal } from "../otlp/otlp_signal.ts";
+import type { OtlpSignal } from "../otlp/otlp_signal.ts";
+import { countBatchItems, type ExportBatch } from "./export_batch.ts";
 import type { RuntimeLog } from "../runtime_log/open_runtime_log.ts";
 import { RuntimeLogUnavailableError } from "../runtime_log/runtime_log_unavailable_error.ts";
 
 /** Turns one decoded Export request into the events to write (pure; see the harness adapters). */
 export type ClassifyExport = (
-  signal: OtlpSignal,
-  request: OtlpRequest,
+  batch: ExportBatch,
   receivedAt: Date,
 ) => { events: object[]; dropped: number };
 
@@ -40,7 +40,7 @@ export interface ExportCounters {
 
 /** The collector's middle: classify -> (content policy, inside classify) -> durable write. */
 export interface ExportPipeline {
-  export(signal: OtlpSignal, request: OtlpRequest, receivedAt: Date): Promise<ExportOutcome>;
+  export(batch: ExportBatch, receivedAt: Date): Promise<ExportOutcome>;
   counters(): ExportCounters;
 }
 
@@ -65,14 +65,14 @@ export function createExportPipeline(input: {
     lastEventAt: null,
   };
   return {
-    async export(signal, request, receivedAt) {
-      counters.requests[signal]++;
+    async export(batch, receivedAt) {
+      counters.requests[batch.signal]++;
       let classified: { events: object[]; dropped: number };
       try {
-        classified = input.classify(signal, request, receivedAt);
+        classified = input.classify(batch, receivedAt);
       } catch (error) {
         input.onClassifyError?.(error);
-        const rejected = countRecords(signal, request);
+        const rejected = countBatchItems(batch);
         counters.recordsRejected += rejected;
         return {
           status: "ok",
@@ -103,23 +103,4 @@ export function createExportPipeline(input: {
     },
     counters: () => structuredClone(counters),
   };
-}
-
-/** Log records, spans or data points in a request. */
-export function countRecords(signal: OtlpSignal, request: OtlpRequest): number {
-  let count = 0;
-  if (signal === "logs") {
-    for (const r of (request as OtlpRequest<"logs">).resourceLogs) {
-      for (const s of r.scopeLogs) count += s.logRecords.length;
-    }
-  } else if (signal === "traces") {
-    for (const r of (request as OtlpRequest<"traces">).resourceSpans) {
-      for (const s of r.scopeSpans) count += s.spans.length;
-    }
-  } else {
-    for (const r of (request as OtlpRequest<"metrics">).resourceMetrics) {
-      for (const s of r.scopeMetrics) count += s.metrics.length;
-    }
-  }
-  return count;
 }

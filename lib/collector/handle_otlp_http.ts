@@ -5,6 +5,7 @@ import type { OtlpEncoding, OtlpSignal } from "../otlp/otlp_signal.ts";
 import type { ExportPipeline } from "./export_pipeline.ts";
 import { isAuthorized } from "./is_authorized.ts";
 import { readRequestBody } from "./read_request_body.ts";
+import { exportBatchOf } from "./export_batch.ts";
 
 /** google.rpc.Code values used in error bodies. */
 const RPC = {
@@ -98,8 +99,7 @@ export async function handleOtlpHttp(
     return true;
   }
   const outcome = await options.pipeline.export(
-    signal,
-    decoded.request,
+    exportBatchOf(signal, decoded.request),
     options.now?.() ?? new Date(),
   );
   if (outcome.status === "unavailable") {

@@ -15,6 +15,7 @@ import {
 import type { OtlpRequest, OtlpSignal } from "../otlp/otlp_signal.ts";
 import type { ExportOutcome, ExportPipeline } from "./export_pipeline.ts";
 import { isAuthorized } from "./is_authorized.ts";
+import { exportBatchOf } from "./export_batch.ts";
 
 /**
  * The OTLP Export services as Connect routes: served over Connect and gRPC-Web on the HTTP/1.1
@@ -33,7 +34,7 @@ export function otlpConnectRoutes(
         Code.Unauthenticated,
       );
     }
-    const outcome = await pipeline.export(signal, request, now());
+    const outcome = await pipeline.export(exportBatchOf(signal, request), now());
     if (outcome.status === "unavailable") throw new ConnectError(outcome.message, Code.Unavailable);
     return outcome;
   };
