@@ -1,0 +1,47 @@
+import assert from "node:assert/strict";
+import {
+  normaliseBoolean,
+  normaliseNumber,
+  normaliseString,
+  toSnakeCase,
+} from "./normalise_attribute_value.ts";
+
+Deno.test("normaliseNumber: numbers and decimal strings", () => {
+  assert.equal(normaliseNumber("1230"), 1230);
+  assert.equal(normaliseNumber(" 37 "), 37);
+  assert.equal(normaliseNumber("-1.5e3"), -1500);
+  assert.equal(normaliseNumber(615), 615);
+  for (const value of ["", "n/a", "0x10", "1,000", "Infinity", "NaN", true, null, [1], undefined]) {
+    assert.equal(normaliseNumber(value as never), undefined, String(value));
+  }
+  assert.equal(normaliseNumber(Number.NaN), undefined);
+});
+
+Deno.test("normaliseBoolean: booleans and true/false strings", () => {
+  assert.equal(normaliseBoolean("true"), true);
+  assert.equal(normaliseBoolean(" FALSE "), false);
+  assert.equal(normaliseBoolean(false), false);
+  for (const value of ["yes", "1", 1, null, "", undefined]) {
+    assert.equal(normaliseBoolean(value as never), undefined, String(value));
+  }
+});
+
+Deno.test("normaliseString: strings, numbers and booleans; empty only when allowed", () => {
+  assert.equal(normaliseString("x"), "x");
+  assert.equal(normaliseString(7), "7");
+  assert.equal(normaliseString(true), "true");
+  assert.equal(normaliseString(""), undefined);
+  assert.equal(normaliseString("", { allowEmpty: true }), "");
+  assert.equal(normaliseString(null), undefined);
+  assert.equal(normaliseString(["a"]), undefined);
+  assert.equal(normaliseString({ a: "b" }), undefined);
+});
+
+Deno.test("toSnakeCase: Codex's CamelCase enums", () => {
+  assert.equal(toSnakeCase("AutomatedReviewer"), "automated_reviewer");
+  assert.equal(toSnakeCase("Config"), "config");
+  assert.equal(toSnakeCase("ApprovedForSession"), "approved_for_session");
+  assert.equal(toSnakeCase("already_snake"), "already_snake");
+  assert.equal(toSnakeCase("on-request"), "on-request");
+  assert.equal(toSnakeCase("MCPServer"), "mcp_server");
+});
