@@ -28,6 +28,22 @@ export function normaliseNumber(value: FlatValue | undefined): number | undefine
 }
 
 /**
+ * A count (a non-negative safe integer) from a number or a decimal string; `undefined` for
+ * anything else, including fractions and negative numbers.
+ *
+ * @example
+ * ```ts
+ * normaliseCount("76"); // 76
+ * normaliseCount(-1); // undefined
+ * normaliseCount("1.5"); // undefined
+ * ```
+ */
+export function normaliseCount(value: FlatValue | undefined): number | undefined {
+  const number = normaliseNumber(value);
+  return number !== undefined && Number.isSafeInteger(number) && number >= 0 ? number : undefined;
+}
+
+/**
  * A boolean from a boolean or the strings `true` / `false` (any case, surrounding spaces
  * allowed); `undefined` for anything else.
  *

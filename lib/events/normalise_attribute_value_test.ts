@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import {
   normaliseBoolean,
+  normaliseCount,
   normaliseNumber,
   normaliseString,
   toSnakeCase,
@@ -15,6 +16,14 @@ Deno.test("normaliseNumber: numbers and decimal strings", () => {
     assert.equal(normaliseNumber(value as never), undefined, String(value));
   }
   assert.equal(normaliseNumber(Number.NaN), undefined);
+});
+
+Deno.test("normaliseCount: non-negative safe integers only", () => {
+  assert.equal(normaliseCount("76"), 76);
+  assert.equal(normaliseCount(0), 0);
+  for (const value of [-1, "1.5", 2 ** 53, "x", null]) {
+    assert.equal(normaliseCount(value), undefined, String(value));
+  }
 });
 
 Deno.test("normaliseBoolean: booleans and true/false strings", () => {

@@ -3,7 +3,7 @@ import type { AgentResponseEvent } from "../../events/beacon_event.ts";
 import type { ClassifyContext } from "../../events/classify_context.ts";
 import {
   normaliseBoolean,
-  normaliseNumber,
+  normaliseCount,
   normaliseString,
 } from "../../events/normalise_attribute_value.ts";
 import { omitUndefined } from "../../events/omit_undefined.ts";
@@ -42,7 +42,7 @@ export function classifyCodexAgentResponse(
     response: response === undefined
       ? { mode: rule, bytes: 0 }
       : applyContentRule(response, rule, { maxFieldBytes }),
-    response_length: normaliseNumber(attributes["response_length"]),
+    response_length: normaliseCount(attributes["response_length"]),
     response_truncated: normaliseBoolean(attributes["response_truncated"]),
     agent_type: text("agent.type"),
     turn_id: text("turn.id"),

@@ -60,7 +60,7 @@ export function classifyCodexCommonFields<K extends BeaconEventKind>(
 ): BeaconEventBase<K> {
   const attributes = record.attributes;
   const text = (name: string) => normaliseString(attributes[name]);
-  const sourceEvent = text("event.name") ?? "";
+  const sourceEvent = text("event.name")?.trim() ?? "";
   const sessionId = text("conversation.id") ?? null;
   const timestamp = normaliseString(attributes["event.timestamp"]);
   const id = beaconEventId([

@@ -3,6 +3,7 @@ import type { AutomatedReviewEvent } from "../../events/beacon_event.ts";
 import type { ClassifyContext } from "../../events/classify_context.ts";
 import {
   normaliseBoolean,
+  normaliseCount,
   normaliseNumber,
   normaliseString,
 } from "../../events/normalise_attribute_value.ts";
@@ -56,7 +57,7 @@ export function classifyCodexGuardianAssessment(
     rationale: rationale === undefined
       ? undefined
       : applyContentRule(rationale, rule, { maxFieldBytes }),
-    rationale_length: normaliseNumber(attributes["rationale_length"]),
+    rationale_length: normaliseCount(attributes["rationale_length"]),
     rationale_truncated: normaliseBoolean(attributes["rationale_truncated"]),
   });
 }

@@ -12,6 +12,7 @@ import type { Policy } from "../../policy/policy_schema.ts";
 import { classifyCodexLogRecord } from "./classify_codex_log_record.ts";
 import {
   allStrings,
+  assertValidBeaconEvent,
   classifyCodexRun,
   codexLogRecord,
   codexLogRuns,
@@ -214,7 +215,8 @@ const metadata: fc.Arbitrary<FlatValue> = fc.oneof(
   fc.string().filter((text) => !text.includes(MARKER)),
   fc.integer(),
   fc.boolean(),
-  fc.constantFrom("true", "false", "42", ""),
+  fc.constantFrom("true", "false", "42", "", "-3", "1.5", "1e3", " 7 "),
+  fc.double(),
 );
 
 const CONTENT_ATTRIBUTES = [
@@ -266,6 +268,7 @@ const METADATA_ATTRIBUTES = new Set([
 const record: fc.Arbitrary<FlatLogRecord> = fc.record({
   name: fc.constantFrom(
     "codex.tool_result",
+    "codex.sse_event",
     "codex.user_prompt",
     "codex.agent_response",
     "codex.guardian_assessment",
@@ -291,6 +294,17 @@ const record: fc.Arbitrary<FlatLogRecord> = fc.record({
       "decision",
       "source",
       "event.kind",
+      "prompt_length",
+      "response_length",
+      "rationale_length",
+      "mcp_server_count",
+      "started_at_ms",
+      "completed_at_ms",
+      "output_truncated",
+      "response_truncated",
+      "text_input_count",
+      "input_token_count",
+      "output_token_count",
     ),
     metadata,
   ),
@@ -310,6 +324,7 @@ Deno.test("property: under drop rules, planted content never appears in the even
     fc.property(record, (input) => {
       const event = classifyCodexLogRecord(input, { policy: ALL_DROP, receivedAt: new Date(0) });
       if (event === undefined) return;
+      assertValidBeaconEvent(event);
       const json = JSON.stringify(event);
       assert.ok(!json.includes(MARKER), json);
       assert.ok(!allStrings(event).some((text) => text.includes(MARKER)), json);

@@ -2,7 +2,7 @@ import type { AuthEnvironment, SessionStartEvent } from "../../events/beacon_eve
 import type { ClassifyContext } from "../../events/classify_context.ts";
 import {
   normaliseBoolean,
-  normaliseNumber,
+  normaliseCount,
   normaliseString,
 } from "../../events/normalise_attribute_value.ts";
 import { omitUndefined } from "../../events/omit_undefined.ts";
@@ -51,7 +51,7 @@ export function classifyCodexSessionStart(
     approval_policy: text("approval_policy"),
     sandbox_policy: text("sandbox_policy"),
     mcp_servers: mcpServers === undefined ? undefined : splitList(mcpServers),
-    mcp_server_count: normaliseNumber(attributes["mcp_server_count"]),
+    mcp_server_count: normaliseCount(attributes["mcp_server_count"]),
     legacy_multi_agent_disabled_sources: text("config.legacy_multi_agent_disabled_sources"),
     auth_env: Object.keys(authEnv).length === 0 ? undefined : authEnv,
   });

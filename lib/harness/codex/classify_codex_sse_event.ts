@@ -1,6 +1,10 @@
 import type { TokenUsageEvent } from "../../events/beacon_event.ts";
 import type { ClassifyContext } from "../../events/classify_context.ts";
-import { normaliseNumber, normaliseString } from "../../events/normalise_attribute_value.ts";
+import {
+  normaliseCount,
+  normaliseNumber,
+  normaliseString,
+} from "../../events/normalise_attribute_value.ts";
 import { omitUndefined } from "../../events/omit_undefined.ts";
 import type { FlatLogRecord } from "../../otlp/flatten_log_records.ts";
 import { classifyCodexCommonFields } from "./classify_codex_common_fields.ts";
@@ -12,7 +16,7 @@ import { classifyCodexCommonFields } from "./classify_codex_common_fields.ts";
  * item): only `event.kind = response.completed` matters, and Codex 0.169 sends two such records
  * per response: one with only `duration_ms` and one with the token counts. Only a record with
  * both `input_token_count` and `output_token_count` becomes an event, so every model response is
- * counted once.
+ * counted once. Token counts must be non-negative integers.
  *
  * @example
  * ```ts
@@ -34,7 +38,7 @@ export function classifyCodexSseEvent(
 ): TokenUsageEvent | undefined {
   const attributes = record.attributes;
   if (normaliseString(attributes["event.kind"])?.trim() !== "response.completed") return undefined;
-  const count = (name: string) => normaliseNumber(attributes[name]);
+  const count = (name: string) => normaliseCount(attributes[name]);
   const inputTokens = count("input_token_count");
   const outputTokens = count("output_token_count");
   if (inputTokens === undefined || outputTokens === undefined) return undefined;
@@ -46,7 +50,7 @@ export function classifyCodexSseEvent(
     cache_write_tokens: count("cache_write_token_count"),
     reasoning_tokens: count("reasoning_token_count"),
     tool_tokens: count("tool_token_count"),
-    ttft_ms: count("ttft_ms"),
-    duration_ms: count("duration_ms"),
+    ttft_ms: normaliseNumber(attributes["ttft_ms"]),
+    duration_ms: normaliseNumber(attributes["duration_ms"]),
   });
 }

@@ -11,6 +11,7 @@ import type {
 import type { ClassifyContext } from "../../events/classify_context.ts";
 import {
   normaliseBoolean,
+  normaliseCount,
   normaliseNumber,
   normaliseString,
 } from "../../events/normalise_attribute_value.ts";
@@ -97,7 +98,7 @@ export function classifyCodexToolResult(
     tool_name: toolName,
     tool_namespace: text("tool_namespace"),
     call_id: text("call_id") ?? null,
-    sequence: normaliseNumber(attributes["tool_result_seq"]),
+    sequence: normaliseCount(attributes["tool_result_seq"]),
     success: normaliseBoolean(attributes["success"]) ?? null,
     duration_ms: normaliseNumber(attributes["duration_ms"]) ?? null,
     agent_name: text("agent_name"),

@@ -1,7 +1,7 @@
 import { applyContentRule } from "../../content/apply_content_rule.ts";
 import type { PromptEvent } from "../../events/beacon_event.ts";
 import type { ClassifyContext } from "../../events/classify_context.ts";
-import { normaliseNumber, normaliseString } from "../../events/normalise_attribute_value.ts";
+import { normaliseCount, normaliseString } from "../../events/normalise_attribute_value.ts";
 import { omitUndefined } from "../../events/omit_undefined.ts";
 import type { FlatLogRecord } from "../../otlp/flatten_log_records.ts";
 import { classifyCodexCommonFields } from "./classify_codex_common_fields.ts";
@@ -42,10 +42,10 @@ export function classifyCodexUserPrompt(
   return omitUndefined<PromptEvent>({
     ...classifyCodexCommonFields(record, context, "prompt"),
     prompt: withheld ? { mode: rule, bytes: 0 } : applyContentRule(text, rule, { maxFieldBytes }),
-    prompt_length: normaliseNumber(attributes["prompt_length"]),
+    prompt_length: normaliseCount(attributes["prompt_length"]),
     source_redacted: withheld ? true : undefined,
-    text_input_count: normaliseNumber(attributes["text_input_count"]),
-    image_input_count: normaliseNumber(attributes["image_input_count"]),
-    local_image_input_count: normaliseNumber(attributes["local_image_input_count"]),
+    text_input_count: normaliseCount(attributes["text_input_count"]),
+    image_input_count: normaliseCount(attributes["image_input_count"]),
+    local_image_input_count: normaliseCount(attributes["local_image_input_count"]),
   });
 }
