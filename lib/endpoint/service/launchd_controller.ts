@@ -46,7 +46,7 @@ export function launchdController(options: LaunchdControllerOptions): ServiceCon
   async function launchctl(args: string[], purpose: string): Promise<void> {
     const result = await run("launchctl", args);
     if (result.code !== 0) {
-      const said = (result.stderr || result.stdout).trim();
+      const said = (result.stderr || result.stdout).trim().replace(/\.$/, "");
       throw new Error(
         `Cannot ${purpose}: \`launchctl ${args.join(" ")}\` failed (exit ${result.code})` +
           `${said ? `: ${said}` : ""}.`,

@@ -40,7 +40,7 @@ export function systemdController(options: SystemdControllerOptions): ServiceCon
   async function systemctl(args: string[], purpose: string): Promise<string> {
     const result = await run("systemctl", [...scope, ...args]);
     if (result.code !== 0) {
-      const said = (result.stderr || result.stdout).trim();
+      const said = (result.stderr || result.stdout).trim().replace(/\.$/, "");
       throw new Error(
         `Cannot ${purpose}: \`systemctl ${[...scope, ...args].join(" ")}\` failed ` +
           `(exit ${result.code})${said ? `: ${said}` : ""}. See \`journalctl ${
