@@ -180,3 +180,41 @@ Deno.test("concurrent applies do not interleave: one writes, the others find no 
   assert.ok(text.startsWith(`# mine\nmodel = "o3"\n\n[otel]\n`));
   assert.equal(text.match(/\[otel\]/g)?.length, 1);
 });
+
+Deno.test("enabled = false gives the file back byte for byte, or removes a file Beacon created", async () => {
+  await using tmp = await makeTempHome();
+  const off = `${tmp.home}/off.toml`;
+  await Deno.writeTextFile(off, `version = 1\n[harnesses.codex]\nenabled = false\n`);
+  const config = `${tmp.codexHome}/config.toml`;
+
+  // A file that existed: restored exactly, CRLF, comments and all.
+  await Deno.mkdir(tmp.codexHome);
+  const original = `# mine\r\nmodel = "o3"\r\n\r\n[otel]\r\nenvironment = "prod" # keep\r\n`;
+  await Deno.writeTextFile(config, original);
+  assert.equal((await runBeacon(["apply"], tmp)).code, 0);
+  assert.notEqual(await Deno.readTextFile(config), original);
+  const restore = await runBeacon(["apply", "--policy", off], tmp);
+  assert.equal(restore.code, 0, restore.stderr);
+  assert.equal(await Deno.readTextFile(config), original);
+  assert.match((await runBeacon(["apply", "--plan", "--policy", off], tmp)).stdout, /No changes\./);
+
+  // A file Beacon created: removed again.
+  await Deno.remove(config);
+  await Deno.remove(`${tmp.home}/.beacon`, { recursive: true });
+  assert.equal((await runBeacon(["apply"], tmp)).code, 0);
+  assert.equal((await runBeacon(["apply", "--policy", off], tmp)).code, 0);
+  assert.equal(await Deno.stat(config).catch(() => null), null);
+
+  // Edited by the user after Beacon wrote it: only Beacon's keys are given back.
+  await Deno.writeTextFile(config, original);
+  assert.equal((await runBeacon(["apply"], tmp)).code, 0);
+  await Deno.writeTextFile(
+    config,
+    (await Deno.readTextFile(config)) + `[tui]\r\nnotifications = true\r\n`,
+  );
+  assert.equal((await runBeacon(["apply", "--policy", off], tmp)).code, 0);
+  const after = await Deno.readTextFile(config);
+  assert.match(after, /environment = "prod" # keep/);
+  assert.match(after, /\[tui\]\r\nnotifications = true/);
+  assert.doesNotMatch(after, /exporter|log_user_prompt/);
+});

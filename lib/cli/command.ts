@@ -6,12 +6,14 @@ export interface CommandOption {
   short?: string;
   /** Shown in help as the value's name, e.g. `PATH`. */
   valueName?: string;
+  /** A string flag that may be given more than once (`--harness codex --harness ...`). */
+  multiple?: boolean;
   description: string;
 }
 
 /** Parsed flags and positionals of one invocation. */
 export interface CommandArgs {
-  values: Record<string, string | boolean | undefined>;
+  values: Record<string, string | boolean | string[] | undefined>;
   positionals: string[];
 }
 

@@ -20,7 +20,11 @@ export function parseCommandArgs(command: Command, argv: string[]): CommandArgs 
       options: Object.fromEntries(
         Object.entries(options).map(([key, option]) => [
           key,
-          option.short ? { type: option.type, short: option.short } : { type: option.type },
+          {
+            type: option.type,
+            ...(option.short ? { short: option.short } : {}),
+            ...("multiple" in option && option.multiple ? { multiple: true } : {}),
+          },
         ]),
       ),
       allowPositionals: true,
@@ -50,7 +54,7 @@ export function parseCommandArgs(command: Command, argv: string[]): CommandArgs 
     }
     throw new UsageError(`${name}: ${(error as Error).message}`);
   }
-  const values = parsed.values as Record<string, string | boolean | undefined>;
+  const values = parsed.values as Record<string, string | boolean | string[] | undefined>;
   if (values.help) return { values, positionals: parsed.positionals };
   const expected = command.positionals ?? { names: [], required: 0 };
   if (parsed.positionals.length < expected.required) {

@@ -11,9 +11,10 @@ const SYMBOL: Record<Change["action"], string> = { create: "+", update: "~", del
  * `-` destroy) grouped by file, then conflicts and warnings, then the totals line. Secret
  * values (the collector token) are masked.
  */
-export function renderPlan(plan: Plan): string {
-  const lines: string[] = [`Policy: ${plan.policySource}`, ""];
+export function renderPlan(plan: Plan, extra: ExtraPlanParts = {}): string {
+  const lines: string[] = [`Policy: ${plan.policySource}`, ...(extra.header ?? []), ""];
   const summary = summarizePlan(plan);
+  for (const key of ["add", "change", "destroy"] as const) summary[key] += extra.counts?.[key] ?? 0;
   for (const step of plan.steps) {
     if (!step.changes.length) continue;
     lines.push(
@@ -34,6 +35,13 @@ export function renderPlan(plan: Plan): string {
       );
     }
     lines.push("");
+  }
+  for (const section of extra.sections ?? []) {
+    if (!section.lines.length) continue;
+    lines.push(`  # ${section.title}`, ...section.lines.map((line) => `  ${line}`), "");
+  }
+  if (extra.notes?.length) {
+    lines.push("Notes:", ...extra.notes.map((note) => `  - ${note}`), "");
   }
   if (summary.conflicts) {
     const harnesses = [
@@ -66,6 +74,17 @@ export function renderPlan(plan: Plan): string {
     );
   }
   return lines.join("\n") + "\n";
+}
+
+/** Parts of a larger plan (e.g. an endpoint install) shown with the harness changes. */
+export interface ExtraPlanParts {
+  /** Lines after the policy line, e.g. the mode. */
+  header?: string[];
+  /** Groups of change lines (already with their `+`/`~`/`-`). */
+  sections?: { title: string; lines: string[] }[];
+  /** Their changes, added to the totals line. */
+  counts?: { add: number; change: number; destroy: number };
+  notes?: string[];
 }
 
 function show(value: TomlValue | undefined): string {

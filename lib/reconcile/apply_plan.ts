@@ -16,6 +16,8 @@ export interface AppliedStep {
   path: string;
   written: boolean;
   backup?: string;
+  /** SHA-256 of the file as it is now (after the write), or undefined if it does not exist. */
+  sha256?: string;
 }
 
 /**
@@ -37,9 +39,20 @@ export async function applyPlan(input: {
   const state: OwnershipState = { formatVersion: 1, files: { ...input.ownership.files } };
   const applied: AppliedStep[] = [];
   for (const step of plan.steps) {
-    applied.push(await applyTomlSettingsStep(fs, step));
+    const result = await applyTomlSettingsStep(fs, step);
+    applied.push(result);
     if (Object.keys(step.owned).length) {
-      state.files[step.realPath] = { written: step.owned, originals: step.originals };
+      const previous = state.files[step.realPath]?.original;
+      const originalText = previous ? previous.text : step.originalText;
+      state.files[step.realPath] = {
+        written: step.owned,
+        originals: step.originals,
+        ...(originalText !== undefined && result.sha256
+          ? { original: { text: originalText, writtenSha256: result.sha256 } }
+          : previous
+          ? { original: previous }
+          : {}),
+      };
     } else {
       delete state.files[step.realPath];
     }
@@ -54,11 +67,19 @@ async function applyTomlSettingsStep(fs: FileSystem, step: TomlSettingsStep): Pr
   const bytes = await fs.readFile(step.realPath);
   const fingerprint = bytes ? sha256Hex(bytes) : null;
   if (fingerprint !== step.fingerprint) throw new StalePlanError(step.path);
-  if (!step.edits.length) return { path: step.path, written: false };
+  const unchanged = { path: step.path, written: false, sha256: fingerprint ?? undefined };
+  if (!step.edits.length) return unchanged;
+  if (step.restoreText === null) {
+    // The file did not exist before Beacon created it, and nobody changed it since.
+    await fs.removeFile(step.realPath);
+    return { path: step.path, written: true };
+  }
 
   const text = bytes ? decodeConfigText(bytes, step.path) : "";
-  const updated = new TextEncoder().encode(editToml(text, step.edits));
-  if (bytes && sha256Hex(updated) === fingerprint) return { path: step.path, written: false };
+  const updated = new TextEncoder().encode(
+    step.restoreText !== undefined ? step.restoreText : editToml(text, step.edits),
+  );
+  if (bytes && sha256Hex(updated) === fingerprint) return unchanged;
 
   const info = await fs.lstat(step.realPath);
   const mode = info?.mode != null ? info.mode & 0o7777 : step.createMode;
@@ -73,7 +94,7 @@ async function applyTomlSettingsStep(fs: FileSystem, step: TomlSettingsStep): Pr
     const now = await fs.readFile(step.realPath);
     if ((now ? sha256Hex(now) : null) !== fingerprint) throw new StalePlanError(step.path);
     await fs.writeFileAtomic(step.realPath, updated, mode);
-    return { path: step.path, written: true, backup };
+    return { path: step.path, written: true, backup, sha256: sha256Hex(updated) };
   } catch (error) {
     if (error instanceof Deno.errors.PermissionDenied) {
       throw new ConfigNotWritableError(step.path, `permission denied (${error.message})`);

@@ -22,6 +22,12 @@ export interface Ownership {
   written: Record<string, TomlValue>;
   /** key -> the user's value before Beacon first wrote it (null: the key was absent). */
   originals: Record<string, TomlValue | null>;
+  /**
+   * The whole file before Beacon first changed it (null: there was no file), and the SHA-256
+   * of what Beacon last wrote. While the file is still exactly what Beacon wrote, giving it
+   * back restores these bytes; once someone else edited it, only Beacon's keys are restored.
+   */
+  original?: { text: string | null; writtenSha256: string };
 }
 
 /** Everything a plan step needs from comparing desired with actual. */

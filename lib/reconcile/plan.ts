@@ -59,6 +59,13 @@ export interface TomlSettingsStep {
   owned: Record<string, TomlValue>;
   /** The user's values before Beacon first wrote each key (restored by uninstall). */
   originals: Record<string, TomlValue | null>;
+  /** The file's text before Beacon first changed it (null: no file); kept in the state. */
+  originalText?: string | null;
+  /**
+   * Instead of the edits, put back this exact text (null: remove the file): when Beacon gives
+   * a file back that nobody else changed since Beacon wrote it.
+   */
+  restoreText?: string | null;
 }
 
 /** Every kind of step a plan can hold. Later kinds: endpoint files, services. */

@@ -64,17 +64,25 @@ export async function planTomlSettings(input: {
       throw new ConfigNotWritableError(path, `Beacon cannot edit it safely: ${error.message}`);
     }
   }
+  const previous = input.ownership[realPath];
+  const fingerprint = bytes ? sha256Hex(bytes) : null;
+  const restoreText = input.release && previous?.original &&
+      previous.original.writtenSha256 === fingerprint && diff.edits.length
+    ? previous.original.text
+    : undefined;
   return {
     kind: "toml-settings",
     harness: input.harness,
     path,
     realPath,
-    fingerprint: bytes ? sha256Hex(bytes) : null,
+    fingerprint,
     createMode: NEW_CONFIG_FILE_MODE,
     edits: diff.edits,
     changes: diff.changes,
     conflicts: diff.conflicts,
     owned: input.release ? {} : diff.ownership.written,
     originals: input.release ? {} : diff.ownership.originals,
+    ...(input.release || previous?.original ? {} : { originalText: bytes ? text : null }),
+    ...(restoreText !== undefined ? { restoreText } : {}),
   };
 }

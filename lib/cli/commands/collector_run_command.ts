@@ -2,6 +2,7 @@ import type { Command } from "../command.ts";
 import { EXIT } from "../exit_codes.ts";
 import { VERSION } from "../version.ts";
 import { loadPolicy } from "../../policy/load_policy.ts";
+import { withCodexSpans } from "../../policy/with_codex_spans.ts";
 import { endpointPaths } from "../../endpoint/endpoint_paths.ts";
 import { openRuntimeLog, RUNTIME_LOG_MODES } from "../../runtime_log/open_runtime_log.ts";
 import { startCollector } from "../../collector/start_collector.ts";
@@ -22,10 +23,14 @@ export const collectorRunCommand: Command = {
     "Exit codes: 0 stopped by a signal, 1 could not start (address in use, log not writable).",
   options: {
     policy: { type: "string", valueName: "PATH", description: "Policy file to use." },
+    "include-codex-spans": {
+      type: "boolean",
+      description: "Keep Codex's raw spans whatever the policy says (troubleshooting only).",
+    },
   },
   async run({ values }, context) {
     const loaded = await loadPolicy(context.host, values.policy as string | undefined);
-    const { policy } = loaded;
+    const policy = values["include-codex-spans"] ? withCodexSpans(loaded.policy) : loaded.policy;
     const mode = policy.endpoint.mode;
     const logPath = policy.runtime_log.path ?? endpointPaths(mode, context.host).runtimeLogPath;
     const log = await openRuntimeLog({

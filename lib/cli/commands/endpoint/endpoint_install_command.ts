@@ -1,0 +1,170 @@
+import type { Command, CommandArgs } from "../../command.ts";
+import type { CliContext } from "../../cli_context.ts";
+import { EXIT } from "../../exit_codes.ts";
+import { VERSION } from "../../version.ts";
+import { UsageError } from "../../usage_error.ts";
+import { closestMatch } from "../../../text/closest_match.ts";
+import { ENDPOINT_COMMON_OPTIONS, endpointSetup } from "../../endpoint_setup.ts";
+import { renderEndpointPlan } from "../../render_endpoint_plan.ts";
+import { endpointPlanHasChanges, planEndpoint } from "../../../endpoint/plan_endpoint.ts";
+import { applyEndpointPlan } from "../../../endpoint/apply_endpoint_plan.ts";
+import { verifyCollector } from "../../../endpoint/verify_collector.ts";
+import {
+  discoverHarnesses,
+  type HarnessDiscovery,
+} from "../../../endpoint/probe/discover_harnesses.ts";
+import { runCommand as runProbeCommand } from "../../../endpoint/probe/run_command.ts";
+import { readEndpointConfig } from "../../../endpoint/endpoint_config.ts";
+import type { TestEventResult } from "../../../endpoint/send_test_event.ts";
+
+/** `beacon endpoint install`: set up the endpoint (harness configs, collector service). */
+export const endpointInstallCommand: Command = {
+  words: ["endpoint", "install"],
+  summary: "Configure the harnesses and run the collector as a service (--plan to preview)",
+  description:
+    "One plan covering everything the endpoint needs: the harness configs (as `beacon apply`),\n" +
+    "the endpoint configuration file, the runtime log folder and the collector service (systemd\n" +
+    "or launchd; a background process where neither is usable, e.g. containers and CI). After\n" +
+    "applying, it checks that the collector answers and that a test event reaches the runtime\n" +
+    "log. If any step fails, everything is put back as it was. Running it again changes nothing.\n\n" +
+    "Exit codes: 0 installed (--plan: nothing to change), 2 (--plan) changes to make, 1 failed.",
+  options: {
+    ...ENDPOINT_COMMON_OPTIONS,
+    plan: { type: "boolean", description: "Only show the plan; change nothing." },
+    harness: {
+      type: "string",
+      multiple: true,
+      valueName: "NAME",
+      description: "Only this harness (repeatable); default: every supported one found here.",
+    },
+    "include-codex-spans": {
+      type: "boolean",
+      description: "Keep Codex's raw spans (troubleshooting only).",
+    },
+    force: { type: "boolean", description: "Take over conflicting harness settings." },
+  },
+  run: (args, context) => installOrRepair(args, context, "install"),
+};
+
+/** Install and repair share everything but their defaults and their words. */
+export async function installOrRepair(
+  args: CommandArgs,
+  context: CliContext,
+  verb: "install" | "repair",
+): Promise<number> {
+  const { values } = args;
+  const setup = await endpointSetup(args, context);
+  const previous = await readEndpointConfig(context.fs, setup.paths).catch(() => undefined);
+  const includeCodexSpans = values["include-codex-spans"] === true ||
+    (verb === "repair" && values["include-codex-spans"] === undefined &&
+      previous?.includeCodexSpans === true);
+  const effective = includeCodexSpans
+    ? await endpointSetup(args, context, { includeCodexSpans })
+    : setup;
+  const discovery = await discoverHarnesses(context.host, {
+    fs: context.fs,
+    run: runProbeCommand,
+  }, { beaconAddresses: [setup.policy.collector.listen, setup.policy.collector.grpc_listen] });
+  const harnesses = chooseHarnesses(
+    values.harness as string[] | undefined,
+    discovery,
+    verb === "repair" ? previous?.harnesses : undefined,
+  );
+  const controller = effective.controllerOn(context.fs);
+  const plan = await planEndpoint({
+    loaded: effective.loaded,
+    policy: effective.policy,
+    mode: effective.mode,
+    host: context.host,
+    fs: context.fs,
+    harnesses: harnesses.names,
+    includeCodexSpans,
+    force: values.force === true,
+    version: VERSION,
+    controller,
+  });
+  plan.notes.push(...harnesses.notes);
+  const json = values.json === true;
+  if (values.plan) {
+    context.stdout(
+      json ? JSON.stringify({ plan }, null, 2) + "\n" : renderEndpointPlan(plan, context.host),
+    );
+    return endpointPlanHasChanges(plan) ? EXIT.changes : EXIT.ok;
+  }
+
+  await context.fs.ensureDir(setup.paths.stateDir, 0o700);
+  const lock = await context.fs.lock(setup.paths.lockPath);
+  const steps: string[] = [];
+  let testEvent: TestEventResult | undefined;
+  try {
+    if (!json) context.stdout(renderEndpointPlan(plan, context.host));
+    await applyEndpointPlan({
+      plan,
+      fs: context.fs,
+      controllerOn: effective.controllerOn,
+      onStep: (step, detail) => steps.push(`${step}: ${detail}`),
+      verify: async () => {
+        testEvent = await verifyCollector({
+          collectorUrl: plan.endpointConfig.collectorUrl,
+          token: effective.policy.collector.token,
+          runtimeLogPath: plan.endpointConfig.runtimeLogPath,
+        });
+      },
+    });
+  } finally {
+    await lock.release();
+  }
+  const logPath = plan.endpointConfig.runtimeLogPath;
+  if (json) {
+    context.stdout(
+      JSON.stringify({ ok: true, steps, runtimeLogPath: logPath, testEvent, plan }, null, 2) + "\n",
+    );
+  } else {
+    for (const step of steps) context.stdout(`  ${step}\n`);
+    context.stdout(
+      `\nThe collector answers at ${plan.endpointConfig.collectorUrl} and a test event reached ` +
+        `the runtime log in ${testEvent?.milliseconds ?? "?"} ms.\n` +
+        `Events are written to ${logPath}\n`,
+    );
+  }
+  return EXIT.ok;
+}
+
+const MANAGED = ["codex"];
+const KNOWN = ["codex", "claude-code", "gemini-cli", "copilot-cli"];
+
+function chooseHarnesses(
+  asked: string[] | undefined,
+  discovery: HarnessDiscovery[],
+  previous: string[] | undefined,
+): { names: string[]; notes: string[] } {
+  if (asked?.length) {
+    for (const name of asked) {
+      if (!KNOWN.includes(name)) {
+        const suggestion = closestMatch(name, KNOWN);
+        throw new UsageError(
+          `unknown harness "${name}"` +
+            (suggestion ? `; did you mean "${suggestion}"?` : `; known: ${KNOWN.join(", ")}`),
+        );
+      }
+      if (!MANAGED.includes(name)) {
+        throw new UsageError(
+          `Beacon does not manage ${name} yet; it manages: ${MANAGED.join(", ")}`,
+        );
+      }
+    }
+    return { names: [...new Set(asked)], notes: [] };
+  }
+  if (previous) return { names: previous, notes: [] };
+  const found = discovery.filter((item) => item.managed && item.detected).map((item) => item.name);
+  const notes = discovery.filter((item) => !item.managed && item.detected).map((item) =>
+    `${item.displayName} was found but is not managed by Beacon yet.`
+  );
+  if (!found.length) {
+    notes.push(
+      "No supported harness was found (Codex CLI: not on PATH and no ~/.codex). The collector " +
+        "is installed anyway; run `beacon endpoint install --harness codex` once Codex is there.",
+    );
+  }
+  return { names: found, notes };
+}

@@ -1,0 +1,17 @@
+import type { Command } from "../../command.ts";
+import { endpointInstallCommand, installOrRepair } from "./endpoint_install_command.ts";
+
+/** `beacon endpoint repair`: compute the plan again from scratch and apply it. */
+export const endpointRepairCommand: Command = {
+  words: ["endpoint", "repair"],
+  summary: "Plan again from scratch and apply: fix drift, restart a collector that is down",
+  description:
+    "The same plan as install, computed from what is on the machine now: harness settings that\n" +
+    "drifted are written again, a missing log folder is recreated, and a collector that is not\n" +
+    "running is started (or restarted when its definition changed). It keeps the harnesses and\n" +
+    "--include-codex-spans of the last install unless given again. If the repair fails, the\n" +
+    "previous configuration is restored.\n\n" +
+    "Exit codes: 0 repaired or nothing to repair, 2 (--plan) changes to make, 1 failed.",
+  options: endpointInstallCommand.options,
+  run: (args, context) => installOrRepair(args, context, "repair"),
+};

@@ -1,0 +1,61 @@
+import type { CliContext } from "./cli_context.ts";
+import type { CommandArgs, CommandOption } from "./command.ts";
+import { type LoadedPolicy, loadPolicy } from "../policy/load_policy.ts";
+import type { Policy } from "../policy/policy_schema.ts";
+import { withCodexSpans } from "../policy/with_codex_spans.ts";
+import { type EndpointPaths, endpointPaths } from "../endpoint/endpoint_paths.ts";
+import type { FileSystem } from "../reconcile/file_system.ts";
+import {
+  detectServiceManager,
+  type ServiceManager,
+} from "../endpoint/service/detect_service_manager.ts";
+import { createServiceController } from "../endpoint/service/create_service_controller.ts";
+import type { ServiceController } from "../endpoint/service/service_controller.ts";
+import { serviceFilesOn } from "../endpoint/service/service_files.ts";
+import { runCommand } from "../endpoint/service/run_command.ts";
+
+/** Flags every `beacon endpoint` command takes. */
+export const ENDPOINT_COMMON_OPTIONS: Record<string, CommandOption> = {
+  json: { type: "boolean", description: "Print the result as JSON." },
+  policy: { type: "string", valueName: "PATH", description: "Policy file to use." },
+  system: {
+    type: "boolean",
+    description: 'The machine-wide endpoint (as mode = "system" in the policy; for MDM).',
+  },
+};
+
+/** What every endpoint command starts from. */
+export interface EndpointSetup {
+  loaded: LoadedPolicy;
+  policy: Policy;
+  mode: "user" | "system";
+  paths: EndpointPaths;
+  manager: ServiceManager;
+  controllerOn(fs: FileSystem): ServiceController;
+}
+
+/** Loads the policy, applies `--system` / `--include-codex-spans`, finds the service manager. */
+export async function endpointSetup(
+  { values }: CommandArgs,
+  context: CliContext,
+  overrides: { includeCodexSpans?: boolean } = {},
+): Promise<EndpointSetup> {
+  const loaded = await loadPolicy(context.host, values.policy as string | undefined);
+  const policy = overrides.includeCodexSpans ? withCodexSpans(loaded.policy) : loaded.policy;
+  const mode = values.system ? "system" : policy.endpoint.mode;
+  const manager = await detectServiceManager(mode, context.host, runCommand);
+  return {
+    loaded,
+    policy,
+    mode,
+    paths: endpointPaths(mode, context.host),
+    manager,
+    controllerOn: (fs) =>
+      createServiceController(manager, {
+        mode,
+        host: context.host,
+        run: runCommand,
+        files: serviceFilesOn(fs),
+      }),
+  };
+}

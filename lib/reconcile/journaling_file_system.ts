@@ -1,0 +1,78 @@
+import { dirname } from "node:path";
+import type { FileSystem } from "./file_system.ts";
+
+/** A file system that remembers how to undo every change made through it. */
+export interface JournalingFileSystem extends FileSystem {
+  /** Puts back, newest first, every file and folder as it was before the first change. */
+  rollback(): Promise<string[]>;
+  /** How many changes would be undone. */
+  readonly changes: number;
+}
+
+type Undo = { describe: string; run: () => Promise<void> };
+
+/**
+ * Wraps `fs` so that a multi-step change (an endpoint install: Codex config, state, endpoint
+ * configuration, service files) can be undone as a whole when a later step fails. Each write
+ * or removal first records the previous bytes and mode of the file (or that it did not exist);
+ * each folder created is recorded and removed again if it is still empty.
+ */
+export function journalingFileSystem(fs: FileSystem): JournalingFileSystem {
+  const undo: Undo[] = [];
+  const seen = new Set<string>();
+  const remember = async (path: string) => {
+    if (seen.has(path)) return; // only the state before the first change matters
+    seen.add(path);
+    const before = await fs.readFile(path);
+    const mode = (await fs.lstat(path))?.mode ?? 0o600;
+    undo.push({
+      describe: path,
+      run: before === undefined
+        ? () => fs.removeFile(path)
+        : () => fs.writeFileAtomic(path, before, mode & 0o7777),
+    });
+  };
+  const missingFolders = async (path: string): Promise<string[]> => {
+    const missing: string[] = [];
+    for (let dir = path; dir !== dirname(dir); dir = dirname(dir)) {
+      if (await fs.lstat(dir)) break;
+      missing.push(dir);
+    }
+    return missing;
+  };
+  return {
+    ...fs,
+    get changes() {
+      return undo.length;
+    },
+    async ensureDir(path, mode) {
+      const created = await missingFolders(path);
+      await fs.ensureDir(path, mode);
+      // Undone last-in first-out: the deepest folder goes first, so each one is empty by then.
+      for (const dir of created.reverse()) {
+        undo.push({ describe: dir, run: () => Deno.remove(dir).catch(() => {}) });
+      }
+    },
+    async writeFileAtomic(path, data, mode) {
+      for (const dir of (await missingFolders(dirname(path))).reverse()) {
+        undo.push({ describe: dir, run: () => Deno.remove(dir).catch(() => {}) });
+      }
+      await remember(path);
+      await fs.writeFileAtomic(path, data, mode);
+    },
+    async removeFile(path) {
+      await remember(path);
+      await fs.removeFile(path);
+    },
+    async rollback() {
+      const done: string[] = [];
+      while (undo.length) {
+        const step = undo.pop()!;
+        await step.run();
+        done.push(step.describe);
+      }
+      seen.clear();
+      return done;
+    },
+  };
+}
