@@ -9,11 +9,13 @@ const withoutSystemd = () => Promise.resolve(false);
 
 Deno.test("BEACON_SERVICE_MANAGER forces the choice, without probing", async () => {
   const stub = recordingRunner();
-  for (const [value, user, system] of [
-    ["detached", "detached", "detached"],
-    ["systemd", "systemd-user", "systemd-system"],
-    ["launchd", "launchd-agent", "launchd-daemon"],
-  ]) {
+  for (
+    const [value, user, system] of [
+      ["detached", "detached", "detached"],
+      ["systemd", "systemd-user", "systemd-system"],
+      ["launchd", "launchd-agent", "launchd-daemon"],
+    ]
+  ) {
     await using host = await temporaryHost({ env: { BEACON_SERVICE_MANAGER: value } });
     assert.equal(await detectServiceManager("user", host, stub.run, withSystemd), user);
     assert.equal(await detectServiceManager("system", host, stub.run, withSystemd), system);
@@ -33,7 +35,10 @@ Deno.test("macOS: a launchd agent in user mode, a daemon in system mode", async 
   await using host = await temporaryHost({ os: "darwin" });
   const stub = recordingRunner();
   assert.equal(await detectServiceManager("user", host, stub.run, withoutSystemd), "launchd-agent");
-  assert.equal(await detectServiceManager("system", host, stub.run, withoutSystemd), "launchd-daemon");
+  assert.equal(
+    await detectServiceManager("system", host, stub.run, withoutSystemd),
+    "launchd-daemon",
+  );
   assert.deepEqual(stub.calls, []);
 });
 
@@ -47,13 +52,15 @@ Deno.test("Linux without systemd as init (containers): detached, without asking 
 
 Deno.test("Linux with systemd: usable when is-system-running answers a live state", async () => {
   await using host = await temporaryHost();
-  for (const [state, code, expected] of [
-    ["running", 0, "systemd-user"],
-    ["degraded", 1, "systemd-user"],
-    ["starting", 1, "systemd-user"],
-    ["offline", 1, "detached"],
-    ["", 1, "detached"], // "Failed to connect to bus" on stderr: no user session
-  ] as const) {
+  for (
+    const [state, code, expected] of [
+      ["running", 0, "systemd-user"],
+      ["degraded", 1, "systemd-user"],
+      ["starting", 1, "systemd-user"],
+      ["offline", 1, "detached"],
+      ["", 1, "detached"], // "Failed to connect to bus" on stderr: no user session
+    ] as const
+  ) {
     const stub = recordingRunner(() => ({ code, stdout: state ? `${state}\n` : "" }));
     assert.equal(await detectServiceManager("user", host, stub.run, withSystemd), expected, state);
     assert.deepEqual(stub.calls, ["systemctl --user is-system-running"]);

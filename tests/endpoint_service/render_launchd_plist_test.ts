@@ -58,7 +58,7 @@ Deno.test("plist: an empty environment is an empty dict", () => {
 });
 
 Deno.test("plist: XML specials are escaped, a carriage return survives as &#13;", () => {
-  const plist = renderLaunchdPlist({ ...USER_SPEC, args: ["a<b>&c", "x\ry", 'q"\''] });
+  const plist = renderLaunchdPlist({ ...USER_SPEC, args: ["a<b>&c", "x\ry", "q\"'"] });
   assert.match(plist, /<string>a&lt;b&gt;&amp;c<\/string>/);
   assert.match(plist, /<string>x&#13;y<\/string>/);
   assert.match(plist, /<string>q"'<\/string>/);
@@ -94,7 +94,7 @@ Deno.test("plistlib reads back exactly the spec, hostile strings included", asyn
   for (const base of [USER_SPEC, SYSTEM_SPEC]) {
     const spec = {
       ...base,
-      executable: "/Applications/Beacon & Co <beta>/beacon \"quoted\"",
+      executable: '/Applications/Beacon & Co <beta>/beacon "quoted"',
       args: [...HOSTILE_STRINGS, "collector", "run"],
       env: Object.fromEntries(
         HOSTILE_STRINGS.map((value, index) => [`${index} key <&> ${value}`, value]),

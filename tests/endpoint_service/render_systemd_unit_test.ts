@@ -76,7 +76,7 @@ Deno.test("hostile arguments and environment values read back exactly as given",
     executable: "/opt/Beacon Tools/100%/bin/deno",
     args: ["run", "--allow-all", ...HOSTILE_STRINGS, "collector", "run"],
     env: Object.fromEntries(HOSTILE_STRINGS.map((value, index) => [`VAR_${index}`, value])),
-    logFile: "/home/ada/logs 100%/collector's \"log\".txt",
+    logFile: '/home/ada/logs 100%/collector\'s "log".txt',
     workingDirectory: "/home/ada/work dir/ünï",
   };
   const unit = readUnitFile(renderSystemdUnit(spec));
@@ -92,12 +92,15 @@ Deno.test("hostile arguments and environment values read back exactly as given",
   // Whole-line paths: only specifiers are escaped.
   assert.deepEqual(service.get("WorkingDirectory"), ["/home/ada/work dir/ünï"]);
   assert.deepEqual(service.get("StandardOutput"), [
-    "append:/home/ada/logs 100%%/collector's \"log\".txt",
+    'append:/home/ada/logs 100%%/collector\'s "log".txt',
   ]);
 });
 
 Deno.test("plain words stay unquoted; anything else is quoted", () => {
-  assert.equal(quoteSystemdExecArgument("--policy=/etc/beacon/policy.toml"), "--policy=/etc/beacon/policy.toml");
+  assert.equal(
+    quoteSystemdExecArgument("--policy=/etc/beacon/policy.toml"),
+    "--policy=/etc/beacon/policy.toml",
+  );
   assert.equal(quoteSystemdExecArgument(""), '""');
   assert.equal(quoteSystemdExecArgument(";"), '";"');
   assert.equal(quoteSystemdExecArgument("$HOME"), "$$HOME");
@@ -154,7 +157,8 @@ Deno.test({
         stdout: "piped",
         stderr: "piped",
       }).output();
-      const said = new TextDecoder().decode(result.stderr) + new TextDecoder().decode(result.stdout);
+      const said = new TextDecoder().decode(result.stderr) +
+        new TextDecoder().decode(result.stdout);
       assert.equal(result.code, 0, said);
       assert.doesNotMatch(said, /beacon-collector\.service:\d+/, said); // no warning on any line
     }

@@ -52,8 +52,14 @@ function fakeSystemctl(initial: { active?: boolean; enabled?: boolean; fail?: st
   return { ...stub, state };
 }
 
-function specFor(host: Host, mode: "user" | "system", policy = "policy.toml"): CollectorServiceSpec {
-  const base = mode === "user" ? `${host.home}/.beacon/endpoint` : `${host.systemRoot}/var/lib/beacon-agent`;
+function specFor(
+  host: Host,
+  mode: "user" | "system",
+  policy = "policy.toml",
+): CollectorServiceSpec {
+  const base = mode === "user"
+    ? `${host.home}/.beacon/endpoint`
+    : `${host.systemRoot}/var/lib/beacon-agent`;
   return {
     mode,
     executable: "/usr/local/bin/beacon",
@@ -83,7 +89,13 @@ Deno.test("systemd --user: install writes the unit, reloads, enables and starts;
 
   const planned = await controller.plan(spec);
   assert.deepEqual(planned, [
-    { kind: "write-file", action: "create", path: unitPath, text: renderSystemdUnit(spec), mode: 0o644 },
+    {
+      kind: "write-file",
+      action: "create",
+      path: unitPath,
+      text: renderSystemdUnit(spec),
+      mode: 0o644,
+    },
     { kind: "start", manager: "systemd-user" },
   ]);
   assert.equal(await Deno.stat(unitPath).catch(() => undefined), undefined, "plan writes nothing");
@@ -100,7 +112,11 @@ Deno.test("systemd --user: install writes the unit, reloads, enables and starts;
   assert.equal((await Deno.stat(`${host.home}/.beacon/endpoint/logs`)).mode! & 0o777, 0o700);
 
   systemctl.calls.length = 0;
-  assert.deepEqual(await controller.install(spec), [], "repair of a healthy service changes nothing");
+  assert.deepEqual(
+    await controller.install(spec),
+    [],
+    "repair of a healthy service changes nothing",
+  );
   assert.deepEqual(systemctl.calls, [
     `systemctl --user show ${UNIT} --property=ActiveState,SubState,UnitFileState,MainPID`,
   ]);
@@ -211,7 +227,8 @@ Deno.test("systemd: a failing systemctl is an error naming the command, its mess
     files: serviceFilesOn(realFileSystem),
   });
   await assert.rejects(controller.install(specFor(host, "user")), {
-    message: "Cannot start the collector: `systemctl --user enable --now beacon-collector.service` " +
+    message:
+      "Cannot start the collector: `systemctl --user enable --now beacon-collector.service` " +
       "failed (exit 1): Failed to start beacon-collector.service: Unit is masked. See " +
       "`journalctl --user -u beacon-collector.service`.",
   });

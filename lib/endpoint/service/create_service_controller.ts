@@ -18,6 +18,8 @@ export interface ServiceControllerOptions {
   files: ServiceFiles;
   /** launchd only: the user id of the `gui/<uid>` domain (default `Deno.uid()`). */
   uid?: number;
+  /** launchd only: longest wait for `bootout` to finish before `bootstrap` (default 5000 ms). */
+  bootoutTimeoutMs?: number;
   /** detached only: how long the collector gets after SIGTERM before SIGKILL (default 15 s). */
   stopTimeoutMs?: number;
   /** detached only: how long a new collector is watched for an early exit (default 1000 ms). */

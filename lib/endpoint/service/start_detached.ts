@@ -56,7 +56,7 @@ export async function startDetached(
   const child = new Deno.Command("/bin/sh", {
     args: [
       "-c",
-      'log=$1; shift; exec "$@" </dev/null >>"$log" 2>&1',
+      'unset PWD; log=$1; shift; exec "$@" </dev/null >>"$log" 2>&1',
       "beacon-collector-start",
       spec.logFile,
       spec.executable,
