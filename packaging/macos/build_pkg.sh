@@ -99,7 +99,7 @@ main() {
   while [[ $# -gt 0 ]]; do
     case "$1" in
     --binary | --version | --out | --policy)
-      [[ $# -ge 2 && -n "$2" ]] || usage_error "$1 needs a value"
+      [[ $# -ge 2 && -n "${2:-}" ]] || usage_error "$1 needs a value"
       case "$1" in
       --binary) binary="$2" ;;
       --version) version="$2" ;;

@@ -13,7 +13,10 @@ const PKG_SCRIPT = `${MACOS_DIR}build_pkg.sh`;
 const LABEL = "dev.asymptote.beacon.collector";
 const PLIST = `Library/LaunchDaemons/${LABEL}.plist`;
 const VERSION = "1.2.3";
-/** macOS's own bash (3.2) when there is one: the shell Installer runs the scripts with. */
+/**
+ * macOS's own bash (3.2) when there is one: the shell Installer runs the scripts with, and what
+ * `#!/usr/bin/env bash` finds on an admin's Mac. The build scripts are run with it explicitly.
+ */
 const BASH = await Deno.stat("/bin/bash").then(() => "/bin/bash", () => "bash");
 
 interface Run {
@@ -79,7 +82,8 @@ exit "\${FAKE_EXIT:-0}"
 async function buildPayload(dir: string, out: string, extra: string[] = []): Promise<Run> {
   const binary = `${dir}/fake-beacon`;
   await writeScript(binary, FAKE_BEACON);
-  const result = await run(PAYLOAD_SCRIPT, [
+  const result = await run(BASH, [
+    PAYLOAD_SCRIPT,
     "--binary",
     binary,
     "--version",
@@ -317,7 +321,7 @@ Deno.test("build_pkg_payload.sh refuses bad input with one clear message and wri
     ],
   ];
   for (const [args, code, message] of cases) {
-    const result = await run(PAYLOAD_SCRIPT, args);
+    const result = await run(BASH, [PAYLOAD_SCRIPT, ...args]);
     assert.equal(result.code, code, `${args.join(" ")}: ${result.stderr}`);
     assert.match(result.stderr, message);
     assert.equal(await Deno.stat(out).catch(() => null), null, `${args.join(" ")}: wrote nothing`);
@@ -325,11 +329,19 @@ Deno.test("build_pkg_payload.sh refuses bad input with one clear message and wri
 
   // A second build into the same folder would mix in files from the first one.
   await buildPayload(tmp.path, out, []);
-  const again = await run(PAYLOAD_SCRIPT, ["--binary", binary, "--version", VERSION, "--out", out]);
+  const again = await run(BASH, [
+    PAYLOAD_SCRIPT,
+    "--binary",
+    binary,
+    "--version",
+    VERSION,
+    "--out",
+    out,
+  ]);
   assert.equal(again.code, 1);
   assert.match(again.stderr, /root" already exists; remove it or choose another --out/);
 
-  const help = await run(PAYLOAD_SCRIPT, ["--help"]);
+  const help = await run(BASH, [PAYLOAD_SCRIPT, "--help"]);
   assert.equal(help.code, 0);
   assert.match(
     help.stdout,
@@ -577,7 +589,15 @@ Deno.test("build_pkg.sh refuses clearly without pkgbuild, and builds an unsigned
   const binary = `${tmp.path}/fake-beacon`;
   await writeScript(binary, FAKE_BEACON);
   const pkg = `${tmp.path}/dist/beacon-${VERSION}.pkg`;
-  const result = await run(PKG_SCRIPT, ["--binary", binary, "--version", VERSION, "--out", pkg], {
+  const result = await run(BASH, [
+    PKG_SCRIPT,
+    "--binary",
+    binary,
+    "--version",
+    VERSION,
+    "--out",
+    pkg,
+  ], {
     HOME: tmp.path,
     TMPDIR: tmp.path,
   });
