@@ -270,6 +270,19 @@ Deno.test("the collector's listen addresses decide pointsAtBeacon", async () => 
   assert.equal(other.telemetry?.pointsAtBeacon, false);
 });
 
+Deno.test("skipVersion finds the programs without running them", async () => {
+  await using machine = await temporaryMachine();
+  const marker = join(machine.root, "ran");
+  await fakeProgram(machine.bin, "claude", `echo ran > ${marker}; echo 1.0.0`);
+  const found = byName(await discoverHarnesses(machine.host(), deps, { skipVersion: true }));
+  assert.equal(found.codex.executable, join(machine.root, "codex-bin", "codex"));
+  assert.equal(found.codex.version, undefined);
+  assert.equal(found["claude-code"].executable, join(machine.bin, "claude"));
+  assert.equal(found["claude-code"].version, undefined);
+  assert.deepEqual(found["claude-code"].problems, []);
+  assert.equal(await Deno.stat(marker).catch(() => undefined), undefined);
+});
+
 Deno.test("a short version deadline is honoured and named in the problem", async () => {
   await using machine = await temporaryMachine();
   const sleep = await whichOnRealPath("sleep");

@@ -68,6 +68,11 @@ export interface DiscoverHarnessesOptions {
   beaconAddresses?: readonly string[];
   /** How long `--version` may take (default {@link VERSION_TIMEOUT_MS}). */
   versionTimeoutMs?: number;
+  /**
+   * Do not run any program: `version` stays absent. For `endpoint status`, which must answer
+   * quickly (`codex --version` alone takes about 200 ms, most of it Node starting).
+   */
+  skipVersion?: boolean;
 }
 
 /** How long an agent's `--version` may run before discovery gives up on it. */
@@ -175,7 +180,7 @@ async function discoverHarness(
     ),
   ]);
   const [versionProbe, config] = await Promise.all([
-    executable
+    executable && !options.skipVersion
       ? probeVersion(executable, host, deps, options.versionTimeoutMs ?? VERSION_TIMEOUT_MS)
       : undefined,
     managed
