@@ -374,84 +374,136 @@ Deno.test("the build and Installer scripts pass bash -n, and shellcheck when it 
   }
 });
 
-/** A target volume with the package installed on it, a fake launchctl, and what they record. */
-async function installedVolume(dir: string, extra: string[] = []) {
-  const out = `${dir}/out`;
-  await buildPayload(dir, out, extra);
-  const target = `${dir}/Macintosh HD`;
-  await Deno.mkdir(target);
-  const copy = await run("cp", ["-R", `${out}/root/.`, target]);
-  assert.equal(copy.code, 0, copy.stderr);
-  const stubs = `${dir}/stubs`;
-  await writeScript(`${stubs}/launchctl`, 'echo "$*" >>"$LAUNCHCTL_RECORD"\nexit 0\n');
-  const env = {
-    PATH: `${stubs}:${Deno.env.get("PATH") ?? "/usr/bin:/bin"}`,
-    // What an admin's shell could leave behind; the script must not pass it on.
-    HOME: `${dir}/admin-home`,
-    BEACON_POLICY: "/leaked/policy.toml",
-    BEACON_SYSTEM_ROOT: "/leaked",
-    FAKE_RECORD: `${dir}/beacon-calls`,
-    LAUNCHCTL_RECORD: `${dir}/launchctl-calls`,
-  };
-  const postinstall = (fakeExit = 0) =>
-    run(`${out}/scripts/postinstall`, [`${dir}/Beacon.pkg`, "/", target, "/"], {
-      ...env,
-      FAKE_EXIT: String(fakeExit),
-    });
-  const recorded = (name: string) => Deno.readTextFile(`${dir}/${name}`).catch(() => null);
-  return { target, postinstall, recorded, logFile: `${target}/var/log/beacon-agent/install.log` };
+/** A fake `launchctl` knowing one job, loaded while $LAUNCHCTL_STATE exists; records its calls. */
+const FAKE_LAUNCHCTL = `echo "$*" >>"$LAUNCHCTL_RECORD"
+case "$1" in
+print) [ -e "$LAUNCHCTL_STATE" ] && exit 0; echo "Could not find service \\"$2\\"" >&2; exit 113 ;;
+bootout)
+  if [ -n "$BOOTOUT_FAILS" ]; then echo "Boot-out failed: 5: Input/output error" >&2; exit 5; fi
+  rm -f "$LAUNCHCTL_STATE"; exit 0 ;;
+esac
+exit 64
+`;
+
+/**
+ * How to run a command with /opt and /var/log replaced by folders of the test (a private mount
+ * namespace), so postinstall can install "on the running system" without touching it; null
+ * where that is not possible (macOS, or a container without mount namespaces).
+ */
+async function mountSandbox(dir: string): Promise<string[] | null> {
+  const probe = `${dir}/probe`;
+  await Deno.mkdir(probe);
+  const attempts = Deno.uid() === 0
+    ? [["--mount", "--propagation", "private"], ["--user", "--map-root-user", "--mount"]]
+    : [["--user", "--map-root-user", "--mount"]];
+  for (const args of attempts) {
+    const tried = await run("unshare", [
+      ...args,
+      "sh",
+      "-c",
+      'mount --bind "$1" /opt && mount --bind "$1" /var/log',
+      "sh",
+      probe,
+    ]).catch(() => null);
+    if (tried?.code === 0) return args;
+  }
+  return null;
 }
 
-Deno.test("postinstall runs `beacon endpoint install --system` for the target volume and logs it", async () => {
+/**
+ * The running system as postinstall sees it, in a sandbox: the payload's /opt, an empty
+ * /var/log, a fake launchctl first on PATH. Null where no sandbox can be made.
+ */
+async function runningSystem(dir: string) {
+  const unshare = await mountSandbox(dir);
+  if (!unshare) return null;
+  const out = `${dir}/out`;
+  await buildPayload(dir, out);
+  const opt = `${dir}/opt`;
+  const varLog = `${dir}/var-log`;
+  await Deno.mkdir(varLog);
+  const copy = await run("cp", ["-R", `${out}/root/opt`, opt]);
+  assert.equal(copy.code, 0, copy.stderr);
+  await writeScript(`${dir}/stubs/launchctl`, FAKE_LAUNCHCTL);
+  const state = `${dir}/launchctl-loaded`;
+  const postinstall = async ({ fakeExit = 0, loadsDaemon = true } = {}) => {
+    for (const record of ["beacon-calls", "launchctl-calls"]) {
+      await Deno.remove(`${dir}/${record}`).catch(() => {});
+    }
+    if (loadsDaemon) await Deno.writeTextFile(state, "");
+    else await Deno.remove(state).catch(() => {});
+    return run("unshare", [
+      ...unshare,
+      "sh",
+      "-c",
+      'mount --bind "$1" /opt && mount --bind "$2" /var/log && shift 2 && exec "$@"',
+      "sh",
+      opt,
+      varLog,
+      `${out}/scripts/postinstall`,
+      `${dir}/Beacon.pkg`,
+      "/",
+      "/",
+      "/",
+    ], {
+      PATH: `${dir}/stubs:${Deno.env.get("PATH") ?? "/usr/bin:/bin"}`,
+      // What an admin's shell could leave behind; postinstall must not pass it on.
+      HOME: `${dir}/admin-home`,
+      BEACON_POLICY: "/leaked/policy.toml",
+      BEACON_SYSTEM_ROOT: "/leaked",
+      FAKE_RECORD: `${dir}/beacon-calls`,
+      FAKE_EXIT: String(fakeExit),
+      LAUNCHCTL_RECORD: `${dir}/launchctl-calls`,
+      LAUNCHCTL_STATE: state,
+    });
+  };
+  const recorded = (name: string) => Deno.readTextFile(`${dir}/${name}`).catch(() => null);
+  return {
+    postinstall,
+    recorded,
+    binary: `${opt}/beacon/bin/beacon`,
+    logFile: `${varLog}/beacon-agent/install.log`,
+    logDir: `${varLog}/beacon-agent`,
+  };
+}
+
+Deno.test("postinstall runs `beacon endpoint install --system`, checks the daemon is loaded, logs it", async () => {
   await using tmp = await tempDir();
-  const volume = await installedVolume(tmp.path);
-  const result = await volume.postinstall();
+  const system = await runningSystem(tmp.path);
+  if (!system) {
+    console.warn("no mount namespace here (unshare): postinstall's running-system path not run");
+    return;
+  }
+  const result = await system.postinstall();
   assert.equal(result.code, 0, result.stdout + result.stderr);
 
   assert.equal(
-    await volume.recorded("beacon-calls"),
+    await system.recorded("beacon-calls"),
     "args=endpoint install --system\n" +
       "HOME=/var/root\n" +
-      `BEACON_SYSTEM_ROOT=${volume.target}\n` +
+      "BEACON_SYSTEM_ROOT=<unset>\n" +
       "BEACON_POLICY=<unset>\n",
   );
-  assert.equal(
-    await volume.recorded("launchctl-calls"),
-    null,
-    "another volume's launchd is not ours",
-  );
-  const log = await Deno.readTextFile(volume.logFile);
-  assert.match(log, /postinstall: installing Beacon 1\.2\.3 on target volume ".*\/Macintosh HD"/);
-  assert.match(
-    log,
-    /postinstall: running: .*\/Macintosh HD\/opt\/beacon\/bin\/beacon endpoint install --system/,
-  );
+  assert.equal(await system.recorded("launchctl-calls"), `print system/${LABEL}\n`);
+  const log = await Deno.readTextFile(system.logFile);
+  assert.match(log, /postinstall: installing Beacon 1\.2\.3 on target volume "\/"\n/);
+  assert.match(log, /postinstall: running: \/opt\/beacon\/bin\/beacon endpoint install --system\n/);
   assert.match(log, /^fake beacon: configured the collector and Codex$/m);
+  assert.match(log, /postinstall: collector system\/dev\.asymptote\.beacon\.collector is loaded\n/);
   assert.match(log, /postinstall: Beacon 1\.2\.3 installed\n$/);
   assert.equal(result.stdout, log, "Installer's log gets the same lines");
-  const logDir = await Deno.stat(`${volume.target}/var/log/beacon-agent`);
+  const logDir = await Deno.stat(system.logDir);
   assert.equal(logDir.mode! & 0o777, 0o750, "admins may read the logs, nobody else");
 });
 
-Deno.test("postinstall points beacon at the shipped policy", async () => {
+Deno.test("postinstall fails the installation, saying why: beacon fails, no daemon, no binary", async () => {
   await using tmp = await tempDir();
-  await Deno.writeTextFile(`${tmp.path}/policy.toml`, 'version = 1\n[endpoint]\nmode = "system"\n');
-  const volume = await installedVolume(tmp.path, ["--policy", `${tmp.path}/policy.toml`]);
-  // As on macOS: /etc is a symlink to private/etc.
-  await Deno.symlink("private/etc", `${volume.target}/etc`);
-  const result = await volume.postinstall();
-  assert.equal(result.code, 0, result.stdout + result.stderr);
-  assert.match(
-    (await volume.recorded("beacon-calls"))!,
-    new RegExp(`^BEACON_POLICY=${volume.target}/etc/beacon/policy\\.toml$`, "m"),
-  );
-  assert.match(result.stdout, /postinstall: policy: .*\/etc\/beacon\/policy\.toml\n/);
-});
-
-Deno.test("postinstall fails the installation, saying why, when beacon fails or is missing", async () => {
-  await using tmp = await tempDir();
-  const volume = await installedVolume(tmp.path);
-  const failed = await volume.postinstall(3);
+  const system = await runningSystem(tmp.path);
+  if (!system) {
+    console.warn("no mount namespace here (unshare): postinstall's running-system path not run");
+    return;
+  }
+  const failed = await system.postinstall({ fakeExit: 3 });
   assert.equal(failed.code, 1);
   assert.match(failed.stdout, /^fake beacon: configured the collector and Codex$/m);
   assert.match(
@@ -463,15 +515,65 @@ Deno.test("postinstall fails the installation, saying why, when beacon fails or 
     /Beacon 1\.2\.3 is NOT installed correctly\. .* sudo \/opt\/beacon\/bin\/beacon endpoint install --system\n$/,
   );
   assert.ok(!failed.stdout.includes("Beacon 1.2.3 installed"));
-  assert.equal(await Deno.readTextFile(volume.logFile), failed.stdout, "all of it is in the log");
+  assert.equal(await system.recorded("launchctl-calls"), null, "stops at the failure");
+  assert.ok((await Deno.readTextFile(system.logFile)).endsWith(failed.stdout), "all in the log");
 
-  await Deno.remove(`${volume.target}/opt/beacon/bin/beacon`);
-  const missing = await volume.postinstall();
+  const notLoaded = await system.postinstall({ loadsDaemon: false });
+  assert.equal(notLoaded.code, 1);
+  assert.match(
+    notLoaded.stdout,
+    /error: `beacon endpoint install --system` succeeded but the collector daemon system\/dev\.asymptote\.beacon\.collector is not loaded\n/,
+  );
+
+  await Deno.remove(system.binary);
+  const missing = await system.postinstall();
   assert.equal(missing.code, 1);
   assert.match(
     missing.stdout,
-    /error: .*\/Macintosh HD\/opt\/beacon\/bin\/beacon is missing or not executable/,
+    /error: \/opt\/beacon\/bin\/beacon is missing or not executable: the package payload did not install\n/,
   );
+  assert.equal(await system.recorded("beacon-calls"), null);
+});
+
+Deno.test("postinstall on another volume: the files stay, nothing runs, the log says what to do", async () => {
+  await using tmp = await tempDir();
+  const out = `${tmp.path}/out`;
+  await buildPayload(tmp.path, out);
+  const target = `${tmp.path}/Macintosh HD`;
+  await Deno.mkdir(target);
+  const copy = await run("cp", ["-R", `${out}/root/.`, target]);
+  assert.equal(copy.code, 0, copy.stderr);
+  await writeScript(`${tmp.path}/stubs/launchctl`, FAKE_LAUNCHCTL);
+
+  const result = await run(`${out}/scripts/postinstall`, [
+    `${tmp.path}/Beacon.pkg`,
+    "/",
+    target,
+    "/",
+  ], {
+    PATH: `${tmp.path}/stubs:${Deno.env.get("PATH") ?? "/usr/bin:/bin"}`,
+    FAKE_RECORD: `${tmp.path}/beacon-calls`,
+    LAUNCHCTL_RECORD: `${tmp.path}/launchctl-calls`,
+  });
+  assert.equal(result.code, 0, result.stdout + result.stderr);
+  assert.equal(
+    await Deno.stat(`${tmp.path}/beacon-calls`).catch(() => null),
+    null,
+    "beacon not run",
+  );
+  assert.equal(
+    await Deno.stat(`${tmp.path}/launchctl-calls`).catch(() => null),
+    null,
+    "launchd untouched",
+  );
+  const log = await Deno.readTextFile(`${target}/var/log/beacon-agent/install.log`);
+  assert.equal(log, result.stdout);
+  assert.match(log, /installing Beacon 1\.2\.3 on target volume ".*\/Macintosh HD"\n/);
+  assert.match(
+    log,
+    /is not the running system: the files are installed and the collector starts when it boots\. .*`sudo \/opt\/beacon\/bin\/beacon endpoint install --system` on it once it has booted\.\n$/,
+  );
+  assert.ok((await Deno.stat(`${target}/opt/beacon/bin/beacon`)).isFile);
 });
 
 Deno.test("preinstall stops a loaded collector, ignores one that is not loaded, fails if it cannot", async () => {
@@ -479,19 +581,7 @@ Deno.test("preinstall stops a loaded collector, ignores one that is not loaded, 
   const out = `${tmp.path}/out`;
   await buildPayload(tmp.path, out);
   const stubs = `${tmp.path}/stubs`;
-  // launchctl with one job: loaded while $LAUNCHCTL_STATE exists.
-  await writeScript(
-    `${stubs}/launchctl`,
-    `echo "$*" >>"$LAUNCHCTL_RECORD"
-case "$1" in
-print) [ -e "$LAUNCHCTL_STATE" ] && exit 0; echo "Could not find service \\"$2\\"" >&2; exit 113 ;;
-bootout)
-  if [ -n "$BOOTOUT_FAILS" ]; then echo "Boot-out failed: 5: Input/output error" >&2; exit 5; fi
-  rm -f "$LAUNCHCTL_STATE"; exit 0 ;;
-esac
-exit 64
-`,
-  );
+  await writeScript(`${stubs}/launchctl`, FAKE_LAUNCHCTL);
   const state = `${tmp.path}/loaded`;
   const record = `${tmp.path}/launchctl-calls`;
   const preinstall = async (target: string, loaded: boolean, bootoutFails = false) => {
