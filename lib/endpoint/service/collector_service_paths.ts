@@ -21,9 +21,10 @@ export interface CollectorServicePaths {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { collectorServicePaths } from "./collector_service_paths.ts";
  * const host = { home: "/home/ada", cwd: "/", systemRoot: "/", os: "linux", env: {}, now: () => new Date() };
- * console.assert(collectorServicePaths("system", host).pidFile === "/var/lib/beacon-agent/collector.pid");
+ * assert.ok(collectorServicePaths("system", host).pidFile === "/var/lib/beacon-agent/collector.pid");
  * ```
  */
 export function collectorServicePaths(

@@ -11,6 +11,7 @@ import { systemdController } from "./systemd_controller.ts";
 export interface ServiceControllerOptions {
   /** User or system mode; must match the manager (`systemd-user` is user mode, ...). */
   mode: "user" | "system";
+  /** The machine: home folder and system root locate every file. */
   host: Host;
   /** Runs `systemctl` / `launchctl` (`runCommand` on the real machine). */
   run: CommandRunner;
@@ -38,6 +39,7 @@ const MANAGER_MODE: Record<Exclude<ServiceManager, "detached">, "user" | "system
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { createServiceController } from "./create_service_controller.ts";
  * import { serviceFilesOn } from "./service_files.ts";
  * import { runCommand } from "./run_command.ts";
@@ -46,7 +48,7 @@ const MANAGER_MODE: Record<Exclude<ServiceManager, "detached">, "user" | "system
  * const controller = createServiceController("systemd-user", {
  *   mode: "user", host, run: runCommand, files: serviceFilesOn(realFileSystem),
  * });
- * console.assert(controller.definitionPath === "/home/ada/.config/systemd/user/beacon-collector.service");
+ * assert.ok(controller.definitionPath === "/home/ada/.config/systemd/user/beacon-collector.service");
  * ```
  */
 export function createServiceController(

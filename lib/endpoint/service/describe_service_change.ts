@@ -15,9 +15,10 @@ const SERVICE_NAME: Record<Exclude<ServiceManager, "detached">, string> = {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { describeServiceChange } from "./describe_service_change.ts";
  * const host = { home: "/home/ada", cwd: "/", systemRoot: "/", os: "linux", env: {}, now: () => new Date() };
- * console.assert(
+ * assert.ok(
  *   describeServiceChange({ kind: "start", manager: "systemd-user" }, host) ===
  *     "start beacon-collector (systemd --user)",
  * );

@@ -13,8 +13,11 @@ import { stopDetached } from "./stop_detached.ts";
 
 /** Options of {@link detachedController}. */
 export interface DetachedControllerOptions {
+  /** User or system mode: picks the state folder of the pid file and record. */
   mode: "user" | "system";
+  /** The machine: home folder and system root locate every file. */
   host: Host;
+  /** Reads and writes the definition file (the caller's, for journaling or dry runs). */
   files: ServiceFiles;
   /** How long the collector gets after SIGTERM before SIGKILL (default 15 s). */
   stopTimeoutMs?: number;

@@ -32,10 +32,11 @@ const USABLE_SYSTEMD_STATES = new Set(["initializing", "starting", "running", "d
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { detectServiceManager } from "./detect_service_manager.ts";
  * const host = { home: "/h", cwd: "/", systemRoot: "/", os: "linux", env: { BEACON_SERVICE_MANAGER: "detached" }, now: () => new Date() };
  * const run = () => Promise.reject(new Error("not called"));
- * console.assert(await detectServiceManager("user", host, run) === "detached");
+ * assert.ok(await detectServiceManager("user", host, run) === "detached");
  * ```
  */
 export async function detectServiceManager(

@@ -3,6 +3,7 @@ import type { ServiceChange } from "./service_controller.ts";
 
 /** What a controller found before installing. */
 export interface InstallFacts {
+  /** The manager that runs the collector. */
   manager: ServiceManager;
   /** The definition file (unit, plist or record). */
   path: string;
@@ -27,11 +28,12 @@ export interface InstallFacts {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { installChanges } from "./install_changes.ts";
  * const changes = installChanges({
  *   manager: "systemd-user", path: "/u", current: "old", desired: "new", fileMode: 0o644, running: true,
  * });
- * console.assert(changes.map((c) => c.kind).join() === "write-file,restart");
+ * assert.ok(changes.map((c) => c.kind).join() === "write-file,restart");
  * ```
  */
 export function installChanges(facts: InstallFacts): ServiceChange[] {

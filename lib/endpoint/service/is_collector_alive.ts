@@ -18,8 +18,9 @@ export interface IsCollectorAliveOptions {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { isCollectorAlive } from "./is_collector_alive.ts";
- * console.assert(await isCollectorAlive(Deno.pid) === false); // alive, but not a collector
+ * assert.ok(await isCollectorAlive(Deno.pid) === false); // alive, but not a collector
  * ```
  */
 export async function isCollectorAlive(

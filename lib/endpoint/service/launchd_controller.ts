@@ -11,8 +11,11 @@ import type { ServiceFiles } from "./service_files.ts";
 export interface LaunchdControllerOptions {
   /** `user`: a LaunchAgent in the user's `gui/<uid>` domain; `system`: a LaunchDaemon. */
   mode: "user" | "system";
+  /** The machine: home folder and system root locate every file. */
   host: Host;
+  /** Runs the manager's command-line tool (stubbed in tests). */
   run: CommandRunner;
+  /** Reads and writes the definition file (the caller's, for journaling or dry runs). */
   files: ServiceFiles;
   /** The user's id for the `gui/<uid>` domain (default `Deno.uid()`). */
   uid?: number;

@@ -23,6 +23,7 @@ export function launchdPlistPath(mode: "user" | "system", host: Host): string {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { renderLaunchdPlist } from "./render_launchd_plist.ts";
  * const plist = renderLaunchdPlist({
  *   mode: "user",
@@ -33,7 +34,7 @@ export function launchdPlistPath(mode: "user" | "system", host: Host): string {
  *   logFile: "/Users/ada/.beacon/endpoint/logs/collector.log",
  *   workingDirectory: "/Users/ada/.beacon/endpoint",
  * });
- * console.assert(plist.includes("<string>/Users/ada/R&amp;D &lt;policy&gt;.toml</string>"));
+ * assert.ok(plist.includes("<string>/Users/ada/R&amp;D &lt;policy&gt;.toml</string>"));
  * ```
  */
 export function renderLaunchdPlist(spec: CollectorServiceSpec): string {

@@ -29,6 +29,7 @@ export function systemdUnitPath(mode: "user" | "system", host: Host): string {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { renderSystemdUnit } from "./render_systemd_unit.ts";
  * const unit = renderSystemdUnit({
  *   mode: "user",
@@ -39,7 +40,7 @@ export function systemdUnitPath(mode: "user" | "system", host: Host): string {
  *   logFile: "/home/ada/.beacon/endpoint/logs/collector.log",
  *   workingDirectory: "/home/ada/.beacon/endpoint",
  * });
- * console.assert(unit.includes('ExecStart=/usr/local/bin/beacon collector run --policy "/home/ada/my policy.toml"\n'));
+ * assert.ok(unit.includes('ExecStart=/usr/local/bin/beacon collector run --policy "/home/ada/my policy.toml"\n'));
  * ```
  */
 export function renderSystemdUnit(spec: CollectorServiceSpec): string {

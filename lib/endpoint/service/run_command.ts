@@ -2,7 +2,9 @@
 export interface CommandResult {
   /** Exit code; 127 when the program does not exist (as a shell reports it). */
   code: number;
+  /** Standard output, decoded as UTF-8. */
   stdout: string;
+  /** Standard error, decoded as UTF-8. */
   stderr: string;
 }
 
@@ -19,12 +21,13 @@ export type CommandRunner = (command: string, args: string[]) => Promise<Command
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { runCommand } from "./run_command.ts";
  * const result = await runCommand("sh", ["-c", "echo hi"]);
- * console.assert(result.code === 0 && result.stdout === "hi\n");
+ * assert.ok(result.code === 0 && result.stdout === "hi\n");
  * ```
  */
-export const runCommand: CommandRunner = async (command, args) => {
+export const runCommand: CommandRunner = async (command, args): Promise<CommandResult> => {
   let output: Deno.CommandOutput;
   try {
     output = await new Deno.Command(command, { args, stdin: "null" }).output();

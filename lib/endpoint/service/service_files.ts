@@ -21,10 +21,11 @@ export interface ServiceFiles {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { serviceFilesOn } from "./service_files.ts";
  * import { realFileSystem } from "../../reconcile/real_file_system.ts";
  * const files = serviceFilesOn(realFileSystem);
- * console.assert(await files.readText("/nonexistent/beacon") === undefined);
+ * assert.ok(await files.readText("/nonexistent/beacon") === undefined);
  * ```
  */
 export function serviceFilesOn(fs: FileSystem): ServiceFiles {

@@ -11,8 +11,11 @@ import type { ServiceFiles } from "./service_files.ts";
 export interface SystemdControllerOptions {
   /** `user` drives `systemctl --user`; `system` drives the system manager (as root). */
   mode: "user" | "system";
+  /** The machine: home folder and system root locate every file. */
   host: Host;
+  /** Runs the manager's command-line tool (stubbed in tests). */
   run: CommandRunner;
+  /** Reads and writes the definition file (the caller's, for journaling or dry runs). */
   files: ServiceFiles;
 }
 

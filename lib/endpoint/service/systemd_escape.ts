@@ -19,9 +19,10 @@ const CONTROL = /[\x00-\x1f\x7f]/;
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { quoteSystemdExecArgument } from "./systemd_escape.ts";
- * console.assert(quoteSystemdExecArgument("--policy") === "--policy");
- * console.assert(quoteSystemdExecArgument('a "b" 100%') === '"a \\"b\\" 100%%"');
+ * assert.ok(quoteSystemdExecArgument("--policy") === "--policy");
+ * assert.ok(quoteSystemdExecArgument('a "b" 100%') === '"a \\"b\\" 100%%"');
  * ```
  */
 export function quoteSystemdExecArgument(value: string): string {
@@ -35,8 +36,9 @@ export function quoteSystemdExecArgument(value: string): string {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { quoteSystemdEnvironment } from "./systemd_escape.ts";
- * console.assert(quoteSystemdEnvironment("HOME", "/home/a b") === '"HOME=/home/a b"');
+ * assert.ok(quoteSystemdEnvironment("HOME", "/home/a b") === '"HOME=/home/a b"');
  * ```
  */
 export function quoteSystemdEnvironment(name: string, value: string): string {
