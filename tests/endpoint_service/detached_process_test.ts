@@ -99,8 +99,11 @@ Deno.test("a collector that ignores SIGTERM is killed after the timeout", async 
 Deno.test("a collector that exits at once is an error carrying the end of its log", async () => {
   await using host = await temporaryHost();
   const { pidFile } = collectorServicePaths("user", host);
+  const spec = fakeCollectorSpec(host, `${host.cwd}/hb`, ["--fail"]);
+  await Deno.mkdir(`${host.home}/.beacon/endpoint/logs`, { recursive: true });
+  await Deno.writeTextFile(spec.logFile, "a line from an earlier run\n");
   await assert.rejects(
-    startDetached(fakeCollectorSpec(host, `${host.cwd}/hb`, ["--fail"]), pidFile, {
+    startDetached(spec, pidFile, {
       settleMs: 30_000, // returns as soon as the process exits
     }),
     (error: Error) => {

@@ -29,7 +29,7 @@ export async function isCollectorAlive(
 ): Promise<boolean> {
   if (!Number.isInteger(pid) || pid <= 1) return false;
   const os = options.os ?? Deno.build.os;
-  if (os === "linux") {
+  if (os === "linux" && procReadable()) {
     const stat = await readProcFile(`/proc/${pid}/stat`);
     const cmdline = await readProcFile(`/proc/${pid}/cmdline`);
     if (stat === undefined || cmdline === undefined) return false;
@@ -50,6 +50,16 @@ export async function isCollectorAlive(
   const line = result.stdout.trim();
   if (!line || line.startsWith("Z")) return false;
   return hasCollectorRunWords(line.split(/\s+/).slice(1));
+}
+
+/**
+ * Deno lets a program read `/proc/<pid>/...` only with every permission (`--allow-all`); the
+ * compiled binary has narrower ones, so it asks `ps` instead.
+ */
+function procReadable(): boolean {
+  return Deno.permissions.querySync({ name: "read", path: "/proc/self/stat" }).state === "granted" &&
+    Deno.permissions.querySync({ name: "run" }).state === "granted" &&
+    Deno.permissions.querySync({ name: "ffi" }).state === "granted";
 }
 
 function hasCollectorRunWords(argv: string[]): boolean {

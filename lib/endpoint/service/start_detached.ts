@@ -51,6 +51,7 @@ export async function startDetached(
     create: true,
     mode: spec.mode === "system" ? 0o640 : 0o600,
   });
+  const logStart = (await log.stat()).size; // an error shows only what this start printed
   log.close();
 
   const child = new Deno.Command("/bin/sh", {
@@ -84,17 +85,33 @@ export async function startDetached(
     throw new Error(
       `Cannot start the collector: it exited with code ${exited.code}` +
         (exited.signal ? ` (${exited.signal})` : "") + ` right after starting. The end of ` +
-        `${spec.logFile}:\n${await tail(spec.logFile, 20)}`,
+        `${spec.logFile}:\n${await tail(spec.logFile, logStart)}`,
     );
   }
   return { pid: child.pid };
 }
 
-async function tail(path: string, lines: number): Promise<string> {
+/** The last lines (at most 20, from the last 16 KiB) written to `path` after `from`. */
+async function tail(path: string, from: number): Promise<string> {
+  let file: Deno.FsFile | undefined;
   try {
-    const text = await Deno.readTextFile(path);
-    return text.trimEnd().split("\n").slice(-lines).map((line) => `  ${line}`).join("\n");
+    file = await Deno.open(path, { read: true });
+    const size = (await file.stat()).size;
+    const start = Math.max(from, size - 16 * 1024);
+    await file.seek(start, Deno.SeekMode.Start);
+    const bytes = new Uint8Array(size - start);
+    let read = 0;
+    while (read < bytes.length) {
+      const n = await file.read(bytes.subarray(read));
+      if (n === null) break;
+      read += n;
+    }
+    const text = new TextDecoder().decode(bytes.subarray(0, read)).trimEnd();
+    if (!text) return "  (it printed nothing)";
+    return text.split("\n").slice(-20).map((line) => `  ${line}`).join("\n");
   } catch (error) {
     return `  (cannot read it: ${(error as Error).message})`;
+  } finally {
+    file?.close();
   }
 }
