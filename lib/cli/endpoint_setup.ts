@@ -40,7 +40,9 @@ export async function endpointSetup(
   context: CliContext,
   overrides: { includeCodexSpans?: boolean } = {},
 ): Promise<EndpointSetup> {
-  const loaded = await loadPolicy(context.host, values.policy as string | undefined);
+  const loaded = await loadPolicy(context.host, values.policy as string | undefined, {
+    system: values.system === true,
+  });
   const policy = overrides.includeCodexSpans ? withCodexSpans(loaded.policy) : loaded.policy;
   const mode = values.system ? "system" : policy.endpoint.mode;
   const manager = await detectServiceManager(mode, context.host, runCommand);

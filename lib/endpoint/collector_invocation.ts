@@ -17,6 +17,7 @@ export interface CollectorInvocation {
 export function collectorInvocation(options: {
   policyPath?: string;
   includeCodexSpans?: boolean;
+  system?: boolean;
   cwd: string;
   execPath?: string;
   mainModule?: string;
@@ -25,6 +26,7 @@ export function collectorInvocation(options: {
   const mainModule = options.mainModule ?? Deno.mainModule;
   const command = ["collector", "run"];
   if (options.policyPath) command.push("--policy", resolve(options.cwd, options.policyPath));
+  if (options.system) command.push("--system");
   if (options.includeCodexSpans) command.push("--include-codex-spans");
   const interpreted = /^deno(\.exe)?$/.test(basename(execPath)) && mainModule.startsWith("file:");
   if (!interpreted) return { executable: execPath, args: command };

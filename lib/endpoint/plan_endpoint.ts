@@ -142,6 +142,7 @@ export async function planEndpoint(input: {
   const invocation = collectorInvocation({
     policyPath: explicitPolicy ? input.loaded.source : undefined,
     includeCodexSpans: input.includeCodexSpans,
+    system: mode === "system",
     cwd: host.cwd,
   });
   const spec: CollectorServiceSpec = {

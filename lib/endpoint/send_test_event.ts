@@ -56,7 +56,7 @@ export async function sendTestEvent(input: {
       }],
     }],
   });
-  const sizeBefore = await Deno.stat(input.runtimeLogPath).then((info) => info.size, () => 0);
+  const before = await Deno.stat(input.runtimeLogPath).catch(() => undefined);
   let response: Response;
   try {
     response = await fetch(`${input.collectorUrl}/v1/logs`, {
@@ -96,7 +96,7 @@ export async function sendTestEvent(input: {
     const found = await findEventInRuntimeLog(
       input.runtimeLogPath,
       (event: unknown) => (event as { session_id?: string })?.session_id === sessionId,
-      { sinceBytes: sizeBefore },
+      { sinceBytes: before?.size ?? 0, sinceFileId: before?.ino ?? undefined },
     ).catch(() => undefined);
     if (found) return { sessionId, milliseconds: Math.round(performance.now() - started) };
     await new Promise((resolve) => setTimeout(resolve, 50));

@@ -19,7 +19,7 @@ export const DEFAULT_POLICY_TEXT: string = defaultPolicyText;
 /**
  * Finds and reads the policy: `--policy PATH`, else `$BEACON_POLICY`, else the user's
  * (`~/.beacon/policy.toml`) and then the system's (`/etc/beacon/policy.toml`) policy file, else
- * the built-in default. An explicitly named file that is missing is an error; the user and system
+ * the built-in default (with `system`, the user's file is skipped). An explicitly named file that is missing is an error; the user and system
  * files are simply skipped when absent.
  *
  * @throws {PolicyError} when the chosen file is invalid, or an Error when it cannot be read.
@@ -27,6 +27,7 @@ export const DEFAULT_POLICY_TEXT: string = defaultPolicyText;
 export async function loadPolicy(
   host: Host,
   explicitPath?: string,
+  options: { system?: boolean } = {},
 ): Promise<LoadedPolicy> {
   const paths = endpointPaths("user", host);
   const candidates: Array<{ path: string; origin: LoadedPolicy["origin"]; required: boolean }> = [];
@@ -34,7 +35,10 @@ export async function loadPolicy(
   else if (host.env.BEACON_POLICY) {
     candidates.push({ path: host.env.BEACON_POLICY, origin: "BEACON_POLICY", required: true });
   } else {
-    candidates.push({ path: paths.userPolicyPath, origin: "user", required: false });
+    // A machine-wide (system) endpoint must not be steered by one user's policy file.
+    if (!options.system) {
+      candidates.push({ path: paths.userPolicyPath, origin: "user", required: false });
+    }
     candidates.push({ path: paths.systemPolicyPath, origin: "system", required: false });
   }
   for (const candidate of candidates) {

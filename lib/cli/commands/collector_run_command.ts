@@ -23,15 +23,21 @@ export const collectorRunCommand: Command = {
     "Exit codes: 0 stopped by a signal, 1 could not start (address in use, log not writable).",
   options: {
     policy: { type: "string", valueName: "PATH", description: "Policy file to use." },
+    system: {
+      type: "boolean",
+      description: 'Run as the machine-wide collector (as mode = "system" in the policy).',
+    },
     "include-codex-spans": {
       type: "boolean",
       description: "Keep Codex's raw spans whatever the policy says (troubleshooting only).",
     },
   },
   async run({ values }, context) {
-    const loaded = await loadPolicy(context.host, values.policy as string | undefined);
+    const loaded = await loadPolicy(context.host, values.policy as string | undefined, {
+      system: values.system === true,
+    });
     const policy = values["include-codex-spans"] ? withCodexSpans(loaded.policy) : loaded.policy;
-    const mode = policy.endpoint.mode;
+    const mode = values.system ? "system" : policy.endpoint.mode;
     const logPath = policy.runtime_log.path ?? endpointPaths(mode, context.host).runtimeLogPath;
     const log = await openRuntimeLog({
       path: logPath,

@@ -4,7 +4,7 @@ import { type CommandRunner, runCommand } from "./run_command.ts";
 export interface IsCollectorAliveOptions {
   /** `Deno.build.os` by default. */
   os?: string;
-  /** Runs `ps` where there is no `/proc` (macOS). */
+  /** Runs `cat` (Linux, without `--allow-all`) or `ps` (elsewhere); `runCommand` by default. */
   run?: CommandRunner;
 }
 
@@ -13,7 +13,10 @@ export interface IsCollectorAliveOptions {
  * command line holds the words `collector run`. A pid file can outlive its process and the
  * kernel reuses pids, so "some process has this pid" is not enough to signal it.
  *
- * On Linux this reads `/proc/<pid>/stat` and `/proc/<pid>/cmdline`; elsewhere it asks
+ * On Linux this reads `/proc/<pid>/stat` and `/proc/<pid>/cmdline`. Deno lets a program read
+ * `/proc` only with `--allow-all`, which the compiled binary does not have, so without it a
+ * `cat` child process reads them (`cat` is in every Linux image; `ps` is missing from slim
+ * containers, where the detached collector runs). Elsewhere it asks
  * `ps -o stat= -o command= -p <pid>`.
  *
  * @example
@@ -29,47 +32,33 @@ export async function isCollectorAlive(
 ): Promise<boolean> {
   if (!Number.isInteger(pid) || pid <= 1) return false;
   const os = options.os ?? Deno.build.os;
-  if (os === "linux" && procReadable()) {
-    const stat = await readProcFile(`/proc/${pid}/stat`);
-    const cmdline = await readProcFile(`/proc/${pid}/cmdline`);
+  const run = options.run ?? runCommand;
+  if (os === "linux") {
+    const stat = await readProcFile(`/proc/${pid}/stat`, run);
+    const cmdline = await readProcFile(`/proc/${pid}/cmdline`, run);
     if (stat === undefined || cmdline === undefined) return false;
     // The state follows the command name, which is in parentheses and may itself hold ") ".
     const state = stat.slice(stat.lastIndexOf(")") + 2, stat.lastIndexOf(")") + 3);
-    if (state === "Z" || state === "X" || state === "x") return false;
+    if (!state || state === "Z" || state === "X" || state === "x") return false;
     return hasCollectorRunWords(cmdline.split("\0"));
   }
-  const result = await (options.run ?? runCommand)("ps", [
-    "-o",
-    "stat=",
-    "-o",
-    "command=",
-    "-p",
-    `${pid}`,
-  ]);
+  const result = await run("ps", ["-o", "stat=", "-o", "command=", "-p", `${pid}`]);
   if (result.code !== 0) return false;
   const line = result.stdout.trim();
   if (!line || line.startsWith("Z")) return false;
   return hasCollectorRunWords(line.split(/\s+/).slice(1));
 }
 
-/**
- * Deno lets a program read `/proc/<pid>/...` only with every permission (`--allow-all`); the
- * compiled binary has narrower ones, so it asks `ps` instead.
- */
-function procReadable(): boolean {
-  return Deno.permissions.querySync({ name: "read", path: "/proc/self/stat" }).state === "granted" &&
-    Deno.permissions.querySync({ name: "run" }).state === "granted" &&
-    Deno.permissions.querySync({ name: "ffi" }).state === "granted";
-}
-
 function hasCollectorRunWords(argv: string[]): boolean {
   return argv.some((word, index) => word === "collector" && argv[index + 1] === "run");
 }
 
-async function readProcFile(path: string): Promise<string | undefined> {
+async function readProcFile(path: string, run: CommandRunner): Promise<string | undefined> {
   try {
     return await Deno.readTextFile(path);
-  } catch {
-    return undefined; // gone, or hidden from us (hidepid): either way not ours to signal
+  } catch (error) {
+    if (!(error instanceof Deno.errors.NotCapable)) return undefined; // gone, or hidden (hidepid)
   }
+  const result = await run("cat", [path]);
+  return result.code === 0 ? result.stdout : undefined;
 }
