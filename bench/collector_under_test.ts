@@ -47,6 +47,7 @@ for await (const chunk of Deno.stdin.readable) {
       console.log(JSON.stringify({
         cpuSeconds: (cpu.user + cpu.system) / 1e6,
         peakRssBytes: peakRssBytes(),
+        rssBytes: Deno.memoryUsage().rss,
         linesWritten: realLog.stats().linesWritten,
         batches: realLog.stats().batches,
       }));

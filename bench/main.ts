@@ -1,11 +1,16 @@
 /**
  * `deno task bench`: the collector under load. Sends Codex-shaped log batches (a real capture:
- * 32 records, as Codex sends per turn) over OTLP/HTTP protobuf at rising concurrency and prints
- * records per second, p50/p99 acknowledgement latency, collector CPU seconds per 100k records
- * and peak RSS; then the same with the runtime log's write replaced by a no-op, so the cost of
- * durability (write + fsync before every acknowledgement) is visible.
+ * 32 records, what Codex sends per turn) over OTLP/HTTP protobuf and prints:
+ * 1. closed-loop throughput at rising concurrency: records per second, p50/p99 acknowledgement
+ *    latency, collector CPU seconds per 100k records and peak RSS, first with durable writes
+ *    (write + fsync before every acknowledgement, group-committed), then with the runtime log's
+ *    write replaced by a no-op, so the cost of durability is visible;
+ * 2. latency at a steady 1,000 records/s (open loop), the rate of a busy developer machine;
+ * 3. idle RSS, and RSS while 1,000,000 records go through (growth means a leak).
+ * The collector runs in its own process (bench/collector_under_test.ts); the load generator
+ * shares the machine's CPUs with it, so the figures are a floor.
  *
- * Usage: deno task bench [--seconds N] [--concurrency 1,4,16,64]
+ * Usage: deno task bench [--seconds N] [--concurrency 1,4,16,64] [--soak-records N]
  * Results are recorded in bench/RESULTS.md.
  */
 import { parseArgs } from "node:util";
@@ -17,10 +22,12 @@ const { values } = parseArgs({
   options: {
     seconds: { type: "string", default: "5" },
     concurrency: { type: "string", default: "1,4,16,64" },
+    "soak-records": { type: "string", default: "1000000" },
   },
 });
 const seconds = Number(values.seconds);
 const levels = values.concurrency!.split(",").map(Number);
+const soakRecords = Number(values["soak-records"]);
 
 const CAPTURE = new URL(
   "../fixtures/codex-0.169/runs/02-http-binary-logs/0072-http-logs.pb",
@@ -29,10 +36,12 @@ const CAPTURE = new URL(
 const body = await Deno.readFile(CAPTURE);
 const recordsPerRequest = fromBinary(ExportLogsServiceRequestSchema, body).resourceLogs
   .flatMap((r) => r.scopeLogs).reduce((n, s) => n + s.logRecords.length, 0);
+const MiB = 2 ** 20;
 
 interface Stats {
   cpuSeconds: number;
   peakRssBytes: number;
+  rssBytes: number;
 }
 
 async function startCollector(noOp: boolean) {
@@ -75,61 +84,130 @@ async function startCollector(noOp: boolean) {
   };
 }
 
-async function load(url: string, concurrency: number, durationMs: number) {
-  const latencies: number[] = [];
-  let failures = 0;
-  const deadline = performance.now() + durationMs;
-  const worker = async () => {
-    while (performance.now() < deadline) {
-      const start = performance.now();
-      const response = await fetch(url, {
-        method: "POST",
-        body,
-        headers: { "content-type": "application/x-protobuf" },
-      });
-      await response.arrayBuffer();
-      if (response.status === 200) latencies.push(performance.now() - start);
-      else failures++;
-    }
-  };
-  const started = performance.now();
-  await Promise.all(Array.from({ length: concurrency }, worker));
-  const elapsed = (performance.now() - started) / 1000;
+async function send(url: string): Promise<number | undefined> {
+  const start = performance.now();
+  const response = await fetch(url, {
+    method: "POST",
+    body,
+    headers: { "content-type": "application/x-protobuf" },
+  });
+  await response.arrayBuffer();
+  return response.status === 200 ? performance.now() - start : undefined;
+}
+
+function percentiles(latencies: number[]) {
   latencies.sort((a, b) => a - b);
   const at = (q: number) =>
     latencies[Math.min(latencies.length - 1, Math.floor(q * latencies.length))] ?? NaN;
-  return { requests: latencies.length, failures, elapsed, p50: at(0.5), p99: at(0.99) };
+  return { p50: at(0.5), p99: at(0.99) };
 }
 
-const rows: string[] = [];
+/** Closed loop: `concurrency` senders, each sending the next batch once the last is answered. */
+async function closedLoop(url: string, concurrency: number, durationMs: number) {
+  const latencies: number[] = [];
+  let failures = 0;
+  const deadline = performance.now() + durationMs;
+  const started = performance.now();
+  await Promise.all(Array.from({ length: concurrency }, async () => {
+    while (performance.now() < deadline) {
+      const latency = await send(url);
+      if (latency === undefined) failures++;
+      else latencies.push(latency);
+    }
+  }));
+  const elapsed = (performance.now() - started) / 1000;
+  return { requests: latencies.length, failures, elapsed, ...percentiles(latencies) };
+}
+
+/** Open loop: batches sent at a fixed rate whatever the answers, as real senders do. */
+async function openLoop(url: string, recordsPerSecond: number, durationMs: number) {
+  const interval = 1000 * recordsPerRequest / recordsPerSecond;
+  const latencies: number[] = [];
+  let failures = 0;
+  const pending: Promise<void>[] = [];
+  const started = performance.now();
+  for (let next = started; next < started + durationMs; next += interval) {
+    const wait = next - performance.now();
+    if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
+    pending.push(
+      send(url).then((latency) => {
+        if (latency === undefined) failures++;
+        else latencies.push(latency);
+      }),
+    );
+  }
+  await Promise.all(pending);
+  return { requests: latencies.length, failures, ...percentiles(latencies) };
+}
+
+const ms = (value: number) => value.toFixed(2);
+const throughputRows: string[] = [];
+let idleRss = 0;
 for (const noOp of [false, true]) {
   const collector = await startCollector(noOp);
-  await load(collector.url, 4, 1000); // warm up
+  if (!noOp) idleRss = (await collector.stats()).rssBytes;
+  await closedLoop(collector.url, 4, 1000); // warm up
   for (const concurrency of levels) {
     const before = await collector.stats();
-    const result = await load(collector.url, concurrency, seconds * 1000);
+    const result = await closedLoop(collector.url, concurrency, seconds * 1000);
     const after = await collector.stats();
     const records = result.requests * recordsPerRequest;
-    const row = [
-      noOp ? "no-op write" : "durable (fsync)",
-      concurrency,
-      Math.round(records / result.elapsed).toLocaleString("en-US"),
-      result.p50.toFixed(2),
-      result.p99.toFixed(2),
-      ((after.cpuSeconds - before.cpuSeconds) / records * 100_000).toFixed(2),
-      (after.peakRssBytes / 2 ** 20).toFixed(0),
-      result.failures,
-    ].join(" | ");
-    rows.push(`| ${row} |`);
-    console.log(`| ${row} |`);
+    const row = `| ${noOp ? "no-op write" : "durable (fsync)"} | ${concurrency} | ${
+      Math.round(records / result.elapsed).toLocaleString("en-US")
+    } | ${ms(result.p50)} | ${ms(result.p99)} | ${
+      ((after.cpuSeconds - before.cpuSeconds) / records * 100_000).toFixed(2)
+    } | ${(after.peakRssBytes / MiB).toFixed(0)} | ${result.failures} |`;
+    throughputRows.push(row);
+    console.error(row);
   }
   await collector.stop();
 }
 
+// Steady rate and soak, durable.
+const collector = await startCollector(false);
+const steady = await openLoop(collector.url, 1000, seconds * 2000);
+console.error(`steady 1,000 records/s: p50 ${ms(steady.p50)} ms, p99 ${ms(steady.p99)} ms`);
+const soakRows: string[] = [];
+const checkpoints = 10;
+const requestsPerCheckpoint = Math.ceil(soakRecords / recordsPerRequest / checkpoints);
+for (let checkpoint = 1; checkpoint <= checkpoints; checkpoint++) {
+  let sent = 0;
+  await Promise.all(Array.from({ length: 16 }, async () => {
+    while (sent < requestsPerCheckpoint) {
+      sent++;
+      await send(collector.url);
+    }
+  }));
+  const stats = await collector.stats();
+  soakRows.push(
+    `| ${(checkpoint * requestsPerCheckpoint * recordsPerRequest).toLocaleString("en-US")} | ${
+      (stats.rssBytes / MiB).toFixed(0)
+    } |`,
+  );
+  console.error(soakRows.at(-1));
+}
+await collector.stop();
+
 console.log(`
-Collector benchmark: ${recordsPerRequest} records per request (real Codex capture), ${seconds} s per level,
-${navigator.hardwareConcurrency} CPUs, Deno ${Deno.version.deno}. Latency is request to acknowledgement (ms).
+## Collector benchmark
+
+${recordsPerRequest} records per request (a real Codex capture), ${seconds} s per level, ${navigator.hardwareConcurrency} CPUs
+shared by the collector and the load generator, Deno ${Deno.version.deno}, ${Deno.build.os}/${Deno.build.arch}.
+Latency is from sending a request to its acknowledgement.
 
 | log | concurrency | records/s | p50 ms | p99 ms | collector CPU s / 100k records | peak RSS MiB | failed |
 |---|---|---|---|---|---|---|---|
-${rows.join("\n")}`);
+${throughputRows.join("\n")}
+
+Steady 1,000 records/s (open loop, durable): p50 ${ms(steady.p50)} ms, p99 ${
+  ms(steady.p99)
+} ms, ${steady.failures} failed.
+
+Idle RSS (durable collector, before any request): ${(idleRss / MiB).toFixed(0)} MiB.
+
+RSS while ${soakRecords.toLocaleString("en-US")} records go through (durable, 16 senders):
+
+| records so far | RSS MiB |
+|---|---|
+${soakRows.join("\n")}
+`);
