@@ -4,6 +4,7 @@ import { readPidFile, writePidFile } from "../../lib/endpoint/service/pid_file.t
 import { startDetached } from "../../lib/endpoint/service/start_detached.ts";
 import { stopDetached } from "../../lib/endpoint/service/stop_detached.ts";
 import { collectorServicePaths } from "../../lib/endpoint/service/collector_service_paths.ts";
+import { BINARY_PERMISSION_FLAGS } from "../support/beacon_bundle.ts";
 import { recordingRunner } from "./support/recording_runner.ts";
 import { temporaryHost } from "./support/fixtures.ts";
 import {
@@ -13,7 +14,19 @@ import {
   waitUntilBeating,
 } from "./support/fake_collector_spec.ts";
 
-const START_AND_EXIT = new URL("./support/start_detached_and_exit.ts", import.meta.url).pathname;
+const SERVICE_CLI = new URL("./support/service_cli.ts", import.meta.url).pathname;
+
+/** Runs support/service_cli.ts with the compiled binary's permissions; returns its stdout. */
+async function serviceCli(...args: string[]): Promise<{ pid: number; stdout: string }> {
+  const child = new Deno.Command(Deno.execPath(), {
+    args: ["run", "--quiet", "--no-prompt", ...BINARY_PERMISSION_FLAGS, SERVICE_CLI, ...args],
+    stdout: "piped",
+    stderr: "piped",
+  }).spawn();
+  const output = await child.output();
+  assert.equal(output.code, 0, new TextDecoder().decode(output.stderr));
+  return { pid: child.pid, stdout: new TextDecoder().decode(output.stdout).trim() };
+}
 
 /** Fields of /proc/<pid>/stat after the command name: state, ppid, pgrp, session. */
 async function procStat(pid: number) {
@@ -22,28 +35,24 @@ async function procStat(pid: number) {
   return { state, ppid: Number(ppid), pgrp: Number(pgrp), session: Number(session) };
 }
 
-Deno.test("a detached collector outlives the CLI that started it, and stops on SIGTERM", async () => {
+Deno.test("a detached collector outlives the CLI that started it, and that CLI's permissions can see and stop it", async () => {
   await using host = await temporaryHost();
   const heartbeat = `${host.cwd}/heartbeat.txt`;
   const spec = fakeCollectorSpec(host, heartbeat);
   const { pidFile } = collectorServicePaths("user", host);
 
-  // A separate CLI process starts the collector and exits.
-  const starter = new Deno.Command(Deno.execPath(), {
-    args: ["run", "--quiet", "--allow-all", START_AND_EXIT, JSON.stringify(spec), pidFile],
-    stdout: "piped",
-    stderr: "piped",
-  }).spawn();
+  // A separate CLI process, with the binary's permissions, starts the collector and exits.
+  const starter = await serviceCli("start", JSON.stringify(spec), pidFile);
   const starterPid = starter.pid;
-  const output = await starter.output();
-  assert.equal(output.code, 0, new TextDecoder().decode(output.stderr));
-  const pid = Number(new TextDecoder().decode(output.stdout).trim());
+  const pid = Number(starter.stdout);
 
   const started = await waitUntilBeating(heartbeat);
   assert.equal(started.pid, pid, "the recorded pid is the collector's own (sh exec'd it)");
   assert.equal(await readPidFile(pidFile), pid);
   assert.equal((await Deno.stat(pidFile)).mode! & 0o777, 0o600);
   assert.equal(await isCollectorAlive(pid), true);
+  assert.equal((await serviceCli("alive", `${pid}`)).stdout, "true", "also without --allow-all");
+  assert.equal((await serviceCli("alive", `${starterPid}`)).stdout, "false");
 
   const stat = await procStat(pid);
   assert.equal(stat.session, pid, "own session (setsid)");
@@ -69,7 +78,7 @@ Deno.test("a detached collector outlives the CLI that started it, and stops on S
   );
   assert.equal((await Deno.stat(spec.logFile)).mode! & 0o777, 0o600);
 
-  assert.equal(await stopDetached(pidFile, { timeoutMs: 10_000 }), "stopped");
+  assert.equal((await serviceCli("stop", pidFile)).stdout, "stopped");
   assert.equal(await isCollectorAlive(pid), false);
   assert.equal(
     (await heartbeatLines(heartbeat)).at(-1),
