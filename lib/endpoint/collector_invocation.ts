@@ -1,4 +1,4 @@
-import { basename, resolve } from "node:path";
+import { basename, dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { BINARY_PERMISSION_FLAGS } from "./binary_permission_flags.ts";
 

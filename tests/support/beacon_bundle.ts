@@ -2,14 +2,11 @@
  * Runs Beacon the way it ships: the single-file build (`deno bundle`, what `deno compile`
  * packs) run with exactly the permission flags of the `compile` task in deno.json.
  */
-import denoJson from "../../deno.json" with { type: "json" };
+import { BINARY_PERMISSION_FLAGS } from "../../lib/endpoint/binary_permission_flags.ts";
 
 const ROOT = new URL("../../", import.meta.url).pathname;
 
-/** The permission flags the compiled binary gets, read from the `compile` task. */
-export const BINARY_PERMISSION_FLAGS: string[] = denoJson.tasks.compile
-  .split(/\s+/)
-  .filter((word) => word.startsWith("--allow-") || word.startsWith("--deny-"));
+export { BINARY_PERMISSION_FLAGS };
 
 let bundled: Promise<string> | undefined;
 
