@@ -6,7 +6,8 @@
  *    (write + fsync before every acknowledgement, group-committed), then with the runtime log's
  *    write replaced by a no-op, so the cost of durability is visible;
  * 2. latency at a steady 1,000 records/s (open loop), the rate of a busy developer machine;
- * 3. idle RSS, and RSS while 1,000,000 records go through (growth means a leak).
+ * 3. idle RSS, and RSS while 1,000,000 records go through (growth means a leak);
+ * 4. the wall time of `beacon endpoint status` with the collector running.
  * The collector runs in its own process (bench/collector_under_test.ts); the load generator
  * shares the machine's CPUs with it, so the figures are a floor.
  *
@@ -16,6 +17,7 @@
 import { parseArgs } from "node:util";
 import { fromBinary } from "@bufbuild/protobuf";
 import { ExportLogsServiceRequestSchema } from "../lib/otlp/gen/opentelemetry/proto/collector/logs/v1/logs_service_pb.ts";
+import { measureEndpointStatus } from "./endpoint_status.ts";
 
 const { values } = parseArgs({
   args: Deno.args,
@@ -188,6 +190,9 @@ for (let checkpoint = 1; checkpoint <= checkpoints; checkpoint++) {
 }
 await collector.stop();
 
+const statusTimes = await measureEndpointStatus(10);
+const statusMedian = statusTimes[Math.floor(statusTimes.length / 2)];
+
 console.log(`
 ## Collector benchmark
 
@@ -210,4 +215,7 @@ RSS while ${soakRecords.toLocaleString("en-US")} records go through (durable, 16
 | records so far | RSS MiB |
 |---|---|
 ${soakRows.join("\n")}
+
+\`beacon endpoint status\` with the collector running (wall time of the whole command, process start
+included, 10 runs): median ${statusMedian.toFixed(0)} ms, max ${statusTimes.at(-1)!.toFixed(0)} ms.
 `);
