@@ -1,4 +1,4 @@
-import { dirname } from "node:path";
+import { dirname, resolve } from "node:path";
 import type { Host } from "../host/host.ts";
 import type { LoadedPolicy } from "../policy/load_policy.ts";
 import type { Policy } from "../policy/policy_schema.ts";
@@ -14,12 +14,11 @@ import {
   endpointConfigPath,
   renderEndpointConfig,
 } from "./endpoint_config.ts";
-import { collectorInvocation } from "./collector_invocation.ts";
+import type { CollectorServiceSpec } from "./service/collector_service_spec.ts";
 import {
-  COLLECTOR_SERVICE_LABEL,
-  type CollectorServiceSpec,
-} from "./service/collector_service_spec.ts";
-import { collectorServicePaths } from "./service/collector_service_paths.ts";
+  buildCollectorServiceSpec,
+  currentBeaconProgram,
+} from "./service/build_collector_service_spec.ts";
 import type { ServiceChange, ServiceController } from "./service/service_controller.ts";
 import type { ServiceManager } from "./service/detect_service_manager.ts";
 import { RUNTIME_LOG_MODES } from "../runtime_log/open_runtime_log.ts";
@@ -138,23 +137,14 @@ export async function planEndpoint(input: {
     folders.push({ path, purpose, mode: folderMode, exists: Boolean(await fs.lstat(path)) });
   }
 
-  const servicePaths = collectorServicePaths(mode, host);
-  const invocation = collectorInvocation({
-    policyPath: explicitPolicy ? input.loaded.source : undefined,
-    includeCodexSpans: input.includeCodexSpans,
-    system: mode === "system",
-    cwd: host.cwd,
-  });
-  const spec: CollectorServiceSpec = {
+  const spec: CollectorServiceSpec = buildCollectorServiceSpec({
     mode,
-    executable: invocation.executable,
-    args: invocation.args,
-    env: serviceEnvironment(host),
-    label: COLLECTOR_SERVICE_LABEL,
-    logFile: servicePaths.logFile,
-    workingDirectory: servicePaths.stateDir,
-    writablePaths: [dirname(runtimeLogPath)],
-  };
+    host,
+    program: currentBeaconProgram(),
+    policyPath: explicitPolicy ? resolve(host.cwd, input.loaded.source) : undefined,
+    runtimeLogPath,
+    includeCodexSpans: input.includeCodexSpans,
+  });
   const changes = await input.controller.plan(spec);
 
   const notes: string[] = [];
@@ -180,16 +170,6 @@ export async function planEndpoint(input: {
     service: { manager: input.controller.manager, spec, changes },
     notes,
   };
-}
-
-/** The service's environment: only what Beacon needs to find its files and policy. */
-function serviceEnvironment(host: Host): Record<string, string> {
-  const env: Record<string, string> = { HOME: host.home, NO_COLOR: "1" };
-  for (const name of ["PATH", "BEACON_POLICY", "BEACON_SYSTEM_ROOT", "CODEX_HOME", "DENO_DIR"]) {
-    const value = host.env[name];
-    if (value) env[name] = value;
-  }
-  return env;
 }
 
 /** True when applying the endpoint plan would change something. */

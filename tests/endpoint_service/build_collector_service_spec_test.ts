@@ -51,7 +51,12 @@ Deno.test("the spec runs `collector run --policy` in the state folder with HOME 
       mode: "user",
       executable: "/usr/bin/deno",
       args: ["run", "beacon.js", "collector", "run", "--policy", "/p/policy.toml"],
-      env: { HOME: host.home, BEACON_SYSTEM_ROOT: host.systemRoot, DENO_DIR: "/cache/deno" },
+      env: {
+        HOME: host.home,
+        ...(host.env.PATH ? { PATH: host.env.PATH } : {}),
+        BEACON_SYSTEM_ROOT: host.systemRoot,
+        DENO_DIR: "/cache/deno",
+      },
       label: "dev.asymptote.beacon.collector",
       logFile: `${host.home}/.beacon/endpoint/logs/collector.log`,
       workingDirectory: `${host.home}/.beacon/endpoint`,
@@ -65,8 +70,18 @@ Deno.test("the spec runs `collector run --policy` in the state folder with HOME 
     policyPath: "/etc/beacon/policy.toml",
     runtimeLogPath: "/srv/logs/runtime.jsonl",
   });
-  assert.deepEqual(system.env, { HOME: host.home }, "no system root or deno cache for the binary");
-  assert.deepEqual(system.args, ["collector", "run", "--policy", "/etc/beacon/policy.toml"]);
+  assert.deepEqual(
+    system.env,
+    { HOME: host.home, ...(host.env.PATH ? { PATH: host.env.PATH } : {}) },
+    "no system root or deno cache for the binary",
+  );
+  assert.deepEqual(system.args, [
+    "collector",
+    "run",
+    "--system",
+    "--policy",
+    "/etc/beacon/policy.toml",
+  ]);
   assert.equal(system.logFile, "/var/log/beacon-agent/collector.log");
   assert.equal(system.workingDirectory, "/var/lib/beacon-agent");
   assert.deepEqual(system.writablePaths, ["/srv/logs"]);

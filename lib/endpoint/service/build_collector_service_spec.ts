@@ -1,10 +1,18 @@
-import { dirname } from "node:path";
+/**
+ * The one place that says how the collector is started as a service: which program (the
+ * compiled binary, or Deno running the same script with the binary's permissions), which
+ * arguments, and which environment.
+ *
+ * @module
+ */
+import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import type { Host } from "../../host/host.ts";
+import { BINARY_PERMISSION_FLAGS } from "../binary_permission_flags.ts";
 import { collectorServicePaths } from "./collector_service_paths.ts";
 import { COLLECTOR_SERVICE_LABEL, type CollectorServiceSpec } from "./collector_service_spec.ts";
 
-/** How to start Beacon itself: a program and the arguments before Beacon's own. */
+/** How to start this Beacon: the program and the arguments before Beacon's own. */
 export interface BeaconProgram {
   /** Absolute path of the compiled `beacon` binary, or of `deno`. */
   executable: string;
@@ -12,20 +20,10 @@ export interface BeaconProgram {
   args: string[];
 }
 
-/**
- * The permissions Beacon runs with when it is not compiled: the same as the `compile` task in
- * deno.json gives the binary (a test keeps the two equal).
- */
-export const BEACON_PERMISSION_FLAGS: readonly string[] = [
-  "--allow-read",
-  "--allow-write",
-  "--allow-env",
-  "--allow-net",
-  "--allow-run",
-  "--allow-sys",
-];
+/** The compiled binary's permission flags (deno.json's `compile` task). */
+export const BEACON_PERMISSION_FLAGS: readonly string[] = BINARY_PERMISSION_FLAGS;
 
-/** What {@link currentBeaconProgram} reads from the running Deno (injected for tests). */
+/** What decides {@link currentBeaconProgram}; the real values by default. */
 export interface DenoRuntimeFacts {
   /** `Deno.execPath()`: the binary, or `deno`. */
   execPath: string;
@@ -36,18 +34,10 @@ export interface DenoRuntimeFacts {
 }
 
 /**
- * How to start the Beacon that is running now: the compiled binary as is, or `deno run` with
- * Beacon's permissions and the same script (the bundle, or main.ts from a checkout).
- *
- * @example
- * ```ts
- * import assert from "node:assert/strict";
- * import { currentBeaconProgram } from "./build_collector_service_spec.ts";
- * const program = currentBeaconProgram({
- *   execPath: "/usr/bin/deno", mainModule: "file:///opt/beacon/beacon.js", standalone: false,
- * });
- * assert.deepEqual(program.args.at(-1), "/opt/beacon/beacon.js");
- * ```
+ * This Beacon as a program to start again: the compiled binary as it is, or `deno run` of the
+ * same script with the binary's permissions (what the tests and development run). Sources
+ * (`main.ts`) also get `--config` with the project's deno.json, which Deno would otherwise look
+ * for in the service's working folder.
  */
 export function currentBeaconProgram(
   runtime: DenoRuntimeFacts = {
@@ -60,41 +50,54 @@ export function currentBeaconProgram(
   const script = runtime.mainModule.startsWith("file:")
     ? fileURLToPath(runtime.mainModule)
     : runtime.mainModule;
+  const config = script.endsWith(".ts") ? ["--config", join(dirname(script), "deno.json")] : [];
   return {
     executable: runtime.execPath,
-    args: ["run", "--no-prompt", ...BEACON_PERMISSION_FLAGS, script],
+    args: ["run", "--no-prompt", ...config, ...BEACON_PERMISSION_FLAGS, script],
   };
 }
 
-/** Input of {@link buildCollectorServiceSpec}. */
+/** What {@link buildCollectorServiceSpec} needs. */
 export interface CollectorServiceSpecInput {
   mode: "user" | "system";
-  /** The machine; `home` and `systemRoot` also go into the service's environment. */
+  /** The machine; `home`, `systemRoot` and a few variables go into the service's environment. */
   host: Host;
   /** How to start Beacon (usually {@link currentBeaconProgram}). */
   program: BeaconProgram;
-  /** The policy the collector runs with, as an absolute path. */
-  policyPath: string;
+  /** The policy the collector runs with, as an absolute path; none: the usual lookup. */
+  policyPath?: string;
   /** The runtime log the policy writes to; its folder is made writable for a system unit. */
   runtimeLogPath: string;
+  /** `--include-codex-spans` (troubleshooting). */
+  includeCodexSpans?: boolean;
 }
 
+/** Variables passed through to the service when set (service managers start from nothing). */
+const PASSED_VARIABLES = ["PATH", "BEACON_POLICY", "CODEX_HOME"] as const;
+
 /**
- * The collector's service spec for the endpoint commands: `beacon collector run --policy PATH`
- * in the endpoint state folder, its own output in `collector.log`, and an environment with
- * `HOME` (Beacon needs it), `BEACON_SYSTEM_ROOT` when it is not `/`, and `DENO_DIR` when Beacon
- * runs through `deno` with a custom cache.
+ * The collector's service spec: `beacon collector run` (with `--system`, `--policy` and
+ * `--include-codex-spans` as needed) in the endpoint state folder, its output appended to the
+ * collector log.
  */
 export function buildCollectorServiceSpec(input: CollectorServiceSpecInput): CollectorServiceSpec {
   const { mode, host, program } = input;
   const paths = collectorServicePaths(mode, host);
   const env: Record<string, string> = { HOME: host.home };
+  for (const name of PASSED_VARIABLES) {
+    const value = host.env[name];
+    if (value) env[name] = value;
+  }
   if (host.systemRoot !== "/") env.BEACON_SYSTEM_ROOT = host.systemRoot;
   if (program.args.length && host.env.DENO_DIR) env.DENO_DIR = host.env.DENO_DIR;
+  const args = [...program.args, "collector", "run"];
+  if (mode === "system") args.push("--system");
+  if (input.policyPath) args.push("--policy", input.policyPath);
+  if (input.includeCodexSpans) args.push("--include-codex-spans");
   return {
     mode,
     executable: program.executable,
-    args: [...program.args, "collector", "run", "--policy", input.policyPath],
+    args,
     env,
     label: COLLECTOR_SERVICE_LABEL,
     logFile: paths.logFile,
