@@ -1,7 +1,8 @@
 /**
  * The collector's listeners: one HTTP/1.1 server on the policy's loopback address serving
  * OTLP/HTTP (through the Connect adapter's fallback), the Connect and gRPC-Web protocols for
- * the OTLP Export services, and `GET /healthz`.
+ * the OTLP Export services, and `GET /healthz`; and, when the policy turns it on, native
+ * OTLP/gRPC (h2c) on its own address, guarded against Deno's HTTP/2 crash.
  *
  * @module
  */
@@ -18,10 +19,13 @@ import { handleOtlpHttp, RPC_CODES, sendStatus } from "./handle_otlp_http.ts";
 import { otlpConnectRoutes } from "./otlp_connect_routes.ts";
 import { type CollectorHealth, collectorHealth } from "./collector_health.ts";
 import { formatListenAddress, type ListenAddress } from "./parse_listen_address.ts";
+import { type GrpcListener, startGrpcListener } from "./grpc/start_grpc_listener.ts";
 
 /** What the collector needs; the CLI builds it from the policy. */
 export interface CollectorOptions {
   http: ListenAddress;
+  /** Native OTLP/gRPC (h2c) as well, when the policy turns it on. */
+  grpc?: ListenAddress;
   token?: string;
   maxRequestBytes: number;
   mode: "user" | "system";
@@ -36,6 +40,7 @@ export interface CollectorOptions {
 /** A running collector. */
 export interface RunningCollector {
   http: ListenAddress;
+  grpc?: ListenAddress;
   pipeline: ExportPipeline;
   health(): CollectorHealth;
   /** Stops accepting, lets in-flight requests finish (their events durable), then resolves. */
@@ -67,12 +72,16 @@ export async function startCollector(options: CollectorOptions): Promise<Running
       options.onError?.(`could not classify a request: ${(error as Error)?.stack ?? error}`),
   });
   let address = options.http;
+  let grpcAddress: ListenAddress | undefined;
   const health = () =>
     collectorHealth({
       version: options.version,
       mode: options.mode,
       startedAt,
-      listen: { http: formatListenAddress(address), grpc: null },
+      listen: {
+        http: formatListenAddress(address),
+        grpc: grpcAddress ? formatListenAddress(grpcAddress) : null,
+      },
       tokenRequired: Boolean(options.token),
       logStats: options.log.stats(),
       logHealth: options.log.health(),
@@ -109,8 +118,9 @@ export async function startCollector(options: CollectorOptions): Promise<Running
     }
   };
 
+  const routes = otlpConnectRoutes(pipeline, { token: options.token, now });
   const handler = connectNodeAdapter({
-    routes: otlpConnectRoutes(pipeline, { token: options.token, now }),
+    routes,
     fallback: (request, response) =>
       void fallback(request as IncomingMessage, response as ServerResponse),
     readMaxBytes: options.maxRequestBytes,
@@ -142,9 +152,27 @@ export async function startCollector(options: CollectorOptions): Promise<Running
   const bound = server.address() as AddressInfo;
   address = { hostname: options.http.hostname, port: bound.port };
 
+  let grpc: GrpcListener | undefined;
+  if (options.grpc) {
+    try {
+      grpc = await startGrpcListener({
+        ...options.grpc,
+        routes,
+        readMaxBytes: options.maxRequestBytes,
+        onError: (error) =>
+          options.onError?.(`gRPC connection error: ${(error as Error)?.message ?? error}`),
+      });
+    } catch (error) {
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+      throw new ListenError(formatListenAddress(options.grpc), error);
+    }
+    grpcAddress = grpc.address;
+  }
+
   let closing: Promise<void> | undefined;
   return {
     http: address,
+    grpc: grpcAddress,
     pipeline,
     health,
     close() {
@@ -153,7 +181,7 @@ export async function startCollector(options: CollectorOptions): Promise<Running
         server.closeIdleConnections?.();
         if (inFlight > 0) await new Promise<void>((resolve) => (drained = resolve));
         server.closeAllConnections?.();
-        await stopped;
+        await Promise.all([stopped, grpc?.close()]);
       })();
       return closing;
     },

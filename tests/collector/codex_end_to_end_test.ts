@@ -30,7 +30,7 @@ function freePort(): number {
   return port;
 }
 
-async function runTurn(policyExtra: string) {
+async function runTurn(policyExtra: string, collectorExtra = "") {
   const provider = await startMockModelProvider({
     shellCommand: COMMAND,
     applyPatch: PATCH,
@@ -43,7 +43,7 @@ async function runTurn(policyExtra: string) {
     await Deno.writeTextFile(
       policyPath,
       `version = 1\n${policyExtra}\n[collector]\nlisten = "127.0.0.1:${freePort()}"\n` +
-        `[runtime_log]\npath = "${logPath}"\n`,
+        `grpc_listen = "127.0.0.1:${freePort()}"\n${collectorExtra}[runtime_log]\npath = "${logPath}"\n`,
     );
     await workspace.writeConfig(mockProviderToml(provider.baseUrl));
     const env = { HOME: workspace.root, CODEX_HOME: workspace.codexHome };
@@ -156,5 +156,13 @@ Deno.test("codex exec --approve-for-me: the reviewer's denial is an approval eve
   } finally {
     await provider.close();
     await workspace.remove();
+  }
+});
+
+Deno.test("codex exec -> collector over native OTLP/gRPC", async () => {
+  const { events } = await runTurn(`[harnesses.codex]\ntransport = "grpc"\n`, "grpc = true\n");
+  const kinds = events.map((event) => event.kind);
+  for (const kind of ["session_start", "prompt", "command_run", "token_usage"]) {
+    assert.ok(kinds.includes(kind), `${kind} in ${JSON.stringify(kinds)}`);
   }
 });

@@ -63,6 +63,7 @@ export const collectorRunCommand: Command = {
     try {
       collector = await startCollector({
         http: parseListenAddress(policy.collector.listen),
+        grpc: policy.collector.grpc ? parseListenAddress(policy.collector.grpc_listen) : undefined,
         token: policy.collector.token,
         maxRequestBytes: policy.collector.max_request_bytes,
         mode,
@@ -79,7 +80,11 @@ export const collectorRunCommand: Command = {
     context.stdout(
       `beacon collector ${VERSION} (${mode} mode, policy: ${loaded.source})\n` +
         `  listening on http://${hostname.includes(":") ? `[${hostname}]` : hostname}:${port} ` +
-        `(OTLP/HTTP, Connect, gRPC-Web)\n  writing events to ${logPath}\n`,
+        `(OTLP/HTTP, Connect, gRPC-Web)\n` +
+        (collector.grpc
+          ? `  listening on ${collector.grpc.hostname}:${collector.grpc.port} (OTLP/gRPC)\n`
+          : "") +
+        `  writing events to ${logPath}\n`,
     );
 
     const stop = Promise.withResolvers<string>();
