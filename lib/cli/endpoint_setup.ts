@@ -13,6 +13,8 @@ import { createServiceController } from "../endpoint/service/create_service_cont
 import type { ServiceController } from "../endpoint/service/service_controller.ts";
 import { serviceFilesOn } from "../endpoint/service/service_files.ts";
 import { runCommand } from "../endpoint/service/run_command.ts";
+import { consoleUserHome } from "../endpoint/console_user_home.ts";
+import type { Host } from "../host/host.ts";
 
 /** Flags every `beacon endpoint` command takes. */
 export const ENDPOINT_COMMON_OPTIONS: Record<string, CommandOption> = {
@@ -26,6 +28,8 @@ export const ENDPOINT_COMMON_OPTIONS: Record<string, CommandOption> = {
 
 /** What every endpoint command starts from. */
 export interface EndpointSetup {
+  /** The machine as the commands see it: in system mode HOME is the console user's. */
+  host: Host;
   loaded: LoadedPolicy;
   policy: Policy;
   mode: "user" | "system";
@@ -46,16 +50,21 @@ export async function endpointSetup(
   const policy = overrides.includeCodexSpans ? withCodexSpans(loaded.policy) : loaded.policy;
   const mode = values.system ? "system" : policy.endpoint.mode;
   const manager = await detectServiceManager(mode, context.host, runCommand);
+  // A system install runs as root but manages the console user's Codex config.
+  const host = mode === "system"
+    ? { ...context.host, home: await consoleUserHome(context.host, runCommand) }
+    : context.host;
   return {
+    host,
     loaded,
     policy,
     mode,
-    paths: endpointPaths(mode, context.host),
+    paths: endpointPaths(mode, host),
     manager,
     controllerOn: (fs) =>
       createServiceController(manager, {
         mode,
-        host: context.host,
+        host,
         run: runCommand,
         files: serviceFilesOn(fs),
       }),

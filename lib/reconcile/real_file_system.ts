@@ -58,7 +58,15 @@ export const realFileSystem: FileSystem = {
   },
 
   async ensureDir(path, mode) {
+    const missing: string[] = [];
+    for (let dir = path; dir !== dirname(dir); dir = dirname(dir)) {
+      if (await Deno.lstat(dir).then(() => true, () => false)) break;
+      missing.push(dir);
+    }
     await Deno.mkdir(path, { recursive: true, mode });
+    // As root (a system install), folders made in a user's home belong to that user.
+    const owner = missing.length ? await ownerToKeep(dirname(missing.at(-1)!)) : undefined;
+    if (owner) { for (const dir of missing) await Deno.chown(dir, owner.uid, owner.gid); }
   },
 
   async writeFileAtomic(path, data, mode) {
@@ -80,6 +88,9 @@ export const realFileSystem: FileSystem = {
     file.close();
     try {
       await Deno.chmod(temporary, mode); // the umask may have narrowed the mode given to open
+      // As root, a user's file stays theirs (a new one takes its folder's owner).
+      const owner = await ownerToKeep(path) ?? await ownerToKeep(folder);
+      if (owner) await Deno.chown(temporary, owner.uid, owner.gid);
       await Deno.rename(temporary, path);
     } catch (error) {
       await Deno.remove(temporary).catch(() => {});
@@ -108,6 +119,17 @@ export const realFileSystem: FileSystem = {
     };
   },
 };
+
+/**
+ * The owner a file written by root must keep: the existing path's, when that is not root. Not
+ * root ourselves, or on a platform without owners: nothing to keep.
+ */
+async function ownerToKeep(path: string): Promise<{ uid: number; gid: number } | undefined> {
+  if (Deno.build.os === "windows" || Deno.uid() !== 0) return undefined;
+  const info = await Deno.stat(path).catch(() => undefined);
+  if (!info || info.uid === null || info.gid === null || info.uid === 0) return undefined;
+  return { uid: info.uid, gid: info.gid };
+}
 
 async function syncFolder(folder: string): Promise<void> {
   let handle: Deno.FsFile | undefined;

@@ -61,7 +61,7 @@ export async function installOrRepair(
   const effective = includeCodexSpans
     ? await endpointSetup(args, context, { includeCodexSpans })
     : setup;
-  const discovery = await discoverHarnesses(context.host, {
+  const discovery = await discoverHarnesses(setup.host, {
     fs: context.fs,
     run: runProbeCommand,
   }, { beaconAddresses: [setup.policy.collector.listen, setup.policy.collector.grpc_listen] });
@@ -75,7 +75,7 @@ export async function installOrRepair(
     loaded: effective.loaded,
     policy: effective.policy,
     mode: effective.mode,
-    host: context.host,
+    host: setup.host,
     fs: context.fs,
     harnesses: harnesses.names,
     includeCodexSpans,
@@ -87,7 +87,7 @@ export async function installOrRepair(
   const json = values.json === true;
   if (values.plan) {
     context.stdout(
-      json ? JSON.stringify({ plan }, null, 2) + "\n" : renderEndpointPlan(plan, context.host),
+      json ? JSON.stringify({ plan }, null, 2) + "\n" : renderEndpointPlan(plan, setup.host),
     );
     return endpointPlanHasChanges(plan) ? EXIT.changes : EXIT.ok;
   }
@@ -97,7 +97,7 @@ export async function installOrRepair(
   const steps: string[] = [];
   let testEvent: TestEventResult | undefined;
   try {
-    if (!json) context.stdout(renderEndpointPlan(plan, context.host));
+    if (!json) context.stdout(renderEndpointPlan(plan, setup.host));
     await applyEndpointPlan({
       plan,
       fs: context.fs,

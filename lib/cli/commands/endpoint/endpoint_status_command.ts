@@ -29,11 +29,11 @@ export const endpointStatusCommand: Command = {
     const installed = await readEndpointConfig(context.fs, setup.paths).catch(() => undefined);
     const policy = setup.policy;
     const collectorUrl = collectorUrlOf(policy);
-    const logPath = runtimeLogPathOf(policy, setup.mode, context.host);
+    const logPath = runtimeLogPathOf(policy, setup.mode, setup.host);
     const problems: string[] = [];
 
     const [discovery, probe, log, plan, service] = await Promise.all([
-      discoverHarnesses(context.host, { fs: context.fs, run: runCommand }, {
+      discoverHarnesses(setup.host, { fs: context.fs, run: runCommand }, {
         beaconAddresses: [policy.collector.listen, policy.collector.grpc_listen],
         skipVersion: true,
       }),
@@ -43,7 +43,7 @@ export const endpointStatusCommand: Command = {
         loaded: setup.loaded,
         policy,
         mode: setup.mode,
-        host: context.host,
+        host: setup.host,
         fs: context.fs,
         harnesses: installed?.harnesses ?? (policy.harnesses.codex.enabled ? ["codex"] : []),
         includeCodexSpans: installed?.includeCodexSpans ?? false,

@@ -16,7 +16,7 @@ export const endpointTestEventCommand: Command = {
   options: ENDPOINT_COMMON_OPTIONS,
   async run(args, context) {
     const setup = await endpointSetup(args, context);
-    const logPath = runtimeLogPathOf(setup.policy, setup.mode, context.host);
+    const logPath = runtimeLogPathOf(setup.policy, setup.mode, setup.host);
     try {
       const result = await sendTestEvent({
         collectorUrl: collectorUrlOf(setup.policy),

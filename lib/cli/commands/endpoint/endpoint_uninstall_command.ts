@@ -33,7 +33,8 @@ export const endpointUninstallCommand: Command = {
   },
   async run(args, context) {
     const setup = await endpointSetup(args, context);
-    const { fs, host } = context;
+    const { fs } = context;
+    const host = setup.host;
     const done: string[] = [];
     const installed = await readEndpointConfig(fs, setup.paths).catch(() => undefined);
     await fs.ensureDir(setup.paths.stateDir, 0o700);

@@ -1,0 +1,50 @@
+import assert from "node:assert/strict";
+import { join } from "node:path";
+import { realFileSystem } from "./real_file_system.ts";
+
+Deno.test("atomic writes keep the file's mode and leave no temporary file behind", async () => {
+  const dir = await Deno.makeTempDir();
+  try {
+    const path = join(dir, "config.toml");
+    await Deno.writeTextFile(path, "a = 1\n", { mode: 0o640 });
+    await Deno.chmod(path, 0o640);
+    await realFileSystem.writeFileAtomic(path, new TextEncoder().encode("a = 2\n"), 0o640);
+    assert.equal(await Deno.readTextFile(path), "a = 2\n");
+    assert.equal((await Deno.stat(path)).mode! & 0o777, 0o640);
+    assert.deepEqual((await Array.fromAsync(Deno.readDir(dir))).map((e) => e.name), [
+      "config.toml",
+    ]);
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
+Deno.test({
+  name: "as root, a user's file and the folders made for it stay the user's",
+  ignore: Deno.build.os === "windows",
+  async fn() {
+    if (Deno.uid() !== 0) {
+      // Only root can write files for another user; as anyone else this is not a case.
+      assert.equal(Deno.uid() === 0, false);
+      return;
+    }
+    const dir = await Deno.makeTempDir();
+    try {
+      const home = join(dir, "alice");
+      await Deno.mkdir(home);
+      await Deno.chown(home, 4242, 4343);
+      const config = join(home, ".codex", "config.toml");
+      await realFileSystem.ensureDir(join(home, ".codex"), 0o700);
+      await realFileSystem.writeFileAtomic(config, new TextEncoder().encode("x = 1\n"), 0o600);
+      for (const path of [join(home, ".codex"), config]) {
+        const info = await Deno.stat(path);
+        assert.deepEqual([info.uid, info.gid], [4242, 4343], path);
+      }
+      await Deno.chown(config, 4242, 4343);
+      await realFileSystem.writeFileAtomic(config, new TextEncoder().encode("x = 2\n"), 0o600);
+      assert.equal((await Deno.stat(config)).uid, 4242, "rewritten, still the user's");
+    } finally {
+      await Deno.remove(dir, { recursive: true });
+    }
+  },
+});
