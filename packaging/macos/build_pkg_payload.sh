@@ -81,7 +81,7 @@ render_collector_plist() {
   # Escaped into variables first: a failing $(...) inside printf's arguments would go unnoticed.
   local label background binary collector run log policy
   label=$(plist_string "$LABEL")
-  background=$(plist_string Background)
+  background=$(plist_string Standard)
   binary=$(plist_string "$INSTALLED_BINARY")
   collector=$(plist_string collector)
   run=$(plist_string run)

@@ -39,7 +39,7 @@ Deno.test("plist: label, program arguments, environment, run at load, restart on
 \t\t<false/>
 \t</dict>
 \t<key>ProcessType</key>
-\t<string>Background</string>
+\t<string>Standard</string>
 \t<key>StandardOutPath</key>
 \t<string>/home/ada/.beacon/endpoint/logs/collector.log</string>
 \t<key>StandardErrorPath</key>
@@ -111,7 +111,7 @@ Deno.test("plistlib reads back exactly the spec, hostile strings included", asyn
       WorkingDirectory: spec.workingDirectory,
       RunAtLoad: true,
       KeepAlive: { SuccessfulExit: false },
-      ProcessType: "Background",
+      ProcessType: "Standard",
       StandardOutPath: spec.logFile,
       StandardErrorPath: spec.logFile,
     });

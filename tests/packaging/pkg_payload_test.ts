@@ -155,7 +155,7 @@ print(json.dumps({
 const COLLECTOR_PLIST = {
   KeepAlive: { SuccessfulExit: false },
   Label: LABEL,
-  ProcessType: "Background",
+  ProcessType: "Standard",
   ProgramArguments: ["/opt/beacon/bin/beacon", "collector", "run"],
   RunAtLoad: true,
   StandardErrorPath: "/var/log/beacon-agent/collector.log",

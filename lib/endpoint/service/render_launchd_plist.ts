@@ -73,7 +73,7 @@ export function renderLaunchdPlist(spec: CollectorServiceSpec): string {
     "\t\t<false/>",
     "\t</dict>",
     `\t${key("ProcessType")}`,
-    `\t${string("Background")}`,
+    `\t${string("Standard")}`,
     `\t${key("StandardOutPath")}`,
     `\t${string(spec.logFile)}`,
     `\t${key("StandardErrorPath")}`,
