@@ -1,5 +1,6 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { decodeOtlpRequest } from "../otlp/decode_otlp_request.ts";
+import { decodeOtlpLogsFast } from "../otlp/decode_otlp_logs_fast.ts";
 import { encodeOtlpResponse, encodeOtlpStatus } from "../otlp/encode_otlp_response.ts";
 import type { OtlpEncoding, OtlpSignal } from "../otlp/otlp_signal.ts";
 import type { ExportPipeline } from "./export_pipeline.ts";
@@ -84,11 +85,15 @@ export async function handleOtlpHttp(
     );
     return true;
   }
-  const decoded = await decodeOtlpRequest(signal, read.body, {
+  const decodeOptions = {
     contentType: header(request, "content-type"),
     contentEncoding: header(request, "content-encoding"),
     maxBytes: options.maxBytes,
-  });
+  };
+  // Logs (Codex's telemetry, the hot path) decode straight into flat records.
+  const decoded = signal === "logs"
+    ? await decodeOtlpLogsFast(read.body, decodeOptions)
+    : await decodeOtlpRequest(signal, read.body, decodeOptions);
   if (!decoded.ok) {
     const code = decoded.status === 413
       ? RPC.resourceExhausted
@@ -98,10 +103,10 @@ export async function handleOtlpHttp(
     sendStatus(response, decoded.status, decoded.encoding ?? encoding, code, decoded.message);
     return true;
   }
-  const outcome = await options.pipeline.export(
-    exportBatchOf(signal, decoded.request),
-    options.now?.() ?? new Date(),
-  );
+  const batch = "records" in decoded
+    ? { signal: "logs" as const, records: decoded.records }
+    : exportBatchOf(signal, decoded.request);
+  const outcome = await options.pipeline.export(batch, options.now?.() ?? new Date());
   if (outcome.status === "unavailable") {
     response.setHeader("retry-after", String(RETRY_AFTER_SECONDS));
     sendStatus(response, 503, decoded.encoding, RPC.unavailable, outcome.message);
