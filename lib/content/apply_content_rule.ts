@@ -40,24 +40,25 @@ export function applyContentRule(
 ): ContentField {
   const bytes = utf8ByteLength(value);
   switch (rule) {
-    case "keep":
-      return withText({ mode: "keep", bytes }, value, options.maxFieldBytes);
+    case "keep": {
+      const cut = truncateUtf8(value, options.maxFieldBytes);
+      if (!cut.truncated) return { mode: "keep", bytes, text: value };
+      const text = withoutPartialReplacement(value, cut.text);
+      return { mode: "keep", bytes, text, truncated: true };
+    }
     case "redact": {
       const scrubbed = options.json ? scrubJsonStrings(value) : scrubSecrets(value);
-      const field = withText({ mode: "redact", bytes }, scrubbed.text, options.maxFieldBytes);
-      return { ...field, redactions: scrubbed.redactions };
+      const redactions = scrubbed.redactions;
+      const cut = truncateUtf8(scrubbed.text, options.maxFieldBytes);
+      if (!cut.truncated) return { mode: "redact", bytes, text: scrubbed.text, redactions };
+      const text = withoutPartialReplacement(scrubbed.text, cut.text);
+      return { mode: "redact", bytes, text, truncated: true, redactions };
     }
     case "hash":
       return { mode: "hash", bytes, sha256: hashContent(value) };
     case "drop":
       return { mode: "drop", bytes };
   }
-}
-
-function withText(field: ContentField, text: string, maxBytes: number): ContentField {
-  const cut = truncateUtf8(text, maxBytes);
-  if (!cut.truncated) return { ...field, text };
-  return { ...field, text: withoutPartialReplacement(text, cut.text), truncated: true };
 }
 
 const REPLACEMENT_START = "[REDACTED:";

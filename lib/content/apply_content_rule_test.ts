@@ -129,3 +129,20 @@ Deno.test("property: redact never outputs a planted secret; drop and hash never 
     );
   }
 });
+
+Deno.test("applyContentRule: fields come in a fixed order (the runtime log's JSON)", () => {
+  const keys = (value: string, rule: "keep" | "redact" | "hash" | "drop", maxFieldBytes = 4096) =>
+    Object.keys(applyContentRule(value, rule, { maxFieldBytes }));
+  assert.deepEqual(keys("ls", "keep"), ["mode", "bytes", "text"]);
+  assert.deepEqual(keys("x".repeat(100), "keep", 64), ["mode", "bytes", "text", "truncated"]);
+  assert.deepEqual(keys("TOKEN=abc", "redact"), ["mode", "bytes", "text", "redactions"]);
+  assert.deepEqual(keys("TOKEN=abc ".repeat(20), "redact", 64), [
+    "mode",
+    "bytes",
+    "text",
+    "truncated",
+    "redactions",
+  ]);
+  assert.deepEqual(keys("ls", "hash"), ["mode", "bytes", "sha256"]);
+  assert.deepEqual(keys("ls", "drop"), ["mode", "bytes"]);
+});

@@ -18,7 +18,7 @@ import { splitNameWords } from "./split_name_words.ts";
  * ```
  */
 export function isSecretName(name: string): boolean {
-  if (name === "PWD" || name === "OLDPWD" || !HINT.test(name)) return false;
+  if (name === "PWD" || name === "OLDPWD" || !SECRET_NAME_HINT.test(name)) return false;
   const words = splitNameWords(name);
   const last = words.at(-1);
   if (last === undefined) return false;
@@ -27,8 +27,11 @@ export function isSecretName(name: string): boolean {
   return last === "key" && words.length > 1 && KEY_QUALIFIERS.has(words[words.length - 2]);
 }
 
-/** Cheap first test: every secret name contains one of these (most names contain none). */
-const HINT = /pass|pw|secret|token|auth|key|credential|cookie/i;
+/**
+ * Cheap first test: every secret name contains one of these (most names contain none), so text
+ * without any cannot hold a secret name either.
+ */
+export const SECRET_NAME_HINT: RegExp = /pass|pw|secret|token|auth|key|credential|cookie/i;
 
 /** A last word ending in one of these makes a name secret (`pgpassword`, `oauth`, `csrftoken`). */
 const SECRET_SUFFIXES = [

@@ -1,6 +1,6 @@
 import { isProbableSecretValue } from "./is_probable_secret_value.ts";
 import { isSecretName } from "./is_secret_name.ts";
-import { scrubSecrets } from "./scrub_secrets.ts";
+import { mayHoldSecrets, scrubSecrets } from "./scrub_secrets.ts";
 
 /**
  * Scrubs secrets from a JSON document, such as a tool call's arguments
@@ -24,6 +24,47 @@ import { scrubSecrets } from "./scrub_secrets.ts";
  * ```
  */
 export function scrubJsonStrings(text: string): { text: string; redactions: number } {
+  return scrubJson(text, true);
+}
+
+/**
+ * {@link scrubJsonStrings} without its shortcut: every string and key of the document is looked
+ * at, even when the text shows there is nothing to find. The reference the shortcut is tested
+ * against; the result is always the same.
+ *
+ * @example
+ * ```ts
+ * scrubJsonStringsExhaustively('{"cmd": "ls"}'); // { text: '{"cmd":"ls"}', redactions: 0 }
+ * ```
+ */
+export function scrubJsonStringsExhaustively(text: string): { text: string; redactions: number } {
+  return scrubJson(text, false);
+}
+
+/** The most `{` and `[` of a document {@link isPlainJson} accepts. */
+const PLAIN_JSON_MAX_BRACKETS = 32;
+
+/**
+ * Whether scrubbing `text` as JSON can only re-serialise it. Without a backslash, every string
+ * and key of the parsed document is a part of `text`, so when `text` holds no hint of a secret
+ * ({@link mayHoldSecrets}), none of them does: no key is a secret name (those hold a hint too),
+ * no array element follows a secret flag, and scrubSecrets leaves every string as it is. The
+ * walk would then only copy the document, except for a `__proto__` key (where that is an
+ * accessor, as outside Deno, assigning it sets the copy's prototype) and a nesting deep enough
+ * to overflow the walk's stack (it then falls back to scrubbing the text; a thousand levels do):
+ * those take the walk.
+ */
+function isPlainJson(text: string): boolean {
+  if (text.includes("\\") || text.includes("__proto__") || mayHoldSecrets(text)) return false;
+  let brackets = 0;
+  for (let i = 0; i < text.length; i++) {
+    const code = text.charCodeAt(i);
+    if ((code === 0x7b || code === 0x5b) && ++brackets > PLAIN_JSON_MAX_BRACKETS) return false;
+  }
+  return true;
+}
+
+function scrubJson(text: string, shortcuts: boolean): { text: string; redactions: number } {
   if (!/^\s*[{["]/.test(text)) return scrubSecrets(text);
   let redactions = 0;
   const scrub = (value: string): string => {
@@ -61,7 +102,9 @@ export function scrubJsonStrings(text: string): { text: string; redactions: numb
     return value;
   };
   try {
-    return { text: JSON.stringify(visit(JSON.parse(text))), redactions };
+    const parsed: unknown = JSON.parse(text);
+    if (shortcuts && isPlainJson(text)) return { text: JSON.stringify(parsed), redactions: 0 };
+    return { text: JSON.stringify(visit(parsed)), redactions };
   } catch {
     // Not JSON after all, or nested too deeply to walk: scrub it as text.
     return scrubSecrets(text);

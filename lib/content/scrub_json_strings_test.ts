@@ -7,7 +7,8 @@ import {
   SECRET_SHAPES,
   secretBody,
 } from "../../tests/content/fake_secrets.ts";
-import { scrubJsonStrings } from "./scrub_json_strings.ts";
+import { scrubJsonStrings, scrubJsonStringsExhaustively } from "./scrub_json_strings.ts";
+import { secretishJsonValue } from "./secretish_text_fixtures.ts";
 
 Deno.test("scrubJsonStrings scrubs the strings of Codex tool arguments", () => {
   const key = "sk-" + "proj-" + fit(SAMPLE_BODY, 60);
@@ -126,5 +127,37 @@ Deno.test("property: a planted secret never survives scrubJsonStrings, wherever 
       }),
       { numRuns: 100 },
     );
+  }
+});
+
+Deno.test("property: scrubJsonStrings' shortcut never changes the result of a full walk", () => {
+  const layouts = fc.constantFrom<Array<(value: unknown) => string>>(
+    (value) => JSON.stringify(value),
+    (value) => JSON.stringify(value, null, 2),
+    (value) => ` ${JSON.stringify(value)}\n`,
+    (value) => JSON.stringify(value).replaceAll("s", "\\u0073"),
+  );
+  fc.assert(
+    fc.property(secretishJsonValue, layouts, (value, layout) => {
+      const text = layout(value);
+      assert.deepEqual(scrubJsonStrings(text), scrubJsonStringsExhaustively(text));
+    }),
+    { numRuns: 3000 },
+  );
+  for (
+    const text of [
+      '{"__proto__":{"a":1}}',
+      '{"cmd":"ls","__proto__":[]}',
+      "[".repeat(40) + "]".repeat(40),
+      // deep enough for the walk to overflow the stack and fall back to scrubbing the text
+      "[ ".repeat(5000) + "]".repeat(5000),
+      '{"a":' + "[".repeat(33) + "]".repeat(33) + "}",
+      '{"cmd":"ls"',
+      '"ls -la"',
+      '{"pa\\u0073sword":"hunter2"}',
+      '["mysql","--p\\u0061ssword","hunter2"]',
+    ]
+  ) {
+    assert.deepEqual(scrubJsonStrings(text), scrubJsonStringsExhaustively(text), text);
   }
 });

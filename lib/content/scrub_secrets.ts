@@ -23,7 +23,7 @@
  * @module
  */
 import { isProbableSecretValue, TYPE_NAMES } from "./is_probable_secret_value.ts";
-import { isSecretName } from "./is_secret_name.ts";
+import { isSecretName, SECRET_NAME_HINT } from "./is_secret_name.ts";
 import { SECRET_TOKEN_PATTERNS, type SecretTokenPattern } from "./secret_token_patterns.ts";
 
 /**
@@ -39,12 +39,82 @@ import { SECRET_TOKEN_PATTERNS, type SecretTokenPattern } from "./secret_token_p
  * ```
  */
 export function scrubSecrets(text: string): { text: string; redactions: number } {
-  if (text === "") return { text, redactions: 0 };
+  return scan(text, true);
+}
+
+/**
+ * {@link scrubSecrets} without its shortcuts: every scanner runs over the whole text, even where
+ * a cheap first test shows it cannot find anything. The reference the shortcuts are tested
+ * against; the result is always the same.
+ *
+ * @example
+ * ```ts
+ * scrubSecretsExhaustively("export DB_PASSWORD=hunter2 && psql");
+ * // { text: "export DB_PASSWORD=[REDACTED:secret] && psql", redactions: 1 }
+ * ```
+ */
+export function scrubSecretsExhaustively(text: string): { text: string; redactions: number } {
+  return scan(text, false);
+}
+
+/**
+ * Any token's hint ({@link SecretTokenPattern.hint}): text without one holds no token, so none
+ * of the token patterns need run over it (most text holds none).
+ */
+const ANY_TOKEN_HINT = new RegExp(SECRET_TOKEN_PATTERNS.map((token) => token.hint).join("|"), "i");
+
+/**
+ * What every scanner needs to find something: the start of a PEM block, a token's hint
+ * ({@link ANY_TOKEN_HINT}) or {@link SECRET_NAME_HINT}. Most text (file names, plain commands,
+ * JSON keys) has none of them and is returned as it is. Two expressions, the case-sensitive hints
+ * and the rest, because V8 runs those faster than one case-insensitive alternation of them all.
+ */
+const CASE_SENSITIVE_HINT = new RegExp(
+  [
+    "-----BEGIN ",
+    ...SECRET_TOKEN_PATTERNS.filter((token) => !token.pattern.ignoreCase).map((token) =>
+      token.hint
+    ),
+  ].join("|"),
+);
+const CASE_INSENSITIVE_HINT = new RegExp(
+  [
+    ...SECRET_TOKEN_PATTERNS.filter((token) => token.pattern.ignoreCase).map((token) => token.hint),
+    SECRET_NAME_HINT.source,
+  ].join("|"),
+  "i",
+);
+
+/**
+ * False when {@link scrubSecrets} certainly finds nothing in `text`, nor in any part of it (it
+ * lacks every hint a scanner needs, so every part of it does too): such text comes back
+ * unchanged with no redactions. True means only that a full scan is needed.
+ *
+ * @example
+ * ```ts
+ * mayHoldSecrets("echo hello > out.txt"); // false
+ * mayHoldSecrets("export TOKEN=abc"); // true
+ * ```
+ */
+export function mayHoldSecrets(text: string): boolean {
+  return CASE_SENSITIVE_HINT.test(text) || CASE_INSENSITIVE_HINT.test(text);
+}
+
+function scan(text: string, shortcuts: boolean): { text: string; redactions: number } {
+  if (text === "" || (shortcuts && !mayHoldSecrets(text))) return { text, redactions: 0 };
   const spans: Span[] = [];
   findPrivateKeys(text, spans);
-  SECRET_TOKEN_PATTERNS.forEach((pattern, index) => findTokens(text, pattern, index + 1, spans));
-  findAssignments(text, spans);
-  findFlags(text, spans);
+  if (!shortcuts || ANY_TOKEN_HINT.test(text)) {
+    for (let index = 0; index < SECRET_TOKEN_PATTERNS.length; index++) {
+      findTokens(text, SECRET_TOKEN_PATTERNS[index], index + 1, spans);
+    }
+  }
+  // Both only redact values of names isSecretName accepts, and every such name (a part of the
+  // text) contains SECRET_NAME_HINT.
+  if (!shortcuts || SECRET_NAME_HINT.test(text)) {
+    findAssignments(text, spans);
+    findFlags(text, spans);
+  }
   return replaceSpans(text, spans);
 }
 

@@ -7,7 +7,9 @@ import {
   SECRET_SHAPES,
   secretBody,
 } from "../../tests/content/fake_secrets.ts";
-import { scrubSecrets } from "./scrub_secrets.ts";
+import { mayHoldSecrets, scrubSecrets, scrubSecretsExhaustively } from "./scrub_secrets.ts";
+import { SECRET_TOKEN_PATTERNS } from "./secret_token_patterns.ts";
+import { secretishText } from "./secretish_text_fixtures.ts";
 
 Deno.test("scrubSecrets replaces one realistic sample of every secret kind, naming the kind", async (t) => {
   for (const shape of SECRET_SHAPES) {
@@ -248,6 +250,47 @@ Deno.test("property: scrubbing scrubbed text changes nothing", () => {
         assert.deepEqual(scrubSecrets(once), { text: once, redactions: 0 });
       }),
       { numRuns: 100 },
+    );
+  }
+});
+
+Deno.test("property: scrubSecrets' shortcuts never change the result of a full scan", () => {
+  fc.assert(
+    fc.property(secretishText, (text) => {
+      assert.deepEqual(scrubSecrets(text), scrubSecretsExhaustively(text));
+    }),
+    { numRuns: 3000 },
+  );
+});
+
+Deno.test("property: without a hint, no part of a text holds anything a full scan finds", () => {
+  fc.assert(
+    fc.property(secretishText, fc.nat(), fc.nat(), (text, a, b) => {
+      if (mayHoldSecrets(text)) return;
+      const start = a % (text.length + 1);
+      const part = text.slice(start, start + b % (text.length + 1 - start));
+      assert.deepEqual(scrubSecretsExhaustively(part), { text: part, redactions: 0 });
+    }),
+    { numRuns: 3000 },
+  );
+  assert.equal(mayHoldSecrets("echo hello > out.txt && ls -la /tmp"), false);
+  assert.equal(mayHoldSecrets("export TOKEN=abc"), true);
+});
+
+Deno.test("property: every match of a token pattern holds the pattern's hint", () => {
+  const planted = fc.tuple(fc.constantFrom(...SECRET_SHAPES), secretBody, secretishText)
+    .map(([shape, body, text]) => `${text} ${shape.plant(body).text} ${text}`);
+  for (const token of SECRET_TOKEN_PATTERNS) {
+    const hint = new RegExp(token.hint, token.pattern.ignoreCase ? "i" : "");
+    fc.assert(
+      fc.property(fc.oneof(secretishText, planted), (text) => {
+        const pattern = new RegExp(token.pattern.source, token.pattern.flags);
+        for (let match = pattern.exec(text); match; match = pattern.exec(text)) {
+          assert.ok(hint.test(match[0]), `${token.kind}: ${JSON.stringify(match[0])}`);
+          if (match[0] === "") pattern.lastIndex++;
+        }
+      }),
+      { numRuns: 300 },
     );
   }
 });

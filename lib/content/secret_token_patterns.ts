@@ -9,6 +9,12 @@ export interface SecretTokenPattern {
    * of the match, such as `Bearer ` or `://user:`, stays readable), else the whole match.
    */
   pattern: RegExp;
+  /**
+   * The source of a regular expression that finds something in every match of `pattern` (its
+   * literal part), with the pattern's own case sensitivity: text without it cannot hold this
+   * secret, so `scrubSecrets` does not scan it with `pattern` at all.
+   */
+  hint: string;
   /** A second look at a candidate, for shapes that ordinary words can also take. */
   accept?: (secret: string) => boolean;
 }
@@ -41,60 +47,109 @@ function token(source: string, flags = "gd"): RegExp {
  * look-behind and has no nested quantifiers, so scanning stays linear in the text's length.
  */
 export const SECRET_TOKEN_PATTERNS: readonly SecretTokenPattern[] = [
-  { kind: "anthropic-key", pattern: token(`${AT_START}sk-ant-${atLeast(20, B64URL)}`) },
+  {
+    kind: "anthropic-key",
+    pattern: token(`${AT_START}sk-ant-${atLeast(20, B64URL)}`),
+    hint: "sk-ant-",
+  },
   {
     kind: "openai-key",
     pattern: token(`${AT_START}sk-(?!ant-)${atLeast(20, B64URL)}`),
+    hint: "sk-",
     // Real keys are random; a kebab-case name such as `sk-some-long-component-name` is not.
     accept: (secret) => /[A-Z0-9]/.test(secret.slice(3)),
   },
-  { kind: "github-token", pattern: token(`${AT_START}gh[pousr]_${atLeast(36, ALNUM)}`) },
-  { kind: "github-token", pattern: token(`${AT_START}github_pat_${atLeast(22, "[A-Za-z0-9_]")}`) },
-  { kind: "gitlab-token", pattern: token(`${AT_START}glpat-${atLeast(20, "[A-Za-z0-9_.-]")}`) },
-  { kind: "slack-token", pattern: token(`${AT_START}xox[abprse]-${atLeast(10, "[A-Za-z0-9-]")}`) },
+  {
+    kind: "github-token",
+    pattern: token(`${AT_START}gh[pousr]_${atLeast(36, ALNUM)}`),
+    hint: "gh[pousr]_",
+  },
+  {
+    kind: "github-token",
+    pattern: token(`${AT_START}github_pat_${atLeast(22, "[A-Za-z0-9_]")}`),
+    hint: "github_pat_",
+  },
+  {
+    kind: "gitlab-token",
+    pattern: token(`${AT_START}glpat-${atLeast(20, "[A-Za-z0-9_.-]")}`),
+    hint: "glpat-",
+  },
+  {
+    kind: "slack-token",
+    pattern: token(`${AT_START}xox[abprse]-${atLeast(10, "[A-Za-z0-9-]")}`),
+    hint: "xox[abprse]-",
+  },
   {
     kind: "slack-webhook",
     pattern: token(String.raw`hooks\.slack\.com/(?:services|workflows|triggers)/([A-Za-z0-9/_-]+)`),
+    hint: String.raw`hooks\.slack\.com/`,
   },
-  { kind: "stripe-key", pattern: token(`${AT_START}[sr]k_(?:live|test)_${atLeast(10, ALNUM)}`) },
+  {
+    kind: "stripe-key",
+    pattern: token(`${AT_START}[sr]k_(?:live|test)_${atLeast(10, ALNUM)}`),
+    hint: "[sr]k_(?:live|test)_",
+  },
   {
     kind: "aws-access-key-id",
     pattern: token(`${AT_START_ALNUM}(?:AKIA|ASIA)[A-Z0-9]{16}(?![A-Za-z0-9])`),
+    hint: "AKIA|ASIA",
   },
-  { kind: "google-api-key", pattern: token(`${AT_START}AIza${atLeast(35, B64URL)}`) },
+  {
+    kind: "google-api-key",
+    pattern: token(`${AT_START}AIza${atLeast(35, B64URL)}`),
+    hint: "AIza",
+  },
   {
     kind: "google-oauth-token",
     pattern: token(String.raw`${AT_START}ya29\.${atLeast(20, B64URL)}`),
+    hint: String.raw`ya29\.`,
   },
-  { kind: "npm-token", pattern: token(`${AT_START}npm_${atLeast(36, ALNUM)}`) },
-  { kind: "huggingface-token", pattern: token(`${AT_START}hf_${atLeast(30, ALNUM)}`) },
-  { kind: "pypi-token", pattern: token(`${AT_START}pypi-AgE${atLeast(50, B64URL)}`) },
-  { kind: "digitalocean-token", pattern: token(`${AT_START}do[opr]_v1_[a-f0-9]{64}`) },
+  { kind: "npm-token", pattern: token(`${AT_START}npm_${atLeast(36, ALNUM)}`), hint: "npm_" },
+  {
+    kind: "huggingface-token",
+    pattern: token(`${AT_START}hf_${atLeast(30, ALNUM)}`),
+    hint: "hf_",
+  },
+  {
+    kind: "pypi-token",
+    pattern: token(`${AT_START}pypi-AgE${atLeast(50, B64URL)}`),
+    hint: "pypi-AgE",
+  },
+  {
+    kind: "digitalocean-token",
+    pattern: token(`${AT_START}do[opr]_v1_[a-f0-9]{64}`),
+    hint: "do[opr]_v1_",
+  },
   {
     kind: "sendgrid-key",
     pattern: token(String.raw`${AT_START}SG\.${atLeast(16, B64URL)}\.${atLeast(16, B64URL)}`),
+    hint: String.raw`SG\.`,
   },
   {
     kind: "jwt",
     pattern: token(
       String.raw`${AT_START}eyJ${atLeast(4, B64URL)}\.eyJ${atLeast(4, B64URL)}\.${B64URL}*`,
     ),
+    hint: "eyJ",
   },
   {
     kind: "url-password",
     // scheme://user:PASSWORD@host. The password may itself contain `@` and `:`; the last `@`
     // before the path ends it.
     pattern: token(String.raw`://[^\s:/?#@"'\x60<>]*:([^\s/?#"'\x60<>]+)@`),
+    hint: "://",
     accept: (password) => isProbableSecretValue(password, { quoted: true }),
   },
   {
     kind: "bearer-token",
     pattern: token(`${NOT_AFTER_WORD}bearer[ \\t]+(${atLeast(8, "[A-Za-z0-9._~+/-]")}=*)`, "gdi"),
+    hint: "bearer",
     accept: looksRandom,
   },
   {
     kind: "basic-auth",
     pattern: token(`${NOT_AFTER_WORD}basic[ \\t]+(${atLeast(6, "[A-Za-z0-9+/]")}={0,2})`, "gdi"),
+    hint: "basic",
     accept: isBasicCredentials,
   },
   {
@@ -103,6 +158,7 @@ export const SECRET_TOKEN_PATTERNS: readonly SecretTokenPattern[] = [
     pattern: token(
       String.raw`${NOT_AFTER_WORD}(?:-u|--user|--proxy-user)(?:[ \t]+|=)["']?[^\s:"']+:([^\s"']+)`,
     ),
+    hint: "-u",
     accept: (password) => isProbableSecretValue(password, { quoted: true }),
   },
 ];

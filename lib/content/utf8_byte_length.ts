@@ -9,6 +9,9 @@
  * ```
  */
 export function utf8ByteLength(text: string): number {
+  // ASCII (most text) takes a byte a character; the regular expression finds out a few times
+  // faster than the loop below.
+  if (!NON_ASCII.test(text)) return text.length;
   let bytes = 0;
   for (let i = 0; i < text.length; i++) {
     const unit = text.charCodeAt(i);
@@ -21,6 +24,8 @@ export function utf8ByteLength(text: string): number {
   }
   return bytes;
 }
+
+const NON_ASCII = /[\u0080-\uffff]/;
 
 function isHighSurrogate(unit: number): boolean {
   return unit >= 0xd800 && unit <= 0xdbff;

@@ -21,9 +21,11 @@ export type EventIdPart = string | number | bigint | boolean | null | undefined;
  * ```
  */
 export function beaconEventId(parts: readonly EventIdPart[]): string {
-  const encoded = JSON.stringify([
-    "beacon-event-id/1",
-    ...parts.map((part) => typeof part === "bigint" ? part.toString() : part ?? null),
-  ]);
-  return hashContent(encoded).slice(0, 32);
+  const values = new Array<string | number | boolean | null>(parts.length + 1);
+  values[0] = "beacon-event-id/1";
+  for (let i = 0; i < parts.length; i++) {
+    const part = parts[i];
+    values[i + 1] = typeof part === "bigint" ? part.toString() : part ?? null;
+  }
+  return hashContent(JSON.stringify(values)).slice(0, 32);
 }

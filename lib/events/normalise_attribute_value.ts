@@ -22,9 +22,30 @@ const DECIMAL = /^[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?$/;
  */
 export function normaliseNumber(value: FlatValue | undefined): number | undefined {
   if (typeof value === "number") return Number.isFinite(value) ? value : undefined;
-  if (typeof value !== "string" || !DECIMAL.test(value.trim())) return undefined;
-  const number = Number(value.trim());
+  if (typeof value !== "string") return undefined;
+  const digits = smallDigitsValue(value);
+  if (digits !== undefined) return digits;
+  const text = value.trim();
+  if (!DECIMAL.test(text)) return undefined;
+  const number = Number(text);
   return Number.isFinite(number) ? number : undefined;
+}
+
+/**
+ * The value of a string of 1 to 15 ASCII digits and nothing else (what Codex sends as counts),
+ * else undefined. Such a string matches DECIMAL, and below 10^15 the exact integer is what
+ * `Number` gives too.
+ */
+function smallDigitsValue(text: string): number | undefined {
+  const length = text.length;
+  if (length === 0 || length > 15) return undefined;
+  let value = 0;
+  for (let i = 0; i < length; i++) {
+    const digit = text.charCodeAt(i) - 0x30;
+    if (digit < 0 || digit > 9) return undefined;
+    value = value * 10 + digit;
+  }
+  return value;
 }
 
 /**
@@ -74,13 +95,11 @@ export function normaliseBoolean(value: FlatValue | undefined): boolean | undefi
  */
 export function normaliseString(
   value: FlatValue | undefined,
-  options: { allowEmpty?: boolean } = {},
+  options?: { allowEmpty?: boolean },
 ): string | undefined {
-  let text: string | undefined;
-  if (typeof value === "string") text = value;
-  else if (typeof value === "number" || typeof value === "boolean") text = String(value);
-  if (text === "" && !options.allowEmpty) return undefined;
-  return text;
+  if (typeof value === "string") return value === "" && !options?.allowEmpty ? undefined : value;
+  if (typeof value === "number" || typeof value === "boolean") return String(value);
+  return undefined;
 }
 
 /**
@@ -93,6 +112,17 @@ export function normaliseString(
  * ```
  */
 export function toSnakeCase(name: string): string {
+  // Without an upper-case ASCII letter after the first character neither replacement below
+  // matches (both need one), so only the lower-casing is left.
+  let upperAfterFirst = false;
+  for (let i = 1; i < name.length; i++) {
+    const code = name.charCodeAt(i);
+    if (code >= 0x41 && code <= 0x5a) {
+      upperAfterFirst = true;
+      break;
+    }
+  }
+  if (!upperAfterFirst) return name.toLowerCase();
   return name
     .replace(/([a-z0-9])([A-Z])/g, "$1_$2")
     .replace(/([A-Z]+)([A-Z][a-z])/g, "$1_$2")

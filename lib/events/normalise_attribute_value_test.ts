@@ -1,4 +1,5 @@
 import assert from "node:assert/strict";
+import fc from "fast-check";
 import {
   normaliseBoolean,
   normaliseCount,
@@ -53,4 +54,51 @@ Deno.test("toSnakeCase: Codex's CamelCase enums", () => {
   assert.equal(toSnakeCase("already_snake"), "already_snake");
   assert.equal(toSnakeCase("on-request"), "on-request");
   assert.equal(toSnakeCase("MCPServer"), "mcp_server");
+});
+
+Deno.test("property: normaliseNumber and normaliseCount agree with the decimal grammar", () => {
+  const decimal = /^[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?$/;
+  const reference = (text: string) => {
+    if (!decimal.test(text.trim())) return undefined;
+    const number = Number(text.trim());
+    return Number.isFinite(number) ? number : undefined;
+  };
+  const text = fc.oneof(
+    fc.string({ unit: fc.constantFrom(..."0123456789"), maxLength: 20 }),
+    fc.string({ unit: fc.constantFrom(..."0123456789 +-.eE٣x"), maxLength: 8 }),
+    fc.bigInt({ min: 0n, max: 10n ** 17n }).map(String),
+  );
+  fc.assert(
+    fc.property(text, (value) => {
+      const expected = reference(value);
+      assert.equal(normaliseNumber(value), expected, JSON.stringify(value));
+      assert.equal(
+        normaliseCount(value),
+        expected !== undefined && Number.isSafeInteger(expected) && expected >= 0
+          ? expected
+          : undefined,
+      );
+    }),
+    { numRuns: 3000 },
+  );
+});
+
+Deno.test("property: toSnakeCase's shortcut for names without inner capitals changes nothing", () => {
+  const reference = (name: string) =>
+    name.replace(/([a-z0-9])([A-Z])/g, "$1_$2").replace(/([A-Z]+)([A-Z][a-z])/g, "$1_$2")
+      .toLowerCase();
+  const name = fc.string({ unit: fc.constantFrom(..."aAbBzZ09_-. ÉéİK"), maxLength: 10 });
+  fc.assert(
+    fc.property(fc.oneof(name, fc.string()), (value) => {
+      assert.equal(toSnakeCase(value), reference(value), value);
+    }),
+    { numRuns: 3000 },
+  );
+});
+
+Deno.test("normaliseString: the options object is optional", () => {
+  assert.equal(normaliseString("", {}), undefined);
+  assert.equal(normaliseString("", { allowEmpty: false }), undefined);
+  assert.equal(normaliseString(0, { allowEmpty: true }), "0");
+  assert.equal(normaliseString(undefined, { allowEmpty: true }), undefined);
 });

@@ -1,5 +1,9 @@
 import type { PatchOperations } from "../../events/beacon_event.ts";
-import { classifyShellArguments, CODEX_SHELL_TOOLS } from "./classify_shell_arguments.ts";
+import {
+  classifyShellArguments,
+  CODEX_SHELL_TOOLS,
+  type ShellArguments,
+} from "./classify_shell_arguments.ts";
 
 /** The files a patch touches and how. */
 export interface ApplyPatchSummary {
@@ -78,7 +82,21 @@ export function codexApplyPatchText(
     return text;
   }
   if (toolName === null || !CODEX_SHELL_TOOLS.has(toolName)) return undefined;
-  const shell = classifyShellArguments(text);
+  return shellApplyPatchText(classifyShellArguments(text));
+}
+
+/**
+ * The patch a shell tool call applies, read from its arguments ({@link classifyShellArguments}),
+ * or undefined when it runs something else: the shell half of {@link codexApplyPatchText}.
+ *
+ * @example
+ * ```ts
+ * import { classifyShellArguments } from "./classify_shell_arguments.ts";
+ * shellApplyPatchText(classifyShellArguments('{"command":["apply_patch","P"]}')); // "P"
+ * shellApplyPatchText(classifyShellArguments('{"cmd":"ls"}')); // undefined
+ * ```
+ */
+export function shellApplyPatchText(shell: ShellArguments): string | undefined {
   if (shell.argv && shell.argv.length >= 2 && APPLY_PATCH_COMMAND.test(shell.argv[0])) {
     return shell.argv[1];
   }

@@ -1,5 +1,10 @@
 import assert from "node:assert/strict";
-import { classifyApplyPatch, codexApplyPatchText } from "./classify_apply_patch.ts";
+import {
+  classifyApplyPatch,
+  codexApplyPatchText,
+  shellApplyPatchText,
+} from "./classify_apply_patch.ts";
+import { classifyShellArguments, CODEX_SHELL_TOOLS } from "./classify_shell_arguments.ts";
 
 Deno.test("classifyApplyPatch: every header kind, distinct paths in order, CRLF and indentation", () => {
   const patch = "*** Begin Patch\r\n*** Add File: a.txt\r\n+x\r\n  *** Update File: b.txt  \r\n" +
@@ -48,4 +53,28 @@ Deno.test("codexApplyPatchText: shell tools running apply_patch, and those that 
   assert.equal(codexApplyPatchText("exec_command", '{"cmd":"apply_patch --help"}'), undefined);
   assert.equal(codexApplyPatchText("web_search", '{"command":["apply_patch","P"]}'), undefined);
   assert.equal(codexApplyPatchText(null, undefined), undefined);
+});
+
+Deno.test("shellApplyPatchText: the shell half of codexApplyPatchText", () => {
+  const cases = [
+    '{"command":["apply_patch","P"]}',
+    '{"command":["bash","-lc","apply_patch <<\'EOF\'\\n*** Begin Patch\\n*** End Patch\\nEOF"]}',
+    '{"cmd":"apply_patch <<\'EOF\'\\n*** Begin Patch\\n*** End Patch\\nEOF"}',
+    '{"cmd":"echo apply_patch"}',
+    '{"cmd":"ls"}',
+    "apply_patch *** Begin Patch",
+    "",
+    "{broken",
+  ];
+  for (const text of cases) {
+    for (const tool of CODEX_SHELL_TOOLS) {
+      assert.equal(
+        shellApplyPatchText(classifyShellArguments(text)),
+        codexApplyPatchText(tool, text),
+        `${tool} ${text}`,
+      );
+    }
+  }
+  assert.equal(shellApplyPatchText({ argv: ["apply_patch", "P"], command: "apply_patch P" }), "P");
+  assert.equal(shellApplyPatchText({}), undefined);
 });

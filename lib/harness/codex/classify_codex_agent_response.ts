@@ -6,7 +6,6 @@ import {
   normaliseCount,
   normaliseString,
 } from "../../events/normalise_attribute_value.ts";
-import { omitUndefined } from "../../events/omit_undefined.ts";
 import type { FlatLogRecord } from "../../otlp/flatten_log_records.ts";
 import { classifyCodexCommonFields } from "./classify_codex_common_fields.ts";
 
@@ -34,19 +33,23 @@ export function classifyCodexAgentResponse(
   context: ClassifyContext,
 ): AgentResponseEvent {
   const attributes = record.attributes;
-  const text = (name: string) => normaliseString(attributes[name]);
   const { agent_response: rule, max_field_bytes: maxFieldBytes } = context.policy.content;
   const response = normaliseString(attributes["response"], { allowEmpty: true });
-  return omitUndefined<AgentResponseEvent>({
-    ...classifyCodexCommonFields(record, context, "agent_response"),
-    response: response === undefined
-      ? { mode: rule, bytes: 0 }
-      : applyContentRule(response, rule, { maxFieldBytes }),
-    response_length: normaliseCount(attributes["response_length"]),
-    response_truncated: normaliseBoolean(attributes["response_truncated"]),
-    agent_type: text("agent.type"),
-    turn_id: text("turn.id"),
-    item_id: text("item.id"),
-    root_turn_id: text("root.turn.id"),
-  });
+  const event = classifyCodexCommonFields(record, context, "agent_response") as AgentResponseEvent;
+  event.response = response === undefined
+    ? { mode: rule, bytes: 0 }
+    : applyContentRule(response, rule, { maxFieldBytes });
+  const responseLength = normaliseCount(attributes["response_length"]);
+  if (responseLength !== undefined) event.response_length = responseLength;
+  const responseTruncated = normaliseBoolean(attributes["response_truncated"]);
+  if (responseTruncated !== undefined) event.response_truncated = responseTruncated;
+  const agentType = normaliseString(attributes["agent.type"]);
+  if (agentType !== undefined) event.agent_type = agentType;
+  const turnId = normaliseString(attributes["turn.id"]);
+  if (turnId !== undefined) event.turn_id = turnId;
+  const itemId = normaliseString(attributes["item.id"]);
+  if (itemId !== undefined) event.item_id = itemId;
+  const rootTurnId = normaliseString(attributes["root.turn.id"]);
+  if (rootTurnId !== undefined) event.root_turn_id = rootTurnId;
+  return event;
 }

@@ -4,11 +4,10 @@ import type {
   BeaconEventKind,
   BeaconEventUser,
 } from "../../events/beacon_event.ts";
-import { beaconEventId } from "../../events/beacon_event_id.ts";
+import { beaconEventId, type EventIdPart } from "../../events/beacon_event_id.ts";
 import type { ClassifyContext } from "../../events/classify_context.ts";
 import { eventTime } from "../../events/event_time.ts";
 import { normaliseString } from "../../events/normalise_attribute_value.ts";
-import { omitUndefined } from "../../events/omit_undefined.ts";
 import type { FlatLogRecord } from "../../otlp/flatten_log_records.ts";
 
 /**
@@ -59,55 +58,66 @@ export function classifyCodexCommonFields<K extends BeaconEventKind>(
   kind: K,
 ): BeaconEventBase<K> {
   const attributes = record.attributes;
-  const text = (name: string) => normaliseString(attributes[name]);
-  const sourceEvent = text("event.name")?.trim() ?? "";
-  const sessionId = text("conversation.id") ?? null;
+  const sourceEvent = normaliseString(attributes["event.name"])?.trim() ?? "";
+  const sessionId = normaliseString(attributes["conversation.id"]) ?? null;
   const timestamp = normaliseString(attributes["event.timestamp"]);
-  const id = beaconEventId([
+  const observedTimeUnixNano = record.observedTimeUnixNano;
+  const timeUnixNano = record.timeUnixNano;
+  const idParts: EventIdPart[] = [
     "codex",
     sourceEvent,
     sessionId,
-    record.observedTimeUnixNano,
-    record.timeUnixNano,
+    observedTimeUnixNano,
+    timeUnixNano,
     timestamp,
-    ...CODEX_ID_ATTRIBUTES.map((name) => text(name)),
-  ]);
-  return omitUndefined<BeaconEventBase<K>>({
+  ];
+  for (const name of CODEX_ID_ATTRIBUTES) idParts.push(normaliseString(attributes[name]));
+  const id = beaconEventId(idParts);
+  // Built field by field, optional ones only when present, in the order of BeaconEventBase.
+  const fields: BeaconEventBase<K> = {
     schema_version: 1,
     id,
     time: eventTime({
       timestamp,
-      observedTimeUnixNano: record.observedTimeUnixNano,
-      timeUnixNano: record.timeUnixNano,
+      observedTimeUnixNano,
+      timeUnixNano,
       receivedAt: context.receivedAt,
     }),
     harness: "codex",
-    harness_version: text("app.version") ?? normaliseString(record.resource["service.version"]) ??
-      null,
+    harness_version: normaliseString(attributes["app.version"]) ??
+      normaliseString(record.resource["service.version"]) ?? null,
     kind,
     session_id: sessionId,
     source_event: sourceEvent,
-    model: text("model"),
-    model_slug: text("slug"),
-    originator: text("originator"),
-    terminal: text("terminal.type"),
-    environment: normaliseString(record.resource["env"]),
-    user: codexUser(record, context),
-    auth_mode: text("auth_mode"),
-    trace_id: record.traceId || undefined,
-    span_id: record.spanId || undefined,
-  });
+  };
+  const model = normaliseString(attributes["model"]);
+  if (model !== undefined) fields.model = model;
+  const modelSlug = normaliseString(attributes["slug"]);
+  if (modelSlug !== undefined) fields.model_slug = modelSlug;
+  const originator = normaliseString(attributes["originator"]);
+  if (originator !== undefined) fields.originator = originator;
+  const terminal = normaliseString(attributes["terminal.type"]);
+  if (terminal !== undefined) fields.terminal = terminal;
+  const environment = normaliseString(record.resource["env"]);
+  if (environment !== undefined) fields.environment = environment;
+  const user = codexUser(record, context);
+  if (user !== undefined) fields.user = user;
+  const authMode = normaliseString(attributes["auth_mode"]);
+  if (authMode !== undefined) fields.auth_mode = authMode;
+  if (record.traceId) fields.trace_id = record.traceId;
+  if (record.spanId) fields.span_id = record.spanId;
+  return fields;
 }
 
 function codexUser(record: FlatLogRecord, context: ClassifyContext): BeaconEventUser | undefined {
-  const { identity, max_field_bytes: maxFieldBytes } = context.policy.content;
   const email = normaliseString(record.attributes["user.email"]);
   const accountId = normaliseString(record.attributes["user.account_id"]);
   if (email === undefined && accountId === undefined) return undefined;
-  return omitUndefined({
-    email: email === undefined ? undefined : applyIdentityRule(email, identity, maxFieldBytes),
-    account_id: accountId === undefined
-      ? undefined
-      : applyIdentityRule(accountId, identity, maxFieldBytes),
-  });
+  const { identity, max_field_bytes: maxFieldBytes } = context.policy.content;
+  const user: BeaconEventUser = {};
+  if (email !== undefined) user.email = applyIdentityRule(email, identity, maxFieldBytes);
+  if (accountId !== undefined) {
+    user.account_id = applyIdentityRule(accountId, identity, maxFieldBytes);
+  }
+  return user;
 }

@@ -7,7 +7,6 @@ import {
   normaliseNumber,
   normaliseString,
 } from "../../events/normalise_attribute_value.ts";
-import { omitUndefined } from "../../events/omit_undefined.ts";
 import type { FlatLogRecord } from "../../otlp/flatten_log_records.ts";
 import { classifyCodexCommonFields } from "./classify_codex_common_fields.ts";
 
@@ -35,29 +34,40 @@ export function classifyCodexGuardianAssessment(
   context: ClassifyContext,
 ): AutomatedReviewEvent {
   const attributes = record.attributes;
-  const text = (name: string) => normaliseString(attributes[name]);
   const { agent_response: rule, max_field_bytes: maxFieldBytes } = context.policy.content;
-  const rationale = normaliseString(attributes["rationale"], { allowEmpty: true });
+  const event = classifyCodexCommonFields(
+    record,
+    context,
+    "automated_review",
+  ) as AutomatedReviewEvent;
+  const reviewId = normaliseString(attributes["review.id"]);
+  if (reviewId !== undefined) event.review_id = reviewId;
+  const turnId = normaliseString(attributes["turn.id"]);
+  if (turnId !== undefined) event.turn_id = turnId;
+  const itemId = normaliseString(attributes["item.id"]);
+  if (itemId !== undefined) event.item_id = itemId;
+  const status = normaliseString(attributes["status"]);
+  if (status !== undefined) event.status = status;
+  const outcome = normaliseString(attributes["outcome"]);
+  if (outcome !== undefined) event.outcome = outcome;
+  const riskLevel = normaliseString(attributes["risk_level"]);
+  if (riskLevel !== undefined) event.risk_level = riskLevel;
+  const userAuthorization = normaliseString(attributes["user_authorization"]);
+  if (userAuthorization !== undefined) event.user_authorization = userAuthorization;
   const startedAt = normaliseNumber(attributes["started_at_ms"]);
+  if (startedAt !== undefined) event.started_at_ms = startedAt;
   const completedAt = normaliseNumber(attributes["completed_at_ms"]);
-  return omitUndefined<AutomatedReviewEvent>({
-    ...classifyCodexCommonFields(record, context, "automated_review"),
-    review_id: text("review.id"),
-    turn_id: text("turn.id"),
-    item_id: text("item.id"),
-    status: text("status"),
-    outcome: text("outcome"),
-    risk_level: text("risk_level"),
-    user_authorization: text("user_authorization"),
-    started_at_ms: startedAt,
-    completed_at_ms: completedAt,
-    duration_ms: startedAt !== undefined && completedAt !== undefined
-      ? completedAt - startedAt
-      : undefined,
-    rationale: rationale === undefined
-      ? undefined
-      : applyContentRule(rationale, rule, { maxFieldBytes }),
-    rationale_length: normaliseCount(attributes["rationale_length"]),
-    rationale_truncated: normaliseBoolean(attributes["rationale_truncated"]),
-  });
+  if (completedAt !== undefined) event.completed_at_ms = completedAt;
+  if (startedAt !== undefined && completedAt !== undefined) {
+    event.duration_ms = completedAt - startedAt;
+  }
+  const rationale = normaliseString(attributes["rationale"], { allowEmpty: true });
+  if (rationale !== undefined) {
+    event.rationale = applyContentRule(rationale, rule, { maxFieldBytes });
+  }
+  const rationaleLength = normaliseCount(attributes["rationale_length"]);
+  if (rationaleLength !== undefined) event.rationale_length = rationaleLength;
+  const rationaleTruncated = normaliseBoolean(attributes["rationale_truncated"]);
+  if (rationaleTruncated !== undefined) event.rationale_truncated = rationaleTruncated;
+  return event;
 }

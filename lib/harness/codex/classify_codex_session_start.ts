@@ -5,7 +5,6 @@ import {
   normaliseCount,
   normaliseString,
 } from "../../events/normalise_attribute_value.ts";
-import { omitUndefined } from "../../events/omit_undefined.ts";
 import type { FlatLogRecord } from "../../otlp/flatten_log_records.ts";
 import { classifyCodexCommonFields } from "./classify_codex_common_fields.ts";
 
@@ -32,29 +31,65 @@ export function classifyCodexSessionStart(
   context: ClassifyContext,
 ): SessionStartEvent {
   const attributes = record.attributes;
-  const text = (name: string) => normaliseString(attributes[name]);
-  const flag = (name: string) => normaliseBoolean(attributes[name]);
-  const authEnv: AuthEnvironment = omitUndefined({
-    openai_api_key_present: flag("auth.env_openai_api_key_present"),
-    codex_api_key_present: flag("auth.env_codex_api_key_present"),
-    codex_api_key_enabled: flag("auth.env_codex_api_key_enabled"),
-    provider_key_name: text("auth.env_provider_key_name"),
-    provider_key_present: flag("auth.env_provider_key_present"),
-    refresh_token_url_override_present: flag("auth.env_refresh_token_url_override_present"),
-  });
+  const event = classifyCodexCommonFields(record, context, "session_start") as SessionStartEvent;
+  const provider = normaliseString(attributes["provider_name"]);
+  if (provider !== undefined) event.provider = provider;
+  const reasoningEffort = normaliseString(attributes["reasoning_effort"]);
+  if (reasoningEffort !== undefined) event.reasoning_effort = reasoningEffort;
+  const reasoningSummary = normaliseString(attributes["reasoning_summary"]);
+  if (reasoningSummary !== undefined) event.reasoning_summary = reasoningSummary;
+  const approvalPolicy = normaliseString(attributes["approval_policy"]);
+  if (approvalPolicy !== undefined) event.approval_policy = approvalPolicy;
+  const sandboxPolicy = normaliseString(attributes["sandbox_policy"]);
+  if (sandboxPolicy !== undefined) event.sandbox_policy = sandboxPolicy;
   const mcpServers = normaliseString(attributes["mcp_servers"], { allowEmpty: true });
-  return omitUndefined<SessionStartEvent>({
-    ...classifyCodexCommonFields(record, context, "session_start"),
-    provider: text("provider_name"),
-    reasoning_effort: text("reasoning_effort"),
-    reasoning_summary: text("reasoning_summary"),
-    approval_policy: text("approval_policy"),
-    sandbox_policy: text("sandbox_policy"),
-    mcp_servers: mcpServers === undefined ? undefined : splitList(mcpServers),
-    mcp_server_count: normaliseCount(attributes["mcp_server_count"]),
-    legacy_multi_agent_disabled_sources: text("config.legacy_multi_agent_disabled_sources"),
-    auth_env: Object.keys(authEnv).length === 0 ? undefined : authEnv,
-  });
+  if (mcpServers !== undefined) event.mcp_servers = splitList(mcpServers);
+  const mcpServerCount = normaliseCount(attributes["mcp_server_count"]);
+  if (mcpServerCount !== undefined) event.mcp_server_count = mcpServerCount;
+  const legacySources = normaliseString(attributes["config.legacy_multi_agent_disabled_sources"]);
+  if (legacySources !== undefined) event.legacy_multi_agent_disabled_sources = legacySources;
+  const authEnv = authEnvironment(attributes);
+  if (authEnv !== undefined) event.auth_env = authEnv;
+  return event;
+}
+
+/** The `auth.env_*` flags that were sent, or undefined when none was. */
+function authEnvironment(attributes: FlatLogRecord["attributes"]): AuthEnvironment | undefined {
+  const authEnv: AuthEnvironment = {};
+  let present = false;
+  const openaiApiKeyPresent = normaliseBoolean(attributes["auth.env_openai_api_key_present"]);
+  if (openaiApiKeyPresent !== undefined) {
+    authEnv.openai_api_key_present = openaiApiKeyPresent;
+    present = true;
+  }
+  const codexApiKeyPresent = normaliseBoolean(attributes["auth.env_codex_api_key_present"]);
+  if (codexApiKeyPresent !== undefined) {
+    authEnv.codex_api_key_present = codexApiKeyPresent;
+    present = true;
+  }
+  const codexApiKeyEnabled = normaliseBoolean(attributes["auth.env_codex_api_key_enabled"]);
+  if (codexApiKeyEnabled !== undefined) {
+    authEnv.codex_api_key_enabled = codexApiKeyEnabled;
+    present = true;
+  }
+  const providerKeyName = normaliseString(attributes["auth.env_provider_key_name"]);
+  if (providerKeyName !== undefined) {
+    authEnv.provider_key_name = providerKeyName;
+    present = true;
+  }
+  const providerKeyPresent = normaliseBoolean(attributes["auth.env_provider_key_present"]);
+  if (providerKeyPresent !== undefined) {
+    authEnv.provider_key_present = providerKeyPresent;
+    present = true;
+  }
+  const refreshOverride = normaliseBoolean(
+    attributes["auth.env_refresh_token_url_override_present"],
+  );
+  if (refreshOverride !== undefined) {
+    authEnv.refresh_token_url_override_present = refreshOverride;
+    present = true;
+  }
+  return present ? authEnv : undefined;
 }
 
 /** `"a, b"` -> `["a", "b"]`; `""` -> `[]`. */

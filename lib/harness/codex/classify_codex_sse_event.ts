@@ -5,7 +5,6 @@ import {
   normaliseNumber,
   normaliseString,
 } from "../../events/normalise_attribute_value.ts";
-import { omitUndefined } from "../../events/omit_undefined.ts";
 import type { FlatLogRecord } from "../../otlp/flatten_log_records.ts";
 import { classifyCodexCommonFields } from "./classify_codex_common_fields.ts";
 
@@ -38,19 +37,23 @@ export function classifyCodexSseEvent(
 ): TokenUsageEvent | undefined {
   const attributes = record.attributes;
   if (normaliseString(attributes["event.kind"])?.trim() !== "response.completed") return undefined;
-  const count = (name: string) => normaliseCount(attributes[name]);
-  const inputTokens = count("input_token_count");
-  const outputTokens = count("output_token_count");
+  const inputTokens = normaliseCount(attributes["input_token_count"]);
+  const outputTokens = normaliseCount(attributes["output_token_count"]);
   if (inputTokens === undefined || outputTokens === undefined) return undefined;
-  return omitUndefined<TokenUsageEvent>({
-    ...classifyCodexCommonFields(record, context, "token_usage"),
-    input_tokens: inputTokens,
-    output_tokens: outputTokens,
-    cached_tokens: count("cached_token_count"),
-    cache_write_tokens: count("cache_write_token_count"),
-    reasoning_tokens: count("reasoning_token_count"),
-    tool_tokens: count("tool_token_count"),
-    ttft_ms: normaliseNumber(attributes["ttft_ms"]),
-    duration_ms: normaliseNumber(attributes["duration_ms"]),
-  });
+  const event = classifyCodexCommonFields(record, context, "token_usage") as TokenUsageEvent;
+  event.input_tokens = inputTokens;
+  event.output_tokens = outputTokens;
+  const cached = normaliseCount(attributes["cached_token_count"]);
+  if (cached !== undefined) event.cached_tokens = cached;
+  const cacheWrite = normaliseCount(attributes["cache_write_token_count"]);
+  if (cacheWrite !== undefined) event.cache_write_tokens = cacheWrite;
+  const reasoning = normaliseCount(attributes["reasoning_token_count"]);
+  if (reasoning !== undefined) event.reasoning_tokens = reasoning;
+  const tool = normaliseCount(attributes["tool_token_count"]);
+  if (tool !== undefined) event.tool_tokens = tool;
+  const ttft = normaliseNumber(attributes["ttft_ms"]);
+  if (ttft !== undefined) event.ttft_ms = ttft;
+  const duration = normaliseNumber(attributes["duration_ms"]);
+  if (duration !== undefined) event.duration_ms = duration;
+  return event;
 }

@@ -1,9 +1,10 @@
 import type { ApprovalEvent } from "../../events/beacon_event.ts";
 import type { ClassifyContext } from "../../events/classify_context.ts";
 import { normaliseString, toSnakeCase } from "../../events/normalise_attribute_value.ts";
-import { omitUndefined } from "../../events/omit_undefined.ts";
 import type { FlatLogRecord } from "../../otlp/flatten_log_records.ts";
 import { classifyCodexCommonFields } from "./classify_codex_common_fields.ts";
+
+const APPROVED = /^approved/i;
 
 /**
  * Whether a Codex review decision lets the call run: `approved`, `approved_for_session`,
@@ -17,7 +18,7 @@ import { classifyCodexCommonFields } from "./classify_codex_common_fields.ts";
  * ```
  */
 export function isApprovedDecision(decision: string | null): boolean {
-  return decision !== null && /^approved/i.test(decision.trim());
+  return decision !== null && APPROVED.test(decision.trim());
 }
 
 /**
@@ -42,16 +43,16 @@ export function classifyCodexToolDecision(
   record: FlatLogRecord,
   context: ClassifyContext,
 ): ApprovalEvent {
-  const text = (name: string) => normaliseString(record.attributes[name]);
-  const decision = text("decision") ?? null;
-  const source = text("source");
-  return omitUndefined<ApprovalEvent>({
-    ...classifyCodexCommonFields(record, context, "approval"),
-    tool_name: text("tool_name") ?? null,
-    tool_namespace: text("tool_namespace"),
-    call_id: text("call_id") ?? null,
-    decision,
-    decided_by: source === undefined ? undefined : toSnakeCase(source.trim()),
-    approved: isApprovedDecision(decision),
-  });
+  const attributes = record.attributes;
+  const decision = normaliseString(attributes["decision"]) ?? null;
+  const source = normaliseString(attributes["source"]);
+  const event = classifyCodexCommonFields(record, context, "approval") as ApprovalEvent;
+  event.tool_name = normaliseString(attributes["tool_name"]) ?? null;
+  const toolNamespace = normaliseString(attributes["tool_namespace"]);
+  if (toolNamespace !== undefined) event.tool_namespace = toolNamespace;
+  event.call_id = normaliseString(attributes["call_id"]) ?? null;
+  event.decision = decision;
+  if (source !== undefined) event.decided_by = toSnakeCase(source.trim());
+  event.approved = isApprovedDecision(decision);
+  return event;
 }

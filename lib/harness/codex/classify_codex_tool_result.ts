@@ -5,7 +5,6 @@ import type {
   CommandRunEvent,
   FileChangeEvent,
   McpToolCallEvent,
-  ToolEventFields,
   ToolResultEvent,
 } from "../../events/beacon_event.ts";
 import type { ClassifyContext } from "../../events/classify_context.ts";
@@ -15,12 +14,19 @@ import {
   normaliseNumber,
   normaliseString,
 } from "../../events/normalise_attribute_value.ts";
-import { omitUndefined } from "../../events/omit_undefined.ts";
 import type { FlatLogRecord } from "../../otlp/flatten_log_records.ts";
-import { classifyApplyPatch, codexApplyPatchText } from "./classify_apply_patch.ts";
+import {
+  classifyApplyPatch,
+  codexApplyPatchText,
+  shellApplyPatchText,
+} from "./classify_apply_patch.ts";
 import { classifyCodexCommonFields } from "./classify_codex_common_fields.ts";
 import { classifyExitCode } from "./classify_exit_code.ts";
-import { classifyShellArguments, CODEX_SHELL_TOOLS } from "./classify_shell_arguments.ts";
+import {
+  classifyShellArguments,
+  CODEX_SHELL_TOOLS,
+  type ShellArguments,
+} from "./classify_shell_arguments.ts";
 
 /** The events a `codex.tool_result` record can become. */
 export type CodexToolEvent = CommandRunEvent | FileChangeEvent | McpToolCallEvent | ToolResultEvent;
@@ -85,73 +91,80 @@ export function classifyCodexToolResult(
   context: ClassifyContext,
 ): CodexToolEvent {
   const attributes = record.attributes;
-  const text = (name: string) => normaliseString(attributes[name]);
   const content = context.policy.content;
   const maxFieldBytes = content.max_field_bytes;
-  const toolName = text("tool_name")?.trim() ?? null;
+  const toolName = normaliseString(attributes["tool_name"])?.trim() ?? null;
   const argumentsText = normaliseString(attributes["arguments"], { allowEmpty: true });
   const outputText = normaliseString(attributes["output"], { allowEmpty: true });
-  const mcpServer = text("mcp_server");
-  const kind = codexToolEventKind(toolName, mcpServer, argumentsText);
+  const mcpServer = normaliseString(attributes["mcp_server"]);
+  // codexToolEventKind, reading a shell tool's arguments once for both the kind and the event.
+  let kind: CodexToolEventKind;
+  let patchText: string | undefined;
+  let shell: ShellArguments | undefined;
+  if (mcpServer !== undefined) kind = "mcp_tool_call";
+  else if (toolName === "apply_patch") {
+    patchText = codexApplyPatchText(toolName, argumentsText);
+    kind = "file_change";
+  } else if (toolName !== null && CODEX_SHELL_TOOLS.has(toolName)) {
+    shell = classifyShellArguments(argumentsText ?? "");
+    patchText = shellApplyPatchText(shell);
+    kind = patchText === undefined ? "command_run" : "file_change";
+  } else kind = "tool_result";
   const argumentsRule = content.tool_arguments;
-  const fields: ToolEventFields = {
-    tool_name: toolName,
-    tool_namespace: text("tool_namespace"),
-    call_id: text("call_id") ?? null,
-    sequence: normaliseCount(attributes["tool_result_seq"]),
-    success: normaliseBoolean(attributes["success"]) ?? null,
-    duration_ms: normaliseNumber(attributes["duration_ms"]) ?? null,
-    agent_name: text("agent_name"),
-    arguments: argumentsText === undefined
-      ? undefined
-      : applyContentRule(argumentsText, argumentsRule, { maxFieldBytes, json: true }),
-    output: outputText === undefined
-      ? undefined
-      : applyContentRule(outputText, content.tool_output, { maxFieldBytes }),
-    output_truncated: normaliseBoolean(attributes["output_truncated"]),
-  };
-  switch (kind) {
+  // The fields every kind has, in the order of ToolEventFields, optional ones only when present.
+  const event = classifyCodexCommonFields(record, context, kind) as CodexToolEvent;
+  event.tool_name = toolName;
+  const toolNamespace = normaliseString(attributes["tool_namespace"]);
+  if (toolNamespace !== undefined) event.tool_namespace = toolNamespace;
+  event.call_id = normaliseString(attributes["call_id"]) ?? null;
+  const sequence = normaliseCount(attributes["tool_result_seq"]);
+  if (sequence !== undefined) event.sequence = sequence;
+  event.success = normaliseBoolean(attributes["success"]) ?? null;
+  event.duration_ms = normaliseNumber(attributes["duration_ms"]) ?? null;
+  const agentName = normaliseString(attributes["agent_name"]);
+  if (agentName !== undefined) event.agent_name = agentName;
+  if (argumentsText !== undefined) {
+    event.arguments = applyContentRule(argumentsText, argumentsRule, { maxFieldBytes, json: true });
+  }
+  if (outputText !== undefined) {
+    event.output = applyContentRule(outputText, content.tool_output, { maxFieldBytes });
+  }
+  const outputTruncated = normaliseBoolean(attributes["output_truncated"]);
+  if (outputTruncated !== undefined) event.output_truncated = outputTruncated;
+  switch (event.kind) {
     case "command_run": {
-      const shell = classifyShellArguments(argumentsText ?? "");
-      return omitUndefined<CommandRunEvent>({
-        ...classifyCodexCommonFields(record, context, "command_run"),
-        ...fields,
-        command: shell.command === undefined
-          ? undefined
-          : applyContentRule(shell.command, argumentsRule, { maxFieldBytes }),
-        workdir: shell.workdir === undefined
-          ? undefined
-          : applyContentRule(shell.workdir, argumentsRule, { maxFieldBytes }),
-        exit_code: outputText === undefined ? undefined : classifyExitCode(outputText),
-        sandbox_permissions: shell.sandboxPermissions,
-      });
+      const { command, workdir, sandboxPermissions } = shell!;
+      if (command !== undefined) {
+        event.command = applyContentRule(command, argumentsRule, { maxFieldBytes });
+      }
+      if (workdir !== undefined) {
+        event.workdir = applyContentRule(workdir, argumentsRule, { maxFieldBytes });
+      }
+      const exitCode = outputText === undefined ? undefined : classifyExitCode(outputText);
+      if (exitCode !== undefined) event.exit_code = exitCode;
+      if (sandboxPermissions !== undefined) event.sandbox_permissions = sandboxPermissions;
+      break;
     }
     case "file_change": {
-      const patch = classifyApplyPatch(codexApplyPatchText(toolName, argumentsText) ?? "");
-      return omitUndefined<FileChangeEvent>({
-        ...classifyCodexCommonFields(record, context, "file_change"),
-        ...fields,
-        ...applyPathRule(patch.paths, argumentsRule, maxFieldBytes),
-        operations: patch.operations,
-      });
+      const patch = classifyApplyPatch(patchText ?? "");
+      const paths = applyPathRule(patch.paths, argumentsRule, maxFieldBytes);
+      event.path_count = paths.path_count;
+      event.paths_mode = paths.paths_mode;
+      if (paths.paths !== undefined) event.paths = paths.paths;
+      if (paths.paths_truncated !== undefined) event.paths_truncated = paths.paths_truncated;
+      event.operations = patch.operations;
+      break;
     }
     case "mcp_tool_call": {
       const server = mcpServer!;
-      const origin = text("mcp_server_origin");
-      return omitUndefined<McpToolCallEvent>({
-        ...classifyCodexCommonFields(record, context, "mcp_tool_call"),
-        ...fields,
-        mcp_server: server,
-        mcp_server_origin: origin === undefined ? undefined : scrubSecrets(origin).text,
-        mcp_tool: toolName === null ? undefined : mcpToolName(toolName, server),
-      });
+      event.mcp_server = server;
+      const origin = normaliseString(attributes["mcp_server_origin"]);
+      if (origin !== undefined) event.mcp_server_origin = scrubSecrets(origin).text;
+      if (toolName !== null) event.mcp_tool = mcpToolName(toolName, server);
+      break;
     }
-    case "tool_result":
-      return omitUndefined<ToolResultEvent>({
-        ...classifyCodexCommonFields(record, context, "tool_result"),
-        ...fields,
-      });
   }
+  return event;
 }
 
 /** `mcp__github__search` -> `search`; a name without the prefix stays as it is. */

@@ -2,7 +2,6 @@ import { applyContentRule } from "../../content/apply_content_rule.ts";
 import type { PromptEvent } from "../../events/beacon_event.ts";
 import type { ClassifyContext } from "../../events/classify_context.ts";
 import { normaliseCount, normaliseString } from "../../events/normalise_attribute_value.ts";
-import { omitUndefined } from "../../events/omit_undefined.ts";
 import type { FlatLogRecord } from "../../otlp/flatten_log_records.ts";
 import { classifyCodexCommonFields } from "./classify_codex_common_fields.ts";
 
@@ -39,13 +38,18 @@ export function classifyCodexUserPrompt(
   const { prompt: rule, max_field_bytes: maxFieldBytes } = context.policy.content;
   const text = normaliseString(attributes["prompt"], { allowEmpty: true });
   const withheld = text === undefined || text === CODEX_REDACTED_PLACEHOLDER;
-  return omitUndefined<PromptEvent>({
-    ...classifyCodexCommonFields(record, context, "prompt"),
-    prompt: withheld ? { mode: rule, bytes: 0 } : applyContentRule(text, rule, { maxFieldBytes }),
-    prompt_length: normaliseCount(attributes["prompt_length"]),
-    source_redacted: withheld ? true : undefined,
-    text_input_count: normaliseCount(attributes["text_input_count"]),
-    image_input_count: normaliseCount(attributes["image_input_count"]),
-    local_image_input_count: normaliseCount(attributes["local_image_input_count"]),
-  });
+  const event = classifyCodexCommonFields(record, context, "prompt") as PromptEvent;
+  event.prompt = withheld
+    ? { mode: rule, bytes: 0 }
+    : applyContentRule(text, rule, { maxFieldBytes });
+  const promptLength = normaliseCount(attributes["prompt_length"]);
+  if (promptLength !== undefined) event.prompt_length = promptLength;
+  if (withheld) event.source_redacted = true;
+  const textInputs = normaliseCount(attributes["text_input_count"]);
+  if (textInputs !== undefined) event.text_input_count = textInputs;
+  const imageInputs = normaliseCount(attributes["image_input_count"]);
+  if (imageInputs !== undefined) event.image_input_count = imageInputs;
+  const localImageInputs = normaliseCount(attributes["local_image_input_count"]);
+  if (localImageInputs !== undefined) event.local_image_input_count = localImageInputs;
+  return event;
 }
