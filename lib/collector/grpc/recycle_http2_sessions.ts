@@ -168,7 +168,6 @@ export function recycleHttp2Sessions(
     const state: SessionState = { carried: 0, open: 0, closing: false, closed };
     sessions.set(session, state);
     session.on("error", report);
-    session.on("goaway", () => deferShutdownAfterGoaway(session));
     session.setTimeout(options.idleTimeoutMs, () => closeGracefully(session, state));
     session.once("close", () => {
       streamsOpen -= state.open;
@@ -242,32 +241,4 @@ export function recycleHttp2Sessions(
       }
     },
   };
-}
-
-/**
- * Deno's `node:http2` (like Node's) answers a GOAWAY from the client by calling `session.close()`
- * (or `session.destroy()` for an error code) right after emitting `goaway`, while nghttp2 is
- * still processing the bytes that carried the GOAWAY. When those same bytes go on with a new
- * stream (HEADERS and DATA: Deno's own client sends exactly that when it destroys a session with
- * a request just started), Deno 2.9.6 dies with SIGSEGV (exit 139). Doing that call from a fresh
- * task, once nghttp2 is done with those bytes, avoids it: the new stream is then served normally
- * and the session closes right after.
- */
-function deferShutdownAfterGoaway(session: ServerHttp2Session): void {
-  const methods = ["close", "destroy"] as const;
-  const restore = () => {
-    for (const method of methods) delete (session as unknown as Record<string, unknown>)[method];
-  };
-  for (const method of methods) {
-    Object.defineProperty(session, method, {
-      configurable: true,
-      writable: true,
-      value: (...args: unknown[]) => {
-        restore();
-        setTimeout(() => (session[method] as (...args: unknown[]) => void)(...args), 0);
-      },
-    });
-  }
-  // When the polyfill calls neither (the session was already closing), stop intercepting.
-  setTimeout(restore, 0);
 }

@@ -34,6 +34,7 @@ import { createServer } from "node:http2";
 import type { AddressInfo } from "node:net";
 import type { ConnectRouter } from "@connectrpc/connect";
 import { connectNodeAdapter } from "@connectrpc/connect-node";
+import { deferShutdownAfterGoaway } from "./defer_shutdown_after_goaway.ts";
 import { recycleHttp2Sessions, type SessionRecyclerStats } from "./recycle_http2_sessions.ts";
 
 /** The streams one HTTP/2 session may carry before the listener recycles it. */
@@ -57,8 +58,8 @@ export interface GrpcListenerOptions {
   readMaxBytes: number;
   /**
    * Streams an HTTP/2 session may carry before it is recycled (GOAWAY, then closed once its
-   * calls finish). Default {@linkcode DEFAULT_MAX_STREAMS_PER_SESSION}. `Infinity` turns the
-   * crash guard off: only for demonstrating the upstream crash.
+   * calls finish). Default {@linkcode DEFAULT_MAX_STREAMS_PER_SESSION}. `Infinity` turns this
+   * guard off (the other one, {@linkcode deferShutdownAfterGoaway}, always applies).
    */
   maxStreamsPerSession?: number;
   /** Streams a client may have open at once on one connection. Default 16. */
@@ -125,6 +126,7 @@ export async function startGrpcListener(options: GrpcListenerOptions): Promise<G
   const server = createServer({
     settings: Number.isFinite(maxConcurrentStreams) ? { maxConcurrentStreams } : {},
   });
+  deferShutdownAfterGoaway(server);
   const recycler = recycleHttp2Sessions(server, {
     maxStreamsPerSession,
     maxConcurrentStreams,

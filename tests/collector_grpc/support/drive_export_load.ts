@@ -45,13 +45,7 @@ export async function driveExportLoad(port: number, load: ExportLoad): Promise<L
       { length: load.clientsPerRound },
       () => callRepeatedly(port, load.callsPerClient, load.concurrency, result),
     );
-    const abrupt = load.abrupt
-      ? (Deno.env.get("ABRUPT") === "cancel"
-        ? [cancelAndClose(port)]
-        : Deno.env.get("ABRUPT") === "destroy"
-        ? [destroyWithStreamsOpen(port)]
-        : [cancelAndClose(port), destroyWithStreamsOpen(port)])
-      : [];
+    const abrupt = load.abrupt ? [cancelAndClose(port), destroyWithStreamsOpen(port)] : [];
     await Promise.all([...clients, ...abrupt]);
   }
   return result;

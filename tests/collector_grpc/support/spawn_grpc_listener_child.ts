@@ -38,19 +38,25 @@ export interface GrpcListenerChild {
 }
 
 /**
- * Spawns the child with `maxStreamsPerSession` (the listener's default when omitted; `Infinity`
- * turns the crash guard off) and resolves once it listens.
+ * Spawns the child and resolves once it listens: the listener with its defaults, with another
+ * `maxStreamsPerSession` (`Infinity` turns the stream cap off), or `"unguarded"`: a plain
+ * `node:http2` server without either crash guard.
  */
 export async function spawnGrpcListenerChild(
-  maxStreamsPerSession?: number,
+  mode: { maxStreamsPerSession?: number } | "unguarded" = {},
 ): Promise<GrpcListenerChild> {
+  const modeArgs = mode === "unguarded"
+    ? ["--unguarded"]
+    : mode.maxStreamsPerSession === undefined
+    ? []
+    : [`--max-streams-per-session=${mode.maxStreamsPerSession}`];
   const child = new Deno.Command(Deno.execPath(), {
     args: [
       "run",
       `--config=${CONFIG.pathname}`,
       "--allow-net=127.0.0.1",
       CHILD.pathname,
-      ...(maxStreamsPerSession === undefined ? [] : [String(maxStreamsPerSession)]),
+      ...modeArgs,
     ],
     stdin: "null",
     stdout: "piped",
