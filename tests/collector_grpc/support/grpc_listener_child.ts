@@ -36,7 +36,7 @@ const { values } = parseArgs({
 
 let appends = 0;
 const pipeline = createExportPipeline({
-  classify: (signal) => ({ events: [{ signal }], dropped: 0 }),
+  classify: (batch) => ({ events: [{ signal: batch.signal }], dropped: 0 }),
   log: {
     append(events) {
       appends += events.length;
