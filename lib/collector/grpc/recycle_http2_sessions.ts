@@ -1,10 +1,11 @@
 /**
- * The crash guard of the gRPC listener: no HTTP/2 session (connection) of the server may carry
- * more than a fixed number of streams. Deno's `node:http2` server aborts the whole process when
- * a session that carried many streams goes away (denoland/deno#36788; see
- * `start_grpc_listener.ts` for what was measured), so each session is recycled: once it has taken
- * `maxStreamsPerSession` streams the server sends GOAWAY, lets the calls in flight finish, and
- * closes it. gRPC clients then open a new connection on their own.
+ * The stream cap of the gRPC listener: no HTTP/2 session (connection) of the server carries more
+ * than a fixed number of streams. Deno's `node:http2` server dies when a session that carried
+ * many streams goes away (denoland/deno#36788; see `start_grpc_listener.ts` for what was
+ * measured), so each session is recycled: a little before the cap the server sends GOAWAY, lets
+ * the calls in flight finish, and closes the session; gRPC clients open a new connection on
+ * their own. This module also keeps session, stream and socket errors from becoming uncaught
+ * errors, and closes idle sessions.
  *
  * @module
  */
@@ -41,9 +42,9 @@ export type Http2RequestListener = (
 export interface SessionRecycler {
   /**
    * Wraps the server's request listener: counts each stream against its session, starts the
-   * session's graceful close (GOAWAY) `maxConcurrentStreams - 1` streams before the limit, and
-   * refuses a stream beyond the limit with REFUSED_STREAM (gRPC clients retry it on a new
-   * connection) without passing it on.
+   * session's graceful close (GOAWAY) `maxConcurrentStreams - 1` streams before the cap, and,
+   * as a backstop for clients that ignore the setting, refuses a stream beyond the cap with
+   * REFUSED_STREAM (gRPC clients retry it on a new connection) without passing it on.
    */
   guard(next: Http2RequestListener): Http2RequestListener;
   /** Counters: open sessions and streams, sessions recycled, streams refused. */
@@ -61,8 +62,10 @@ export interface SessionRecyclerOptions {
   maxStreamsPerSession: number;
   /**
    * The `SETTINGS_MAX_CONCURRENT_STREAMS` the server announces. The GOAWAY goes out this many
-   * streams (less one) before the cap, so that a client that keeps to the setting cannot open
-   * more than the cap before it learns of the GOAWAY, and no stream of it has to be refused.
+   * streams (less one) before the cap: a client that keeps to the setting has at most that many
+   * streams open, so it cannot take the session past the cap before it reads the GOAWAY.
+   * (Streams that cross the GOAWAY are refused by Deno itself with REFUSED_STREAM, before any
+   * application code sees them; gRPC clients retry them transparently on a new connection.)
    */
   maxConcurrentStreams: number;
   /** A session with no stream activity for this long is closed gracefully. */
@@ -113,6 +116,7 @@ interface SessionState {
  * const server = createServer();
  * const recycler = recycleHttp2Sessions(server, {
  *   maxStreamsPerSession: 50,
+ *   maxConcurrentStreams: 16,
  *   idleTimeoutMs: 60_000,
  *   closeTimeoutMs: 30_000,
  * });
