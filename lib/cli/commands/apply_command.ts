@@ -8,7 +8,7 @@ import { endpointPaths } from "../../endpoint/endpoint_paths.ts";
 import { HARNESS_ADAPTERS } from "../../harness/harness_adapters.ts";
 import { computePlan } from "../../reconcile/compute_plan.ts";
 import { applyPlan } from "../../reconcile/apply_plan.ts";
-import { readOwnershipState } from "../../reconcile/ownership_store.ts";
+import { type OwnershipState, readOwnershipState } from "../../reconcile/ownership_store.ts";
 import { type Plan, planHasChanges, summarizePlan } from "../../reconcile/plan.ts";
 import { readSavedPlan } from "../read_saved_plan.ts";
 
@@ -50,10 +50,8 @@ export const applyCommand: Command = {
     const paths = endpointPaths(loaded.policy.endpoint.mode, context.host);
     const { fs } = context;
     const json = values.json === true;
-
-    if (values.plan) {
-      const ownership = await readOwnershipState(fs, paths.statePath);
-      const plan = await computePlan({
+    const planFrom = (ownership: OwnershipState) =>
+      computePlan({
         loaded,
         host: context.host,
         fs,
@@ -61,6 +59,9 @@ export const applyCommand: Command = {
         adapters: HARNESS_ADAPTERS,
         force: values.force === true,
       });
+
+    if (values.plan) {
+      const plan = await planFrom(await readOwnershipState(fs, paths.statePath));
       if (values.out) {
         await fs.writeFileAtomic(
           values.out as string,
@@ -78,14 +79,7 @@ export const applyCommand: Command = {
       const ownership = await readOwnershipState(fs, paths.statePath);
       const plan = values["from-plan"]
         ? await readSavedPlan(fs, values["from-plan"] as string)
-        : await computePlan({
-          loaded,
-          host: context.host,
-          fs,
-          ownership,
-          adapters: HARNESS_ADAPTERS,
-          force: values.force === true,
-        });
+        : await planFrom(ownership);
       const applied = await applyPlan({ plan, fs, ownership, statePath: paths.statePath });
       const summary = summarizePlan(plan);
       if (json) {
