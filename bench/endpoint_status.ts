@@ -30,7 +30,16 @@ export async function measureEndpointStatus(runs = 10): Promise<number[]> {
   };
   const beacon = (...args: string[]) =>
     new Deno.Command(Deno.execPath(), {
-      args: ["run", "--quiet", "--no-prompt", ...BINARY_PERMISSION_FLAGS, bundle, ...args, "--policy", policy],
+      args: [
+        "run",
+        "--quiet",
+        "--no-prompt",
+        ...BINARY_PERMISSION_FLAGS,
+        bundle,
+        ...args,
+        "--policy",
+        policy,
+      ],
       env,
       clearEnv: true,
       cwd: home,
