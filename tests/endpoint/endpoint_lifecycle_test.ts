@@ -14,6 +14,7 @@ import { startMockModelProvider } from "../support/mock_model_provider.ts";
 import { runCli } from "../../lib/cli/run_cli.ts";
 import { realFileSystem } from "../../lib/reconcile/real_file_system.ts";
 import type { FileSystem } from "../../lib/reconcile/file_system.ts";
+import { adminGroupId } from "../../lib/endpoint/admin_group_id.ts";
 
 const TOOLS_BIN = new URL("../../tools/node_modules/.bin", import.meta.url).pathname;
 
@@ -155,6 +156,10 @@ Deno.test("system mode under a temporary root, and the runtime-log source warnin
       await Deno.stat(join(env.BEACON_SYSTEM_ROOT, "var", "lib", "beacon-agent", "endpoint.json")),
     );
     assert.equal((await Deno.stat(systemLog)).mode! & 0o777, 0o640, "readable by the admin group");
+    const adminGid = await adminGroupId();
+    if (Deno.uid() === 0 && adminGid !== undefined) {
+      assert.equal((await Deno.stat(systemLog)).gid, adminGid, "and that group is the admins'");
+    }
 
     const systemStatus = await beacon("endpoint", "status", "--system");
     assert.equal(systemStatus.code, 0, systemStatus.stdout);

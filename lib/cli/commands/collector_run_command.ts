@@ -3,6 +3,7 @@ import { EXIT } from "../exit_codes.ts";
 import { VERSION } from "../version.ts";
 import { loadPolicy } from "../../policy/load_policy.ts";
 import { withCodexSpans } from "../../policy/with_codex_spans.ts";
+import { adminGroupId } from "../../endpoint/admin_group_id.ts";
 import { endpointPaths } from "../../endpoint/endpoint_paths.ts";
 import { openRuntimeLog, RUNTIME_LOG_MODES } from "../../runtime_log/open_runtime_log.ts";
 import { startCollector } from "../../collector/start_collector.ts";
@@ -44,6 +45,8 @@ export const collectorRunCommand: Command = {
       maxBytes: policy.runtime_log.max_bytes,
       archives: policy.runtime_log.archives,
       ...RUNTIME_LOG_MODES[mode],
+      // A system log is readable by the administrators' group (0640), by nobody else.
+      ...(mode === "system" && Deno.uid() === 0 ? { gid: await adminGroupId() } : {}),
     });
     const stamp = () => new Date().toISOString();
     log.onIncident((error) =>
