@@ -1,3 +1,5 @@
+import { runCommand as runWithDeadline } from "../probe/run_command.ts";
+
 /** What a finished command returned. */
 export interface CommandResult {
   /** Exit code; 127 when the program does not exist (as a shell reports it). */
@@ -14,10 +16,14 @@ export interface CommandResult {
  */
 export type CommandRunner = (command: string, args: string[]) => Promise<CommandResult>;
 
+/** How long `systemctl` or `launchctl` may take before it is stopped and reported as failed. */
+export const SERVICE_COMMAND_TIMEOUT_MS = 60_000;
+
 /**
- * Runs `command` with `args` on the real machine (stdin closed, output collected). A program
- * that is not installed is reported as exit code 127 with a message on stderr, not thrown, so
- * probes such as `systemctl --user is-system-running` simply answer "no".
+ * Runs `command` with `args` on the real machine (stdin closed, output collected), through the
+ * probes' runner: a program that is not installed is exit code 127 with a message on stderr,
+ * not an exception, so probes such as `systemctl --user is-system-running` simply answer "no";
+ * one that hangs is stopped after {@link SERVICE_COMMAND_TIMEOUT_MS} (exit code 124).
  *
  * @example
  * ```ts
@@ -27,20 +33,5 @@ export type CommandRunner = (command: string, args: string[]) => Promise<Command
  * assert.ok(result.code === 0 && result.stdout === "hi\n");
  * ```
  */
-export const runCommand: CommandRunner = async (command, args): Promise<CommandResult> => {
-  let output: Deno.CommandOutput;
-  try {
-    output = await new Deno.Command(command, { args, stdin: "null" }).output();
-  } catch (error) {
-    if (error instanceof Deno.errors.NotFound) {
-      return { code: 127, stdout: "", stderr: `${command}: command not found\n` };
-    }
-    throw error;
-  }
-  const decoder = new TextDecoder();
-  return {
-    code: output.code,
-    stdout: decoder.decode(output.stdout),
-    stderr: decoder.decode(output.stderr),
-  };
-};
+export const runCommand: CommandRunner = (command, args) =>
+  runWithDeadline(command, args, { timeoutMs: SERVICE_COMMAND_TIMEOUT_MS });
