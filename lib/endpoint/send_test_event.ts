@@ -2,6 +2,7 @@ import { create, fromBinary, toBinary } from "@bufbuild/protobuf";
 import { StatusSchema } from "../otlp/gen/google/rpc/status_pb.ts";
 import { ExportLogsServiceRequestSchema } from "../otlp/gen/opentelemetry/proto/collector/logs/v1/logs_service_pb.ts";
 import { findEventInRuntimeLog } from "../runtime_log/read_runtime_log.ts";
+import { sendLoopbackRequest } from "./probe/send_loopback_request.ts";
 
 /** Why a test event did not make it, for people. */
 export class TestEventError extends Error {
@@ -57,24 +58,24 @@ export async function sendTestEvent(input: {
     }],
   });
   const before = await Deno.stat(input.runtimeLogPath).catch(() => undefined);
-  let response: Response;
-  try {
-    response = await fetch(`${input.collectorUrl}/v1/logs`, {
-      method: "POST",
-      body: toBinary(ExportLogsServiceRequestSchema, request),
-      headers: {
-        "content-type": "application/x-protobuf",
-        ...(input.token ? { authorization: `Bearer ${input.token}` } : {}),
-      },
-      signal: AbortSignal.timeout(input.timeoutMs ?? 5000),
-    });
-  } catch (error) {
+  const sent = await sendLoopbackRequest(new URL(`${input.collectorUrl}/v1/logs`), {
+    method: "POST",
+    body: toBinary(ExportLogsServiceRequestSchema, request),
+    headers: {
+      "content-type": "application/x-protobuf",
+      ...(input.token ? { authorization: `Bearer ${input.token}` } : {}),
+    },
+    timeoutMs: input.timeoutMs ?? 5000,
+    maxBytes: 64 * 1024,
+  });
+  if (!sent.ok) {
     throw new TestEventError(
-      `Nothing answered at ${input.collectorUrl} (${(error as Error).message}). Is the collector ` +
+      `Nothing answered at ${input.collectorUrl} (${sent.message}). Is the collector ` +
         "running? Check with `beacon endpoint status`; `beacon endpoint repair` starts it.",
     );
   }
-  const body = new Uint8Array(await response.arrayBuffer());
+  const response = sent;
+  const body = sent.body;
   if (response.status === 401) {
     throw new TestEventError(
       `The collector at ${input.collectorUrl} rejected the token: the policy's collector.token ` +

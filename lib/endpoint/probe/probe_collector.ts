@@ -10,7 +10,7 @@
  * @module
  */
 
-import { request as httpRequest } from "node:http";
+import { sendLoopbackRequest as send, type SendResult } from "./send_loopback_request.ts";
 import type { CollectorHealth } from "../../collector/collector_health.ts";
 
 /** What {@link probeCollector} found. */
@@ -143,86 +143,6 @@ function endpoint(base: URL, path: string): URL {
   url.search = "";
   url.hash = "";
   return url;
-}
-
-type SendResult =
-  | { ok: true; status: number; body: Uint8Array }
-  | { ok: false; failure: "refused" | "timeout" | "silent" | "error"; message: string };
-
-function send(
-  url: URL,
-  options: {
-    method: string;
-    headers: Record<string, string>;
-    timeoutMs: number;
-    maxBytes: number;
-  },
-): Promise<SendResult> {
-  return new Promise((resolve) => {
-    let connected = false;
-    let settled = false;
-    const finish = (result: SendResult) => {
-      if (settled) return;
-      settled = true;
-      clearTimeout(timer);
-      resolve(result);
-    };
-    const request = httpRequest({
-      hostname: url.hostname.replace(/^\[(.*)\]$/, "$1"),
-      port: url.port === "" ? 80 : Number(url.port),
-      path: url.pathname,
-      method: options.method,
-      headers: { ...options.headers, "content-length": "0" },
-      // A fresh connection, closed after the answer: nothing lingers in a pool.
-      agent: false,
-    });
-    const timer = setTimeout(() => {
-      finish({
-        ok: false,
-        failure: connected ? "silent" : "timeout",
-        message: "timed out",
-      });
-      request.destroy();
-    }, options.timeoutMs);
-    request.on("socket", (socket) => {
-      if (!socket.connecting) connected = true;
-      else socket.once("connect", () => (connected = true));
-    });
-    request.on("error", (error: Error & { code?: string }) => {
-      finish({
-        ok: false,
-        failure: error.code === "ECONNREFUSED" ? "refused" : "error",
-        message: error.message,
-      });
-    });
-    request.on("response", (response) => {
-      const chunks: Uint8Array[] = [];
-      let size = 0;
-      response.on("data", (chunk: Uint8Array) => {
-        size += chunk.length;
-        if (size > options.maxBytes) {
-          finish({ ok: true, status: response.statusCode ?? 0, body: new Uint8Array(0) });
-          request.destroy();
-          return;
-        }
-        chunks.push(chunk);
-      });
-      response.on("end", () => {
-        const body = new Uint8Array(size);
-        let offset = 0;
-        for (const chunk of chunks) {
-          body.set(chunk, offset);
-          offset += chunk.length;
-        }
-        finish({ ok: true, status: response.statusCode ?? 0, body });
-      });
-      response.on(
-        "error",
-        (error) => finish({ ok: false, failure: "error", message: error.message }),
-      );
-    });
-    request.end();
-  });
 }
 
 function describeFailure(
