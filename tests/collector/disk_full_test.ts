@@ -63,7 +63,8 @@ Deno.test("disk full: 503 with Retry-After, Unavailable over Connect, one incide
     const after = await post("after-space-returns");
     assert.equal(after.status, 200);
     await after.body?.cancel();
-    const sessions = (await c.events()).map((event) => event.session_id);
+    const sessions = (await Deno.readTextFile(join(dir, "runtime.jsonl"))).split("\n")
+      .filter(Boolean).map((line) => JSON.parse(line).session_id);
     assert.ok(sessions.includes("after-space-returns"));
     assert.ok(
       !sessions.some((session) => String(session).includes("full")),
