@@ -1,22 +1,17 @@
 /**
  * How long `beacon endpoint status` takes with the collector running: the wall time of the whole
  * command as a user runs it (process start included), from the single-file build with the
- * binary's permissions, in a temporary HOME with an installed endpoint (background collector).
+ * binary's permissions (the same runner as the CLI tests), in a temporary HOME with an
+ * installed endpoint (background collector).
  */
 import { join } from "node:path";
-import { BINARY_PERMISSION_FLAGS } from "../lib/endpoint/binary_permission_flags.ts";
+import { runBeacon } from "../tests/support/beacon_bundle.ts";
 
-const ROOT = new URL("../", import.meta.url).pathname;
+const TOOLS_BIN = new URL("../tools/node_modules/.bin", import.meta.url).pathname;
 
-/** Runs the measurement and returns the wall times in milliseconds. */
+/** Runs the measurement and returns the wall times in milliseconds, sorted. */
 export async function measureEndpointStatus(runs = 10): Promise<number[]> {
   const home = await Deno.makeTempDir({ prefix: "beacon-bench-status-" });
-  const bundle = join(home, "beacon.js");
-  const built = await new Deno.Command(Deno.execPath(), {
-    args: ["bundle", "--quiet", "--output", bundle, "main.ts"],
-    cwd: ROOT,
-  }).output();
-  if (!built.success) throw new Error(new TextDecoder().decode(built.stderr));
   const listener = Deno.listen({ hostname: "127.0.0.1", port: 0 });
   const port = (listener.addr as Deno.NetAddr).port;
   listener.close();
@@ -24,36 +19,22 @@ export async function measureEndpointStatus(runs = 10): Promise<number[]> {
   await Deno.writeTextFile(policy, `version = 1\n[collector]\nlisten = "127.0.0.1:${port}"\n`);
   const env = {
     HOME: home,
-    PATH: `${ROOT}tools/node_modules/.bin:${Deno.env.get("PATH")}`,
+    PATH: `${TOOLS_BIN}:${Deno.env.get("PATH")}`,
     BEACON_SERVICE_MANAGER: "detached",
-    NO_COLOR: "1",
   };
-  const beacon = (...args: string[]) =>
-    new Deno.Command(Deno.execPath(), {
-      args: [
-        "run",
-        "--quiet",
-        "--no-prompt",
-        ...BINARY_PERMISSION_FLAGS,
-        bundle,
-        ...args,
-        "--policy",
-        policy,
-      ],
-      env,
-      clearEnv: true,
-      cwd: home,
-    }).output();
+  const beacon = (...args: string[]) => runBeacon([...args, "--policy", policy], { env });
   try {
     const install = await beacon("endpoint", "install");
-    if (!install.success) throw new Error(new TextDecoder().decode(install.stdout));
+    if (install.code !== 0) throw new Error(install.stdout + install.stderr);
     await beacon("endpoint", "status"); // warm the file cache
     const times: number[] = [];
     for (let i = 0; i < runs; i++) {
       const started = performance.now();
       const status = await beacon("endpoint", "status");
       times.push(performance.now() - started);
-      if (status.code !== 0 && status.code !== 3) throw new Error("status failed");
+      if (status.code !== 0 && status.code !== 3) {
+        throw new Error(`status failed: ${status.stderr}`);
+      }
     }
     return times.sort((a, b) => a - b);
   } finally {

@@ -2,7 +2,6 @@ import type { CliContext } from "./cli_context.ts";
 import type { CommandArgs, CommandOption } from "./command.ts";
 import { type LoadedPolicy, loadPolicy } from "../policy/load_policy.ts";
 import type { Policy } from "../policy/policy_schema.ts";
-import { withCodexSpans } from "../policy/with_codex_spans.ts";
 import { type EndpointPaths, endpointPaths } from "../endpoint/endpoint_paths.ts";
 import type { FileSystem } from "../reconcile/file_system.ts";
 import {
@@ -38,16 +37,15 @@ export interface EndpointSetup {
   controllerOn(fs: FileSystem): ServiceController;
 }
 
-/** Loads the policy, applies `--system` / `--include-codex-spans`, finds the service manager. */
+/** Loads the policy, applies `--system`, finds the service manager and the console user. */
 export async function endpointSetup(
   { values }: CommandArgs,
   context: CliContext,
-  overrides: { includeCodexSpans?: boolean } = {},
 ): Promise<EndpointSetup> {
   const loaded = await loadPolicy(context.host, values.policy as string | undefined, {
     system: values.system === true,
   });
-  const policy = overrides.includeCodexSpans ? withCodexSpans(loaded.policy) : loaded.policy;
+  const policy = loaded.policy;
   const mode = values.system ? "system" : policy.endpoint.mode;
   const manager = await detectServiceManager(mode, context.host, runCommand);
   // A system install runs as root but manages the console user's Codex config.

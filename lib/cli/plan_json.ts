@@ -1,7 +1,7 @@
 import type { Plan } from "../reconcile/plan.ts";
 import { summarizePlan } from "../reconcile/plan.ts";
 import { maskSecretValues } from "../reconcile/mask_secret_values.ts";
-import type { TomlValue } from "../toml/toml_value.ts";
+import { stringifyTomlJson } from "../toml/toml_json.ts";
 
 /**
  * A plan as JSON text. With `mask` (what is printed), secret values are masked and the edits,
@@ -29,9 +29,6 @@ export function planJson(plan: Plan, options: { mask: boolean; extra?: object })
       })),
     }
     : plan;
-  return JSON.stringify(
-    { ...options.extra, summary: summarizePlan(plan), plan: shown },
-    (_key, value: TomlValue) => typeof value === "bigint" ? { $bigint: String(value) } : value,
-    2,
-  ) + "\n";
+  return stringifyTomlJson({ ...options.extra, summary: summarizePlan(plan), plan: shown }, 2) +
+    "\n";
 }

@@ -1,5 +1,6 @@
 import type { FileSystem } from "../reconcile/file_system.ts";
 import type { Plan } from "../reconcile/plan.ts";
+import { parseTomlJson } from "../toml/toml_json.ts";
 
 /** Reads a plan saved with `apply --plan --out FILE`. */
 export async function readSavedPlan(fs: FileSystem, path: string): Promise<Plan> {
@@ -7,13 +8,7 @@ export async function readSavedPlan(fs: FileSystem, path: string): Promise<Plan>
   if (!bytes) throw new Error(`Cannot read the saved plan "${path}": no such file.`);
   let saved: { plan?: Plan };
   try {
-    saved = JSON.parse(
-      new TextDecoder().decode(bytes),
-      (_key, value) =>
-        value && typeof value === "object" && typeof value.$bigint === "string"
-          ? BigInt(value.$bigint)
-          : value,
-    );
+    saved = parseTomlJson(new TextDecoder().decode(bytes)) as { plan?: Plan };
   } catch (error) {
     throw new Error(`"${path}" is not a saved Beacon plan: ${(error as Error).message}`);
   }

@@ -1,5 +1,6 @@
 import { join } from "node:path";
 import type { Host } from "../host/host.ts";
+import type { Policy } from "../policy/policy_schema.ts";
 
 /** Where the endpoint keeps its files, in user or system mode. */
 export interface EndpointPaths {
@@ -47,4 +48,9 @@ export function endpointPaths(mode: "user" | "system", host: Host): EndpointPath
     userPolicyPath,
     systemPolicyPath,
   };
+}
+
+/** The runtime log the policy names, or the mode's default. */
+export function runtimeLogPathOf(policy: Policy, mode: "user" | "system", host: Host): string {
+  return policy.runtime_log.path ?? endpointPaths(mode, host).runtimeLogPath;
 }

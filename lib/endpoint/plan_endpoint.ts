@@ -8,7 +8,7 @@ import { computePlan } from "../reconcile/compute_plan.ts";
 import { readOwnershipState } from "../reconcile/ownership_store.ts";
 import type { HarnessAdapter } from "../harness/harness_adapter.ts";
 import { HARNESS_ADAPTERS } from "../harness/harness_adapters.ts";
-import { type EndpointPaths, endpointPaths } from "./endpoint_paths.ts";
+import { type EndpointPaths, endpointPaths, runtimeLogPathOf } from "./endpoint_paths.ts";
 import {
   type EndpointConfig,
   endpointConfigPath,
@@ -55,11 +55,6 @@ export interface EndpointPlan {
   service: { manager: ServiceManager; spec: CollectorServiceSpec; changes: ServiceChange[] };
   /** Things people should know (troubleshooting options, no service manager, ...). */
   notes: string[];
-}
-
-/** The policy's runtime log path, or the mode's default. */
-export function runtimeLogPathOf(policy: Policy, mode: "user" | "system", host: Host): string {
-  return policy.runtime_log.path ?? endpointPaths(mode, host).runtimeLogPath;
 }
 
 /** `http://127.0.0.1:4318` for the policy's listen address. */

@@ -7,6 +7,7 @@ import { decodeConfigText } from "./decode_config_text.ts";
 import { ConfigNotWritableError, StalePlanError } from "./config_errors.ts";
 import { sha256Hex } from "./sha256_hex.ts";
 import { editToml } from "../toml/edit_toml.ts";
+import { stringifyTomlJson } from "../toml/toml_json.ts";
 
 /** Suffix of the copy of a config file's previous content, kept beside it. */
 export const BACKUP_SUFFIX = ".beacon.bak";
@@ -57,7 +58,7 @@ export async function applyPlan(input: {
       delete state.files[step.realPath];
     }
   }
-  if (JSON.stringify(state.files, bigints) !== JSON.stringify(input.ownership.files, bigints)) {
+  if (stringifyTomlJson(state.files) !== stringifyTomlJson(input.ownership.files)) {
     await writeOwnershipState(fs, input.statePath, state);
   }
   return applied;
@@ -101,8 +102,4 @@ async function applyTomlSettingsStep(fs: FileSystem, step: TomlSettingsStep): Pr
     }
     throw error;
   }
-}
-
-function bigints(_key: string, value: unknown): unknown {
-  return typeof value === "bigint" ? `${value}n` : value;
 }

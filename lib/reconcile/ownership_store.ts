@@ -1,6 +1,7 @@
 import { dirname } from "node:path";
 import type { FileSystem } from "./file_system.ts";
 import type { Ownership } from "./diff_managed_settings.ts";
+import { parseTomlJson, stringifyTomlJson } from "../toml/toml_json.ts";
 
 /** Beacon's memory of what it wrote: file (real path) -> ownership of its managed keys. */
 export interface OwnershipState {
@@ -25,13 +26,7 @@ export async function readOwnershipState(fs: FileSystem, path: string): Promise<
   if (!bytes) return { formatVersion: 1, files: {} };
   let parsed: unknown;
   try {
-    parsed = JSON.parse(
-      new TextDecoder("utf-8", { fatal: true }).decode(bytes),
-      (_key, value) =>
-        value && typeof value === "object" && typeof value.$bigint === "string"
-          ? BigInt(value.$bigint)
-          : value,
-    );
+    parsed = parseTomlJson(new TextDecoder("utf-8", { fatal: true }).decode(bytes));
   } catch (error) {
     throw new OwnershipStateError(path, `not valid JSON (${(error as Error).message})`);
   }
@@ -55,10 +50,6 @@ export async function writeOwnershipState(
   state: OwnershipState,
 ): Promise<void> {
   await fs.ensureDir(dirname(path), 0o700);
-  const text = JSON.stringify(
-    state,
-    (_key, value) => typeof value === "bigint" ? { $bigint: String(value) } : value,
-    2,
-  ) + "\n";
+  const text = stringifyTomlJson(state, 2) + "\n";
   await fs.writeFileAtomic(path, new TextEncoder().encode(text), 0o600);
 }

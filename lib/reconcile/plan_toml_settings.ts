@@ -30,8 +30,8 @@ export async function planTomlSettings(input: {
   const { fs, path } = input;
   const info = await fs.lstat(path);
   const realPath = info?.isSymlink ? await fs.resolveTarget(path) : path;
-  const target = realPath === path ? path : await fs.lstat(realPath);
-  if (target && typeof target === "object" && !target.isFile) {
+  const target = realPath === path ? info : await fs.lstat(realPath);
+  if (target && !target.isFile) {
     throw new ConfigNotWritableError(path, "it is not a regular file");
   }
   const bytes = await fs.readFile(realPath);
@@ -49,7 +49,7 @@ export async function planTomlSettings(input: {
     takeOver: input.takeOver,
   });
   if (diff.edits.length) {
-    const mode = (await fs.lstat(realPath))?.mode;
+    const mode = target?.mode;
     if (mode != null && (mode & 0o200) === 0) {
       throw new ConfigNotWritableError(
         path,

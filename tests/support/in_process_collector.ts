@@ -40,12 +40,12 @@ export async function startInProcessCollector(
   });
   return {
     url: `http://127.0.0.1:${collector.http.port}`,
-    logPath,
+    logPath: log.path,
     collector,
     log,
     errors,
     async events() {
-      const text = await Deno.readTextFile(logPath).catch(() => "");
+      const text = await Deno.readTextFile(log.path).catch(() => "");
       return text.split("\n").filter(Boolean).map((line) => JSON.parse(line));
     },
     async [Symbol.asyncDispose]() {

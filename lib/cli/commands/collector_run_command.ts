@@ -4,7 +4,7 @@ import { VERSION } from "../version.ts";
 import { loadPolicy } from "../../policy/load_policy.ts";
 import { withCodexSpans } from "../../policy/with_codex_spans.ts";
 import { adminGroupId } from "../../endpoint/admin_group_id.ts";
-import { endpointPaths } from "../../endpoint/endpoint_paths.ts";
+import { runtimeLogPathOf } from "../../endpoint/endpoint_paths.ts";
 import { openRuntimeLog, RUNTIME_LOG_MODES } from "../../runtime_log/open_runtime_log.ts";
 import { startCollector } from "../../collector/start_collector.ts";
 import { parseListenAddress } from "../../collector/parse_listen_address.ts";
@@ -39,7 +39,7 @@ export const collectorRunCommand: Command = {
     });
     const policy = values["include-codex-spans"] ? withCodexSpans(loaded.policy) : loaded.policy;
     const mode = values.system ? "system" : policy.endpoint.mode;
-    const logPath = policy.runtime_log.path ?? endpointPaths(mode, context.host).runtimeLogPath;
+    const logPath = runtimeLogPathOf(policy, mode, context.host);
     const log = await openRuntimeLog({
       path: logPath,
       maxBytes: policy.runtime_log.max_bytes,

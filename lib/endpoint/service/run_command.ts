@@ -1,14 +1,7 @@
-import { runCommand as runWithDeadline } from "../probe/run_command.ts";
+import { type CommandResult, runCommand as runWithDeadline } from "../probe/run_command.ts";
 
-/** What a finished command returned. */
-export interface CommandResult {
-  /** Exit code; 127 when the program does not exist (as a shell reports it). */
-  code: number;
-  /** Standard output, decoded as UTF-8. */
-  stdout: string;
-  /** Standard error, decoded as UTF-8. */
-  stderr: string;
-}
+/** What a finished command returned: the probes' result (127 when the program is missing). */
+export type { CommandResult };
 
 /**
  * Runs a program and collects its output. Service code takes one as a parameter so tests can

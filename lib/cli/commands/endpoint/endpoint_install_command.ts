@@ -5,6 +5,7 @@ import { VERSION } from "../../version.ts";
 import { UsageError } from "../../usage_error.ts";
 import { closestMatch } from "../../../text/closest_match.ts";
 import { ENDPOINT_COMMON_OPTIONS, endpointSetup } from "../../endpoint_setup.ts";
+import { withCodexSpans } from "../../../policy/with_codex_spans.ts";
 import { renderEndpointPlan } from "../../render_endpoint_plan.ts";
 import { endpointPlanHasChanges, planEndpoint } from "../../../endpoint/plan_endpoint.ts";
 import { applyEndpointPlan } from "../../../endpoint/apply_endpoint_plan.ts";
@@ -58,9 +59,9 @@ export async function installOrRepair(
   const includeCodexSpans = values["include-codex-spans"] === true ||
     (verb === "repair" && values["include-codex-spans"] === undefined &&
       previous?.includeCodexSpans === true);
-  const effective = includeCodexSpans
-    ? await endpointSetup(args, context, { includeCodexSpans })
-    : setup;
+  // The troubleshooting override changes only the policy: the setup (mode, service manager)
+  // is the same.
+  const policy = includeCodexSpans ? withCodexSpans(setup.policy) : setup.policy;
   const discovery = await discoverHarnesses(setup.host, {
     fs: context.fs,
     run: runProbeCommand,
@@ -70,11 +71,11 @@ export async function installOrRepair(
     discovery,
     verb === "repair" ? previous?.harnesses : undefined,
   );
-  const controller = effective.controllerOn(context.fs);
+  const controller = setup.controllerOn(context.fs);
   const plan = await planEndpoint({
-    loaded: effective.loaded,
-    policy: effective.policy,
-    mode: effective.mode,
+    loaded: setup.loaded,
+    policy: policy,
+    mode: setup.mode,
     host: setup.host,
     fs: context.fs,
     harnesses: harnesses.names,
@@ -101,12 +102,12 @@ export async function installOrRepair(
     await applyEndpointPlan({
       plan,
       fs: context.fs,
-      controllerOn: effective.controllerOn,
+      controllerOn: setup.controllerOn,
       onStep: (step, detail) => steps.push(`${step}: ${detail}`),
       verify: async () => {
         testEvent = await verifyCollector({
           collectorUrl: plan.endpointConfig.collectorUrl,
-          token: effective.policy.collector.token,
+          token: policy.collector.token,
           runtimeLogPath: plan.endpointConfig.runtimeLogPath,
         });
       },

@@ -4,7 +4,8 @@ import { VERSION } from "../../version.ts";
 import { ENDPOINT_COMMON_OPTIONS, endpointSetup } from "../../endpoint_setup.ts";
 import { renderPlan } from "../../render_plan.ts";
 import { readEndpointConfig } from "../../../endpoint/endpoint_config.ts";
-import { collectorUrlOf, planEndpoint, runtimeLogPathOf } from "../../../endpoint/plan_endpoint.ts";
+import { collectorUrlOf, planEndpoint } from "../../../endpoint/plan_endpoint.ts";
+import { runtimeLogPathOf } from "../../../endpoint/endpoint_paths.ts";
 import { probeCollector } from "../../../endpoint/probe/probe_collector.ts";
 import { discoverHarnesses } from "../../../endpoint/probe/discover_harnesses.ts";
 import { runCommand } from "../../../endpoint/probe/run_command.ts";
@@ -31,6 +32,7 @@ export const endpointStatusCommand: Command = {
     const collectorUrl = collectorUrlOf(policy);
     const logPath = runtimeLogPathOf(policy, setup.mode, setup.host);
     const problems: string[] = [];
+    const controller = setup.controllerOn(context.fs);
 
     const [discovery, probe, log, plan, service] = await Promise.all([
       discoverHarnesses(setup.host, { fs: context.fs, run: runCommand }, {
@@ -49,9 +51,9 @@ export const endpointStatusCommand: Command = {
         includeCodexSpans: installed?.includeCodexSpans ?? false,
         force: false,
         version: installed?.version ?? VERSION,
-        controller: setup.controllerOn(context.fs),
+        controller,
       }),
-      setup.controllerOn(context.fs).status(),
+      controller.status(),
     ]);
 
     if (!installed) problems.push("the endpoint is not installed: run `beacon endpoint install`");

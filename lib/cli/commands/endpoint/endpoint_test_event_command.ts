@@ -1,7 +1,8 @@
 import type { Command } from "../../command.ts";
 import { EXIT } from "../../exit_codes.ts";
 import { ENDPOINT_COMMON_OPTIONS, endpointSetup } from "../../endpoint_setup.ts";
-import { collectorUrlOf, runtimeLogPathOf } from "../../../endpoint/plan_endpoint.ts";
+import { collectorUrlOf } from "../../../endpoint/plan_endpoint.ts";
+import { runtimeLogPathOf } from "../../../endpoint/endpoint_paths.ts";
 import { sendTestEvent, TestEventError } from "../../../endpoint/send_test_event.ts";
 
 /** `beacon endpoint test-event`: prove the whole path from an OTLP sender to the runtime log. */

@@ -4,7 +4,7 @@ import { EXIT } from "../../exit_codes.ts";
 import { ENDPOINT_COMMON_OPTIONS, endpointSetup } from "../../endpoint_setup.ts";
 import { describeServiceChange } from "../../../endpoint/service/describe_service_change.ts";
 import { endpointConfigPath, readEndpointConfig } from "../../../endpoint/endpoint_config.ts";
-import { runtimeLogPathOf } from "../../../endpoint/plan_endpoint.ts";
+import { runtimeLogPathOf } from "../../../endpoint/endpoint_paths.ts";
 import { codexAdapter } from "../../../harness/codex/codex_adapter.ts";
 import { computePlan } from "../../../reconcile/compute_plan.ts";
 import { applyPlan } from "../../../reconcile/apply_plan.ts";
