@@ -22,7 +22,12 @@ export interface Command {
   words: string[];
   summary: string;
   /** Positional arguments in help, e.g. `PATH`. */
-  positionals?: { names: string[]; required: number };
+  positionals?: {
+    names: string[];
+    required: number;
+    /** The positionals are everything after `--` (a command line to run), and only that. */
+    afterDoubleDash?: boolean;
+  };
   description: string;
   options: Record<string, CommandOption>;
   /** Runs the command and returns its exit code. */

@@ -1,6 +1,9 @@
 import type { Command } from "./command.ts";
 import { applyCommand } from "./commands/apply_command.ts";
 import { collectorRunCommand } from "./commands/collector_run_command.ts";
+import { ciStartCommand } from "./commands/ci/ci_start_command.ts";
+import { ciFinishCommand } from "./commands/ci/ci_finish_command.ts";
+import { ciExecCommand } from "./commands/ci/ci_exec_command.ts";
 import { endpointDiscoverCommand } from "./commands/endpoint/endpoint_discover_command.ts";
 import { endpointInstallCommand } from "./commands/endpoint/endpoint_install_command.ts";
 import { endpointRepairCommand } from "./commands/endpoint/endpoint_repair_command.ts";
@@ -22,4 +25,7 @@ export const COMMANDS: readonly Command[] = [
   endpointRepairCommand,
   endpointTestEventCommand,
   endpointUninstallCommand,
+  ciStartCommand,
+  ciFinishCommand,
+  ciExecCommand,
 ];

@@ -11,6 +11,7 @@ export const HELP_OPTION = { type: "boolean" as const, short: "h", description: 
  * argument is a {@link UsageError} naming the closest valid flag.
  */
 export function parseCommandArgs(command: Command, argv: string[]): CommandArgs {
+  if (command.positionals?.afterDoubleDash) return parseWithCommandLine(command, argv);
   const options = { ...command.options, help: HELP_OPTION };
   const name = `beacon ${command.words.join(" ")}`;
   let parsed;
@@ -74,6 +75,24 @@ export function parseCommandArgs(command: Command, argv: string[]): CommandArgs 
   return { values, positionals: parsed.positionals };
 }
 
+/** Flags before `--`, and after it a command line taken as it is (`beacon ci exec -- CMD`). */
+function parseWithCommandLine(command: Command, argv: string[]): CommandArgs {
+  const dash = argv.indexOf("--");
+  const head = dash === -1 ? argv : argv.slice(0, dash);
+  const tail = dash === -1 ? [] : argv.slice(dash + 1);
+  const parsed = parseCommandArgs({ ...command, positionals: undefined }, head);
+  if (parsed.values.help) return parsed;
+  const required = command.positionals?.required ?? 0;
+  if (tail.length < required) {
+    throw new UsageError(
+      `beacon ${command.words.join(" ")}: missing the command to run after -- (usage: ${
+        usageLine(command)
+      })`,
+    );
+  }
+  return { values: parsed.values, positionals: tail };
+}
+
 /** `beacon policy validate [--json] PATH`. */
 export function usageLine(command: Command): string {
   const flags = Object.entries(command.options).map(([key, option]) =>
@@ -82,5 +101,6 @@ export function usageLine(command: Command): string {
   const positionals = (command.positionals?.names ?? []).map((name, i) =>
     i < (command.positionals?.required ?? 0) ? name : `[${name}]`
   );
+  if (command.positionals?.afterDoubleDash) positionals.unshift("--");
   return ["beacon", ...command.words, ...flags, ...positionals].join(" ");
 }

@@ -9,6 +9,7 @@
  * @module
  */
 import * as v from "valibot";
+import { BEACON_EVENT_KINDS } from "../events/beacon_event.ts";
 
 /** How one kind of content is kept in the runtime log. */
 export const ContentRuleSchema = v.pipe(
@@ -109,6 +110,33 @@ const EndpointSchema = v.strictObject({
   mode: v.optional(v.picklist(["user", "system"]), "user"),
 });
 
+/** Gates `beacon ci finish` applies to a CI run's events (its flags override each key). */
+const CiSchema = v.strictObject({
+  min_events: v.optional(
+    v.pipe(
+      v.number(),
+      v.integer(),
+      v.minValue(0),
+      v.description("Fewest events the run must record (0: no minimum)."),
+    ),
+    0,
+  ),
+  require: v.optional(
+    v.pipe(
+      v.array(v.picklist(BEACON_EVENT_KINDS)),
+      v.description("Event kinds the run must record at least once, e.g. session_start."),
+    ),
+    [],
+  ),
+  require_telemetry: v.optional(
+    v.pipe(
+      v.boolean(),
+      v.description("true: a failed gate fails the step (exit 3); false: it is only a warning."),
+    ),
+    true,
+  ),
+});
+
 /** The whole policy file. */
 export const PolicySchema = v.strictObject({
   version: v.optional(v.literal(1), 1),
@@ -122,6 +150,7 @@ export const PolicySchema = v.strictObject({
   content: v.optional(ContentSchema, {}),
   collector: v.optional(CollectorSchema, {}),
   runtime_log: v.optional(RuntimeLogSchema, {}),
+  ci: v.optional(CiSchema, {}),
 });
 
 /** A validated policy with every default filled in. */

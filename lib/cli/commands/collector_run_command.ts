@@ -32,12 +32,20 @@ export const collectorRunCommand: Command = {
       type: "boolean",
       description: "Keep Codex's raw spans whatever the policy says (troubleshooting only).",
     },
+    "token-file": {
+      type: "string",
+      valueName: "PATH",
+      description: "Require the token in this file instead of the policy's collector.token.",
+    },
   },
   async run({ values }, context) {
     const loaded = await loadPolicy(context.host, values.policy as string | undefined, {
       system: values.system === true,
     });
     const policy = values["include-codex-spans"] ? withCodexSpans(loaded.policy) : loaded.policy;
+    if (typeof values["token-file"] === "string") {
+      policy.collector.token = await readTokenFile(values["token-file"]);
+    }
     const mode = values.system ? "system" : policy.endpoint.mode;
     const logPath = runtimeLogPathOf(policy, mode, context.host);
     const log = await openRuntimeLog({
@@ -106,3 +114,21 @@ export const collectorRunCommand: Command = {
     return EXIT.ok;
   },
 };
+
+/** The token in `path` (one line, 16 to 256 printable ASCII characters, as the policy's). */
+async function readTokenFile(path: string): Promise<string> {
+  let text: string;
+  try {
+    text = await Deno.readTextFile(path);
+  } catch (error) {
+    throw new Error(`Cannot read the token file "${path}": ${(error as Error).message}`);
+  }
+  const token = text.replace(/\r?\n$/, "");
+  if (!/^[\x21-\x7e]{16,256}$/.test(token)) {
+    throw new Error(
+      `Cannot use the token file "${path}": expected one line of 16 to 256 printable ASCII ` +
+        "characters.",
+    );
+  }
+  return token;
+}

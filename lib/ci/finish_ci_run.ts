@@ -1,0 +1,206 @@
+import { join } from "node:path";
+import type { Host } from "../host/host.ts";
+import type { FileSystem } from "../reconcile/file_system.ts";
+import { computePlan } from "../reconcile/compute_plan.ts";
+import { readOwnershipState } from "../reconcile/ownership_store.ts";
+import { codexAdapter } from "../harness/codex/codex_adapter.ts";
+import { parsePolicy } from "../policy/parse_policy.ts";
+import { stopDetached, type StopDetachedResult } from "../endpoint/service/stop_detached.ts";
+import { readRuntimeLog } from "../runtime_log/read_runtime_log.ts";
+import { listRuntimeLogArchives } from "../runtime_log/list_runtime_log_archives.ts";
+import { type CiState, CiStateError, readCiState, writeCiState } from "./ci_state.ts";
+import { type CiGateDecision, type CiGates, decideCiGates } from "./decide_ci_gates.ts";
+import { type CiSummary, summarizeCiEvents } from "./summarize_ci_events.ts";
+import { type CiReport, renderCiSummaryMarkdown } from "./render_ci_summary.ts";
+
+/** Options of {@link finishCiRun} (the flags of `beacon ci finish`). */
+export interface FinishCiRunOptions {
+  statePath: string;
+  /** Flags that override the policy's `[ci]` gates. */
+  gates?: Partial<CiGates>;
+  /** How long the collector gets after SIGTERM before SIGKILL (default 10 s). */
+  stopTimeoutMs?: number;
+  /** Progress for people (stderr). */
+  progress?: (line: string) => void;
+}
+
+/** What a finished run reports. */
+export interface CiFinishResult {
+  state: CiState;
+  report: CiReport;
+  markdown: string;
+  /** What `summary.json` and `ci finish --json` hold. */
+  json: CiSummaryJson;
+  /** `<base>/summary.md` and `<base>/summary.json`. */
+  summaryPath: string;
+  summaryJsonPath: string;
+  /** How the collector was stopped; `not-running` when it had died. */
+  collector: StopDetachedResult;
+}
+
+/** The JSON of `summary.json` and `ci finish --json`. */
+export interface CiSummaryJson {
+  log_path: string;
+  summary_path: string;
+  collector: StopDetachedResult;
+  run_context: CiState["run_context"];
+  summary: CiSummary;
+  gates: CiGates & CiGateDecision;
+  warnings: string[];
+}
+
+/**
+ * `beacon ci finish`: stops the run's collector gracefully (SIGTERM: everything it acknowledged
+ * is synced; SIGKILL after the timeout), removes the run's token, checks that Beacon's settings
+ * in the run's Codex config are still as written (other edits, such as codex-action's model
+ * provider, are fine), summarises the run's log with its archives, decides the gates, and writes
+ * `summary.md` and `summary.json` in the base folder. The state is marked finished whatever
+ * happens after the stop, so a second finish says so.
+ *
+ * @throws {CiStateError} no state, an unreadable one, a run already finished, or a missing log.
+ */
+export async function finishCiRun(
+  host: Host,
+  fs: FileSystem,
+  options: FinishCiRunOptions,
+): Promise<CiFinishResult> {
+  const progress = options.progress ?? (() => {});
+  const state = await readCiState(fs, options.statePath);
+  const warnings: string[] = [];
+  const token = await readToken(state.token_file);
+
+  const collector = await stopDetached(state.pid_file, {
+    timeoutMs: options.stopTimeoutMs ?? 10_000,
+  });
+  if (collector === "not-running") {
+    warnings.push(
+      `the run's collector (pid ${state.pid}) was not running at finish: it died or was ` +
+        "killed; the summary holds every event it acknowledged before",
+    );
+  } else if (collector === "killed") {
+    warnings.push(`the run's collector (pid ${state.pid}) did not stop in time and was killed`);
+  }
+  progress(`beacon ci: collector ${state.pid} ${collector === "stopped" ? "stopped" : collector}`);
+
+  try {
+    const configWarning = await checkCodexConfig(host, fs, state, token);
+    if (configWarning) warnings.push(configWarning);
+    // The token is worthless once the collector is gone; still, nothing keeps it but the
+    // run's config.toml (Codex needs it there literally).
+    await fs.removeFile(state.token_file);
+    await fs.removeFile(join(state.base_dir, "ownership.json"));
+    await writeCiState(fs, options.statePath, { ...state, finished_at: host.now().toISOString() });
+
+    if (!await logExists(state.log_path)) {
+      throw new CiStateError(
+        `Cannot summarise the CI run: its log "${state.log_path}" is missing (deleted?), and ` +
+          "it has no archives. The collector was stopped; nothing else can be recovered.",
+      );
+    }
+    const summary = await summarizeCiEvents(readRuntimeLog(state.log_path));
+    if (summary.unreadable_lines) {
+      warnings.push(
+        `${summary.unreadable_lines} line(s) of the log are not events (first: ${
+          summary.problems[0]
+        })`,
+      );
+    }
+    const gates: CiGates = {
+      min_events: options.gates?.min_events ?? state.gates.min_events,
+      require: options.gates?.require ?? state.gates.require,
+      require_telemetry: options.gates?.require_telemetry ?? state.gates.require_telemetry,
+    };
+    const decision = decideCiGates(summary, gates);
+    const report: CiReport = {
+      summary,
+      gates: decision,
+      context: state.run_context,
+      logPath: state.log_path,
+      warnings,
+    };
+    const markdown = renderCiSummaryMarkdown(report);
+    const summaryPath = join(state.base_dir, "summary.md");
+    const summaryJsonPath = join(state.base_dir, "summary.json");
+    const json: CiSummaryJson = {
+      log_path: state.log_path,
+      summary_path: summaryPath,
+      collector,
+      run_context: state.run_context,
+      summary,
+      gates: { ...gates, ...decision },
+      warnings,
+    };
+    await fs.writeFileAtomic(summaryPath, new TextEncoder().encode(markdown), 0o600);
+    await fs.writeFileAtomic(
+      summaryJsonPath,
+      new TextEncoder().encode(JSON.stringify(json, null, 2) + "\n"),
+      0o600,
+    );
+    return { state, report, markdown, json, summaryPath, summaryJsonPath, collector };
+  } catch (error) {
+    // Whatever went wrong after the stop, the run is over: a second finish must say so.
+    await fs.removeFile(state.token_file).catch(() => {});
+    const again = await fs.readFile(options.statePath).catch(() => undefined);
+    if (again && !new TextDecoder().decode(again).includes('"finished_at"')) {
+      await writeCiState(fs, options.statePath, {
+        ...state,
+        finished_at: host.now().toISOString(),
+      }).catch(() => {});
+    }
+    throw error;
+  }
+}
+
+/**
+ * A warning when Beacon's own `[otel]` values in the run's config were changed or removed since
+ * `ci start` (Codex may then have sent its telemetry elsewhere); undefined when they are intact.
+ * Everything else in the file (codex-action's `model_provider` and its provider table) is not
+ * Beacon's business.
+ */
+async function checkCodexConfig(
+  host: Host,
+  fs: FileSystem,
+  state: CiState,
+  token: string | undefined,
+): Promise<string | undefined> {
+  try {
+    const policy = parsePolicy(await Deno.readTextFile(state.policy_path), state.policy_path);
+    if (token) policy.collector.token = token;
+    const ownership = await readOwnershipState(fs, join(state.base_dir, "ownership.json"));
+    const plan = await computePlan({
+      loaded: { policy, source: state.policy_path, origin: "--policy" },
+      host: { ...host, env: { ...host.env, CODEX_HOME: state.codex_home } },
+      fs,
+      ownership,
+      adapters: [codexAdapter],
+      force: false,
+    });
+    const keys = plan.steps.flatMap((step) => [
+      ...step.changes.map((change) => change.key),
+      ...step.conflicts.map((conflict) => conflict.key),
+    ]);
+    if (!keys.length) return undefined;
+    return `Beacon's settings in ${state.config_path} were changed during the run ` +
+      `(${[...new Set(keys)].join(", ")}): Codex may have sent telemetry elsewhere`;
+  } catch (error) {
+    return `cannot check ${state.config_path}: ${(error as Error).message}`;
+  }
+}
+
+async function readToken(path: string): Promise<string | undefined> {
+  try {
+    return (await Deno.readTextFile(path)).trim();
+  } catch {
+    return undefined;
+  }
+}
+
+async function logExists(path: string): Promise<boolean> {
+  try {
+    await Deno.stat(path);
+    return true;
+  } catch (error) {
+    if (!(error instanceof Deno.errors.NotFound)) throw error;
+  }
+  return (await listRuntimeLogArchives(path)).length > 0;
+}

@@ -1,0 +1,66 @@
+import type { Command } from "../../command.ts";
+import { EXIT } from "../../exit_codes.ts";
+import { startCiRun } from "../../../ci/start_ci_run.ts";
+import { publishCiStart } from "../../../ci/publish_ci_start.ts";
+import { finishCiRun } from "../../../ci/finish_ci_run.ts";
+import { runChildCommand } from "../../../ci/run_child_command.ts";
+import {
+  CI_GATE_OPTIONS,
+  CI_START_OPTIONS,
+  ciGateOverrides,
+  ciStartOptions,
+} from "./ci_options.ts";
+import { reportCiFinish } from "./ci_finish_command.ts";
+
+/** `beacon ci exec -- CMD ARGS...`: start, run the command, finish. */
+export const ciExecCommand: Command = {
+  words: ["ci", "exec"],
+  summary: "Record a CI run around one command: ci start, the command, ci finish",
+  positionals: { names: ["CMD", "[ARGS...]"], required: 1, afterDoubleDash: true },
+  description: "Starts the run as `beacon ci start` does, runs CMD with CODEX_HOME,\n" +
+    "OTEL_RESOURCE_ATTRIBUTES and BEACON_CI_STATE set (its output streams through unchanged;\n" +
+    "SIGINT and SIGTERM are passed on to it), then finishes as `beacon ci finish` does, printing\n" +
+    "the summary on stderr (with --json, as JSON on stdout after the command's output). On\n" +
+    "GitHub Actions the outputs go to $GITHUB_OUTPUT; $GITHUB_ENV is left alone.\n\n" +
+    "Exit codes: the command's when it is not 0 (128+N when signal N killed it), else those\n" +
+    "of `beacon ci finish` (0 ok, 1 error, 3 a gate failed).",
+  options: {
+    ...CI_START_OPTIONS,
+    ...CI_GATE_OPTIONS,
+    json: { type: "boolean", description: "Print the summary as JSON on stdout." },
+  },
+  async run({ values, positionals }, context) {
+    const gates = ciGateOverrides(values, "beacon ci exec");
+    const progress = (line: string) => context.stderr(line + "\n");
+    const started = await startCiRun(context.host, context.fs, {
+      ...ciStartOptions(values),
+      progress,
+    });
+    await publishCiStart(context.host.env, started, { env: false });
+    for (const warning of started.warnings) context.stderr(`warning: ${warning}\n`);
+    const [command, ...args] = positionals;
+    let code: number;
+    try {
+      code = await runChildCommand(command, args, started.env);
+    } catch (error) {
+      context.stderr(`error: ${(error as Error).message}\n`);
+      code = EXIT.error;
+    }
+    let finished: number;
+    try {
+      const result = await finishCiRun(context.host, context.fs, {
+        statePath: started.statePath,
+        gates,
+        progress,
+      });
+      finished = await reportCiFinish(result, context, {
+        json: values.json === true,
+        to: values.json ? "stdout" : "stderr",
+      });
+    } catch (error) {
+      context.stderr(`error: ${(error as Error).message}\n`);
+      finished = EXIT.error;
+    }
+    return code !== 0 ? code : finished;
+  },
+};
