@@ -8,7 +8,12 @@
 import { dirname } from "node:path";
 import { createLogFolder } from "./create_log_folder.ts";
 import { repairTornTail, tornFragmentPath, type TornTailRepair } from "./repair_torn_tail.ts";
-import { type OpenRuntimeLogFile, type RuntimeLogFile, syncFolder } from "./runtime_log_file.ts";
+import {
+  type OpenRuntimeLogFile,
+  openWithoutFollowing,
+  type RuntimeLogFile,
+  syncFolder,
+} from "./runtime_log_file.ts";
 import { toRuntimeLogUnavailableError } from "./runtime_log_unavailable_error.ts";
 
 /** Which file (device and inode) had which size: a point to cut a file back to. */
@@ -56,7 +61,9 @@ export interface AppendableLogFile {
 
 /**
  * Opens `path` for appending. Creates the missing folders and the file with exact modes (and
- * syncs their parent folders so they survive a crash). An existing regular file that grants more
+ * syncs their parent folders so they survive a crash), and refuses a folder others can write to
+ * (see `createLogFolder`), a symlink at `path` (never followed, nothing created through it) and a
+ * file that is not the process's own (a planted hard link). An existing regular file that grants more
  * than `fileMode` is tightened to it; one that grants less is left alone (somebody chose that).
  * Then cuts back a failed batch (`cutBackTo`) and repairs a torn last line (see
  * `repairTornTail`). Throws a `RuntimeLogUnavailableError` naming the step that failed.
@@ -87,15 +94,18 @@ export async function openLogFileForAppend(
     throw toRuntimeLogUnavailableError(error, path, "create folder");
   }
   let handle: RuntimeLogFile;
-  let created = false;
+  let created: boolean;
   try {
-    try {
-      handle = await openFile(path, { read: true, append: true, createNew: true, mode: fileMode });
-      created = true;
-    } catch (error) {
-      if (!(error instanceof Deno.errors.AlreadyExists)) throw error;
-      handle = await openFile(path, { read: true, append: true });
-    }
+    // Never through a symlink: someone who could write into the folder may have planted one.
+    const pinned = await openWithoutFollowing(path, {
+      create: true,
+      mode: fileMode,
+      gid,
+      openFile,
+      read: true,
+    });
+    handle = pinned.handle;
+    created = pinned.created;
   } catch (error) {
     throw toRuntimeLogUnavailableError(error, path, "open");
   }
@@ -106,11 +116,8 @@ export async function openLogFileForAppend(
     let size = regular ? info.size : 0;
     let repair: TornTailRepair = { repairedBytes: 0, tornPath: null };
     if (created) {
-      await Deno.chmod(path, fileMode); // exact mode, whatever the umask
-      if (gid !== undefined) await Deno.chown(path, null, gid);
-      await syncFolder(folder);
+      await syncFolder(folder); // mode and group were set on the new file itself
     } else if (regular) {
-      await tightenMode(path, info.mode, fileMode);
       if (
         cutBackTo && cutBackTo.dev === info.dev && cutBackTo.ino !== null &&
         cutBackTo.ino === info.ino && cutBackTo.size < size
@@ -132,14 +139,5 @@ export async function openLogFileForAppend(
   } catch (error) {
     handle.close();
     throw toRuntimeLogUnavailableError(error, path, step);
-  }
-}
-
-async function tightenMode(path: string, current: number | null, wanted: number): Promise<void> {
-  if (current === null || ((current & 0o777) & ~wanted) === 0) return;
-  try {
-    await Deno.chmod(path, wanted);
-  } catch {
-    // Not our file to chmod (another owner): writing may still work; don't block the log on it.
   }
 }

@@ -61,10 +61,14 @@ export interface OpenRuntimeLogOptions {
   fileMode?: number;
   /**
    * Mode of each folder the log has to create (default 0o700). Folders that already exist are
-   * never changed: the log may live in a shared folder; endpoint repair owns folder modes.
+   * not loosened or tightened, but one that others can write to is refused (anyone could plant
+   * a link there); see `createLogFolder`.
    */
   dirMode?: number;
-  /** Group id to give the folders and files the log creates (system mode: an admin group). */
+  /**
+   * Group id to give the folders and files the log creates (system mode: an admin group); also
+   * given to the collector's own log folder left at exactly `dirMode` with the collector's group.
+   */
   gid?: number;
   /**
    * Fault-injection seam: opens the log file instead of `Deno.open`. For tests only; see

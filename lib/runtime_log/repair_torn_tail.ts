@@ -6,7 +6,14 @@
  */
 
 import { basename, dirname, join } from "node:path";
-import { readAt, type RuntimeLogFile, syncFolder, writeAll } from "./runtime_log_file.ts";
+import {
+  openRealFile,
+  openWithoutFollowing,
+  readAt,
+  type RuntimeLogFile,
+  syncFolder,
+  writeAll,
+} from "./runtime_log_file.ts";
 
 /** What a torn-tail repair did. */
 export interface TornTailRepair {
@@ -95,11 +102,16 @@ async function copyFragment(
   end: number,
   { tornPath, fileMode, gid }: RepairTornTailOptions,
 ): Promise<boolean> {
-  let copy: Deno.FsFile | undefined;
+  let copy: RuntimeLogFile | undefined;
   try {
-    copy = await Deno.open(tornPath, { append: true, create: true, mode: fileMode });
-    await Deno.chmod(tornPath, fileMode); // exact mode, whatever the umask
-    if (gid !== undefined) await Deno.chown(tornPath, null, gid);
+    // Never through a symlink planted at the fragment's name; the repair goes ahead without it.
+    copy = (await openWithoutFollowing(tornPath, {
+      create: true,
+      mode: fileMode,
+      gid,
+      openFile: openRealFile,
+      read: false,
+    })).handle;
     for (let position = start; position < end; position += SCAN_BLOCK) {
       await writeAll(copy, await readAt(file, position, Math.min(SCAN_BLOCK, end - position)));
     }

@@ -136,10 +136,19 @@ function explain(code: string, folder: string, cause: unknown): [string, string]
         "the file is too large for this system",
         "Lower the rotation size or raise the file size limit (ulimit -f).",
       ];
+    case "ELOOP":
+      return [
+        "it is a symbolic link, which the collector never follows for its log files",
+        `Remove the link (ls -l "${folder}"); only someone who can write to that folder could ` +
+        "have put it there.",
+      ];
+    case "EUNSAFE": {
+      const { message, remedy } = cause as { message: string; remedy?: string };
+      return [message, remedy ?? `Check "${folder}".`];
+    }
     case "ENOTDIR":
     case "EISDIR":
     case "ENOENT":
-    case "ELOOP":
       return [
         "a part of the path is not what it should be",
         `Check that "${folder}" is a folder and the log path is a file; remove what is in the way.`,

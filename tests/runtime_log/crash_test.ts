@@ -6,7 +6,8 @@ import { readRuntimeLogLines, temporaryFolder } from "./support/read_runtime_log
 const WRITER = new URL("./support/runtime_log_writer.ts", import.meta.url);
 
 /**
- * Starts the writer child on `path`, allowed to read and write only `sandbox`, reads acknowledged ids from its stdout until at least
+ * Starts the writer child on `path`, allowed to write only in `sandbox` (it reads the folders
+ * above the log and its own uid, to check that nobody else can plant links there), reads acknowledged ids from its stdout until at least
  * `acksBeforeKill` arrived, SIGKILLs it, and returns every id it acknowledged (including those
  * still in the pipe when it died: each was printed only after its append resolved).
  */
@@ -26,7 +27,8 @@ async function writeUntilKilled(
       "run",
       "--no-config",
       "--no-lock",
-      `--allow-read=${sandbox}`,
+      "--allow-read",
+      "--allow-sys=uid,gid",
       `--allow-write=${sandbox}`,
       WRITER.pathname,
       path,
