@@ -4,8 +4,8 @@
 # torn tail, if one was set aside) and the summary (summary.md, summary.json). Never CODEX_HOME,
 # which may hold credentials.
 #
-# In (environment): LOG_PATH, SUMMARY_PATH (the beacon step's outputs; LOG_PATH falls back to
-#   BEACON_ACTION_LOG_PATH, left by start), INPUT_ARTIFACT_NAME, GITHUB_JOB.
+# In (environment): LOG_PATH, SUMMARY_PATH, STATE_PATH (the beacon step's outputs; LOG_PATH falls
+#   back to BEACON_ACTION_LOG_PATH, left by start), INPUT_ARTIFACT_NAME, GITHUB_JOB.
 # Out ($GITHUB_OUTPUT): `paths` (one a line; empty when there is nothing to upload) and `name`.
 set -euo pipefail
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
@@ -34,10 +34,10 @@ fi
 
 name=${INPUT_ARTIFACT_NAME:-}
 if [[ -z "$name" ]]; then
-  # Unique within the workflow run, as upload-artifact@v4 requires: the job, plus the run's own
-  # folder name (matrix jobs share a job id).
+  # Unique within the workflow run, as upload-artifact@v4 requires: the job, plus the name of
+  # the run's own folder, which holds its state file (matrix jobs share a job id).
   name="beacon-${GITHUB_JOB:-job}"
-  if [[ -n "$log" ]]; then name+="-$(basename "$(dirname "$log")")"; fi
+  if [[ -n "${STATE_PATH:-}" ]]; then name+="-$(basename "$(dirname "$STATE_PATH")")"; fi
 fi
 github_file_append "$GITHUB_OUTPUT" name "$name"
 github_file_append "$GITHUB_OUTPUT" paths "$(printf '%s\n' ${paths[@]+"${paths[@]}"})"

@@ -105,8 +105,12 @@ export async function runCompositeAction(options: RunCompositeActionOptions): Pr
       runner: { os: env.RUNNER_OS ?? "Linux", arch: env.RUNNER_ARCH ?? "X64" },
       failed,
     };
-    const condition = step.if ?? "success()";
-    const runs = Boolean(evaluateExpression(stripBraces(condition), context));
+    // As GitHub does: a condition with no status function means `success() && (condition)`.
+    const written = step.if === undefined ? "success()" : stripBraces(step.if);
+    const condition = /\b(always|success|failure|cancelled)\(\)/.test(written)
+      ? written
+      : `success() && (${written})`;
+    const runs = Boolean(evaluateExpression(condition, context));
     const base = { id: step.id, name: step.name, uses: step.uses, stdout: "", stderr: "" };
     if (!runs) {
       results.push({ ...base, outcome: "skipped" });
