@@ -15,11 +15,7 @@
  * @module
  */
 import { startMockModelProvider } from "../tests/support/mock_model_provider.ts";
-import {
-  MOCK_API_KEY_ENV,
-  MOCK_MODEL,
-  runCodexExec,
-} from "../tests/support/codex_cli.ts";
+import { MOCK_API_KEY_ENV, MOCK_MODEL, runCodexExec } from "../tests/support/codex_cli.ts";
 
 /** The command the mock model asks Codex to run. */
 export const CODEX_TURN_COMMAND = "echo beacon-codex-turn";

@@ -302,9 +302,7 @@ export async function smokeTest(beacon: string[]): Promise<number> {
       console.log(`ok   ${name}: ${await check(beacon)}`);
     } catch (error) {
       failed++;
-      const message = error instanceof CheckFailed
-        ? error.message
-        : String(error);
+      const message = error instanceof CheckFailed ? error.message : String(error);
       console.log(`FAIL ${name}: ${message}`);
     }
   }
