@@ -95,6 +95,7 @@ function describeError(error: unknown): string {
   const known = [
     "PolicyError",
     "ConfigSyntaxError",
+    "ConfigTooLargeError",
     "ConfigNotWritableError",
     "ConfigEncodingError",
     "StalePlanError",

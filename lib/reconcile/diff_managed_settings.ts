@@ -2,6 +2,7 @@ import type { TomlEdit } from "../toml/edit_toml.ts";
 import type { TomlTable, TomlValue } from "../toml/toml_value.ts";
 import { getTomlValue } from "../toml/get_toml_value.ts";
 import { tomlValuesEqual } from "../toml/toml_values_equal.ts";
+import { stringifyTomlJson } from "../toml/toml_json.ts";
 import type { Change, Conflict } from "./plan.ts";
 
 /** One setting Beacon manages in a file, and the value it wants (undefined: absent). */
@@ -116,5 +117,5 @@ export function diffManagedSettings(input: {
 }
 
 function describe(value: TomlValue | undefined): string {
-  return value === undefined ? "nothing" : JSON.stringify(value);
+  return value === undefined ? "nothing" : stringifyTomlJson(value);
 }

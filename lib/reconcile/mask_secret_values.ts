@@ -1,4 +1,5 @@
-import { isTomlTable, type TomlValue } from "../toml/toml_value.ts";
+import type { TomlValue } from "../toml/toml_value.ts";
+import { mapTomlLeaves } from "../toml/map_toml_leaves.ts";
 
 const SECRET_KEY = /^(authorization|x-api-key|api[-_]?key|.*token.*|.*secret.*|.*password.*)$/i;
 
@@ -7,17 +8,9 @@ const SECRET_KEY = /^(authorization|x-api-key|api[-_]?key|.*token.*|.*secret.*|.
  * `authorization` header) keep only their scheme, `"Bearer ****"`.
  */
 export function maskSecretValues(value: TomlValue | undefined, key = ""): TomlValue | undefined {
-  if (value === undefined) return undefined;
-  if (typeof value === "string") {
-    if (!SECRET_KEY.test(key)) return value;
-    const scheme = /^(Bearer|Basic|Token)\s+/i.exec(value)?.[1];
+  return mapTomlLeaves(value, (item, name) => {
+    if (typeof item !== "string" || !SECRET_KEY.test(name)) return item;
+    const scheme = /^(Bearer|Basic|Token)\s+/i.exec(item)?.[1];
     return scheme ? `${scheme} ****` : "****";
-  }
-  if (Array.isArray(value)) return value.map((item) => maskSecretValues(item, key)!);
-  if (isTomlTable(value)) {
-    return Object.fromEntries(
-      Object.entries(value).map(([name, item]) => [name, maskSecretValues(item, name)!]),
-    );
-  }
-  return value;
+  }, key) as TomlValue | undefined;
 }

@@ -3,9 +3,10 @@ import type { Ownership } from "./diff_managed_settings.ts";
 import { type DesiredSetting, diffManagedSettings } from "./diff_managed_settings.ts";
 import type { TomlSettingsStep } from "./plan.ts";
 import { decodeConfigText } from "./decode_config_text.ts";
-import { ConfigNotWritableError, ConfigSyntaxError } from "./config_errors.ts";
+import { ConfigNotWritableError, ConfigSyntaxError, ConfigTooLargeError } from "./config_errors.ts";
 import { sha256Hex } from "./sha256_hex.ts";
 import { parseToml } from "../toml/parse_toml.ts";
+import { tomlSizeBeyondLimit } from "../toml/toml_limits.ts";
 import { editToml, TomlEditError } from "../toml/edit_toml.ts";
 
 /** Mode of a config file Beacon creates: the user's only. */
@@ -35,10 +36,13 @@ export async function planTomlSettings(input: {
     throw new ConfigNotWritableError(path, "it is not a regular file");
   }
   const bytes = await fs.readFile(realPath);
+  const size = bytes && tomlSizeBeyondLimit(bytes.length);
+  if (size) throw new ConfigTooLargeError(path, size.detail);
   const text = bytes ? decodeConfigText(bytes, path) : "";
   const parsed = parseToml(text);
   if (!parsed.ok) {
-    const { line, column, message } = parsed.error;
+    const { line, column, message, limit } = parsed.error;
+    if (limit) throw new ConfigTooLargeError(path, limit.detail);
     throw new ConfigSyntaxError(path, line, column, message);
   }
   const diff = diffManagedSettings({

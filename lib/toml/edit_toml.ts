@@ -63,7 +63,8 @@ export function editToml(text: string, edits: readonly TomlEdit[]): string {
 
 class EditableDocument {
   readonly eol: string;
-  #cache?: { value: TomlTable; index: TomlDocumentIndex };
+  #value?: TomlTable;
+  #index?: TomlDocumentIndex;
 
   constructor(public text: string) {
     this.eol = /\r\n/.test(text.match(/[^\n]*\n/)?.[0] ?? "") ? "\r\n" : "\n";
@@ -71,37 +72,43 @@ class EditableDocument {
   }
 
   value(): TomlTable {
-    return this.#parsed().value;
-  }
-
-  #parsed(): { value: TomlTable; index: TomlDocumentIndex } {
-    if (this.#cache) return this.#cache;
+    if (this.#value) return this.#value;
     const parsed = parseToml(this.text);
     if (!parsed.ok) {
-      const { line, column, message } = parsed.error;
+      const { line, column, message, limit } = parsed.error;
+      // Beacon never writes what it would refuse to read back.
+      if (limit) throw new TomlEditError(`with Beacon's settings added, it ${limit.detail}`);
       throw new TomlEditError(
         `the edited document is not valid TOML (${line}:${column}: ${message})`,
       );
     }
-    let index: TomlDocumentIndex;
-    try {
-      index = indexTomlDocument(this.text);
-    } catch (error) {
-      throw new TomlEditError(`cannot read the document's layout: ${(error as Error).message}`);
+    this.#value = parsed.value;
+    return this.#value;
+  }
+
+  /** The value and where each part of it is written. The layout is read only when needed. */
+  #parsed(): { value: TomlTable; index: TomlDocumentIndex } {
+    const value = this.value();
+    if (!this.#index) {
+      try {
+        this.#index = indexTomlDocument(this.text);
+      } catch (error) {
+        throw new TomlEditError(`cannot read the document's layout: ${(error as Error).message}`);
+      }
     }
-    this.#cache = { value: parsed.value, index };
-    return this.#cache;
+    return { value, index: this.#index };
   }
 
   #splice(start: number, end: number, insert: string): void {
     this.text = this.text.slice(0, start) + insert + this.text.slice(end);
-    this.#cache = undefined;
+    this.#value = undefined;
+    this.#index = undefined;
   }
 
   set(path: string[], value: TomlValue): void {
-    const { value: doc, index } = this.#parsed();
-    const found = getTomlValue(doc, path);
+    const found = getTomlValue(this.value(), path);
     if (tomlValuesEqual(found, value)) return;
+    const { index } = this.#parsed();
     const exact = index.entries.find((entry) => pathEquals(entry.path, path));
     if (exact) {
       // Written as `key = value` (possibly inside an inline table): replace just the value.

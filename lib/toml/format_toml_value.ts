@@ -14,22 +14,61 @@ export function formatTomlDottedKey(path: readonly string[]): string {
 
 /**
  * A value written inline, on one line: strings as basic strings, tables as inline tables
- * (`{ a = 1, b = "x" }`), arrays as `[1, 2]`.
+ * (`{ a = 1, b = "x" }`), arrays as `[1, 2]`. Iterative, so a value nested however deep cannot
+ * overflow the stack.
+ *
+ * @example
+ * ```ts
+ * formatTomlValue({ "otlp-http": { endpoint: "http://127.0.0.1:4318/v1/logs" } });
+ * // '{ otlp-http = { endpoint = "http://127.0.0.1:4318/v1/logs" } }'
+ * ```
  */
 export function formatTomlValue(value: TomlValue): string {
-  if (typeof value === "string") return formatTomlString(value);
-  if (typeof value === "boolean" || typeof value === "bigint") return String(value);
-  if (typeof value === "number") return formatTomlNumber(value);
-  if (value instanceof Date) return value.toISOString();
-  if (Array.isArray(value)) return `[${value.map(formatTomlValue).join(", ")}]`;
-  if (isTomlTable(value)) {
-    const entries = Object.entries(value).map(([key, item]) =>
-      `${formatTomlKey(key)} = ${formatTomlValue(item)}`
-    );
-    return entries.length ? `{ ${entries.join(", ")} }` : "{}";
+  const out: string[] = [];
+  // What is left to write, last first: values, and the punctuation between them.
+  const pending: (TomlValue | Punctuation)[] = [value];
+  while (pending.length) {
+    const item = pending.pop()!;
+    if (item instanceof Punctuation) out.push(item.text);
+    else if (typeof item === "string") out.push(formatTomlString(item));
+    else if (typeof item === "boolean" || typeof item === "bigint") out.push(String(item));
+    else if (typeof item === "number") out.push(formatTomlNumber(item));
+    else if (item instanceof Date) out.push(item.toISOString());
+    else if (Array.isArray(item)) {
+      pending.push(CLOSE_ARRAY);
+      for (let i = item.length - 1; i >= 0; i--) {
+        pending.push(item[i]);
+        if (i > 0) pending.push(COMMA);
+      }
+      pending.push(OPEN_ARRAY);
+    } else if (isTomlTable(item)) {
+      const keys = Object.keys(item);
+      if (!keys.length) {
+        out.push("{}");
+        continue;
+      }
+      pending.push(CLOSE_TABLE);
+      for (let i = keys.length - 1; i >= 0; i--) {
+        pending.push(item[keys[i]], new Punctuation(`${formatTomlKey(keys[i])} = `));
+        if (i > 0) pending.push(COMMA);
+      }
+      pending.push(OPEN_TABLE);
+    } else {
+      throw new TypeError(`Cannot write ${typeof item} as a TOML value`);
+    }
   }
-  throw new TypeError(`Cannot write ${typeof value} as a TOML value`);
+  return out.join("");
 }
+
+/** Text between values; a class, so no TOML value can be mistaken for it. */
+class Punctuation {
+  constructor(readonly text: string) {}
+}
+const OPEN_ARRAY = new Punctuation("[");
+const CLOSE_ARRAY = new Punctuation("]");
+const OPEN_TABLE = new Punctuation("{ ");
+const CLOSE_TABLE = new Punctuation(" }");
+const COMMA = new Punctuation(", ");
 
 function formatTomlNumber(value: number): string {
   if (Number.isNaN(value)) return "nan";

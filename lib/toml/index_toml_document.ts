@@ -31,20 +31,28 @@ export function indexTomlDocument(text: string): TomlDocumentIndex {
   const program = parseTOML(text);
   const entries: TomlEntry[] = [];
   const sections: TomlSection[] = [];
+  // Pairs in document order, each followed by the pairs of its inline table (without recursion:
+  // the nesting is the document's).
   const visitPairs = (
     pairs: AST.TOMLKeyValue[],
     base: string[],
     inInline: boolean,
     section: TomlSection | null,
   ) => {
-    for (const node of pairs) {
-      const path = [...base, ...node.key.keys.map(keyName)];
-      entries.push({ path, node, inInline, section });
-      visitValue(node.value, path, section);
+    const pending = [{ pairs, base, inInline, next: 0 }];
+    while (pending.length) {
+      const frame = pending.at(-1)!;
+      if (frame.next === frame.pairs.length) {
+        pending.pop();
+        continue;
+      }
+      const node = frame.pairs[frame.next++];
+      const path = [...frame.base, ...node.key.keys.map(keyName)];
+      entries.push({ path, node, inInline: frame.inInline, section });
+      if (node.value.type === "TOMLInlineTable") {
+        pending.push({ pairs: node.value.body, base: path, inInline: true, next: 0 });
+      }
     }
-  };
-  const visitValue = (value: AST.TOMLContentNode, path: string[], section: TomlSection | null) => {
-    if (value.type === "TOMLInlineTable") visitPairs(value.body, path, true, section);
   };
   for (const item of program.body[0].body) {
     if (item.type === "TOMLKeyValue") {
