@@ -18,6 +18,7 @@ import { parseArgs } from "node:util";
 import { fromBinary } from "@bufbuild/protobuf";
 import { ExportLogsServiceRequestSchema } from "../lib/otlp/gen/opentelemetry/proto/collector/logs/v1/logs_service_pb.ts";
 import { measureEndpointStatus } from "./endpoint_status.ts";
+import { describeTimes, measureCiStart } from "./ci_start.ts";
 
 const { values } = parseArgs({
   args: Deno.args,
@@ -192,6 +193,7 @@ await collector.stop();
 
 const statusTimes = await measureEndpointStatus(10);
 const statusMedian = statusTimes[Math.floor(statusTimes.length / 2)];
+const ciTimes = await measureCiStart(10);
 
 console.log(`
 ## Collector benchmark
@@ -218,4 +220,9 @@ ${soakRows.join("\n")}
 
 \`beacon endpoint status\` with the collector running (wall time of the whole command, process start
 included, 10 runs): median ${statusMedian.toFixed(0)} ms, max ${statusTimes.at(-1)!.toFixed(0)} ms.
+
+\`beacon ci start\` until the run's collector answers /healthz (whole command, 10 runs):
+${describeTimes(ciTimes.start)}; \`beacon ci finish\` of an empty run: ${
+  describeTimes(ciTimes.finish)
+}.
 `);
