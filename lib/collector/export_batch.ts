@@ -1,6 +1,7 @@
 import type { FlatLogRecord } from "../otlp/flatten_log_records.ts";
 import { flattenLogRecords } from "../otlp/flatten_log_records.ts";
 import type { OtlpRequest, OtlpSignal } from "../otlp/otlp_signal.ts";
+import { countExportItems } from "../otlp/count_export_items.ts";
 
 /**
  * One Export request's content as the pipeline takes it: log records already flattened (the
@@ -23,16 +24,7 @@ export function exportBatchOf(signal: OtlpSignal, request: OtlpRequest): ExportB
 
 /** Log records, spans or metric streams in a batch. */
 export function countBatchItems(batch: ExportBatch): number {
-  if (batch.signal === "logs") return batch.records.length;
-  let count = 0;
-  if (batch.signal === "traces") {
-    for (const r of batch.request.resourceSpans) {
-      for (const s of r.scopeSpans) count += s.spans.length;
-    }
-  } else {
-    for (const r of batch.request.resourceMetrics) {
-      for (const s of r.scopeMetrics) count += s.metrics.length;
-    }
-  }
-  return count;
+  return batch.signal === "logs"
+    ? batch.records.length
+    : countExportItems(batch.signal, batch.request);
 }

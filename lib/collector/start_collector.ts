@@ -8,7 +8,7 @@
  */
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
-import { connectNodeAdapter } from "@connectrpc/connect-node";
+import { connectNodeAdapter, type ConnectNodeAdapterOptions } from "@connectrpc/connect-node";
 import type { RuntimeLog } from "../runtime_log/open_runtime_log.ts";
 import {
   type ClassifyExport,
@@ -16,7 +16,8 @@ import {
   type ExportPipeline,
 } from "./export_pipeline.ts";
 import { handleOtlpHttp, RPC_CODES, sendStatus } from "./handle_otlp_http.ts";
-import { otlpConnectRoutes } from "./otlp_connect_routes.ts";
+import { otlpConnectJsonRoutes, otlpConnectRoutes } from "./otlp_connect_routes.ts";
+import { otlpJsonTextDecoder } from "./otlp_json_text_decoder.ts";
 import { type CollectorHealth, collectorHealth } from "./collector_health.ts";
 import { formatListenAddress, type ListenAddress } from "./parse_listen_address.ts";
 import { type GrpcListener, startGrpcListener } from "./grpc/start_grpc_listener.ts";
@@ -118,14 +119,29 @@ export async function startCollector(options: CollectorOptions): Promise<Running
     }
   };
 
-  const routes = otlpConnectRoutes(pipeline, { token: options.token, now });
-  const handler = connectNodeAdapter({
+  const routeOptions = { token: options.token, now, maxBytes: options.maxRequestBytes };
+  const routes = otlpConnectRoutes(pipeline, routeOptions);
+  const adapterOptions: ConnectNodeAdapterOptions = {
     routes,
     fallback: (request, response) =>
       void fallback(request as IncomingMessage, response as ServerResponse),
     readMaxBytes: options.maxRequestBytes,
     grpc: false,
+  };
+  // Binary messages are decoded by Beacon's own decoder (as on OTLP/HTTP); JSON ones by the
+  // framework after the same checks.
+  const binaryHandler = connectNodeAdapter(adapterOptions);
+  const jsonHandler = connectNodeAdapter({
+    ...adapterOptions,
+    routes: otlpConnectJsonRoutes(pipeline, routeOptions),
+    // Connect hands jsonOptions to createJsonSerialization, whose options take a textDecoder
+    // (JsonSerializationOptions); the adapter's type leaves it out.
+    jsonOptions: {
+      textDecoder: otlpJsonTextDecoder(options.maxRequestBytes),
+    } as ConnectNodeAdapterOptions["jsonOptions"],
   });
+  const handler = (request: IncomingMessage, response: ServerResponse) =>
+    (isJsonRpc(request.headers["content-type"]) ? jsonHandler : binaryHandler)(request, response);
   let inFlight = 0;
   let drained: (() => void) | undefined;
   const server = createServer((request, response) => {
@@ -186,4 +202,9 @@ export async function startCollector(options: CollectorOptions): Promise<Running
       return closing;
     },
   };
+}
+
+/** Whether an RPC's content type names a JSON codec (`application/json`, `...+json`). */
+function isJsonRpc(contentType: string | undefined): boolean {
+  return contentType !== undefined && /^application\/(?:[\w.-]+\+)?json\b/i.test(contentType);
 }

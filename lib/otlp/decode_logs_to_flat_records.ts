@@ -9,6 +9,7 @@ import { base64Encode } from "@bufbuild/protobuf/wire";
 import type { FlatObject, FlatValue } from "./flatten_any_value.ts";
 import type { FlatLogRecord } from "./flatten_log_records.ts";
 import type { FlatScope } from "./flatten_scope.ts";
+import { freezeFlatObject } from "./freeze_flat_object.ts";
 import { isWellFormedUtf8 } from "./is_well_formed_utf8.ts";
 import { OTLP_RECURSION_LIMIT } from "./otlp_signal.ts";
 
@@ -215,14 +216,10 @@ function readResourceLogs(reader: Reader, end: number, depth: number): void {
       skipField(reader, t, end, RESOURCE_LOGS_FIELDS, "ResourceLogs");
     }
   }
-  // Every record gets its own copy of the (final, merged) resource attributes.
-  if (resource === undefined) {
-    for (let i = first; i < records.length; i++) records[i].resource = {};
-  } else if (hasNestedValue(resource)) {
-    for (let i = first; i < records.length; i++) records[i].resource = cloneObject(resource);
-  } else {
-    for (let i = first; i < records.length; i++) records[i].resource = { ...resource };
-  }
+  // The records of one ResourceLogs share one frozen object: a copy per record would let a
+  // small request (a large resource over many tiny records) cost attributes x records.
+  const shared = resource === undefined ? NO_RESOURCE : freezeFlatObject(resource);
+  for (let i = first; i < records.length; i++) records[i].resource = shared;
 }
 
 function readResource(reader: Reader, end: number, depth: number, attributes: FlatObject): void {
@@ -280,10 +277,8 @@ function readScopeLogs(reader: Reader, end: number, depth: number): void {
       skipField(reader, t, end, SCOPE_LOGS_FIELDS, "ScopeLogs");
     }
   }
-  for (let i = first; i < records.length; i++) {
-    const scope: FlatScope = { name, version };
-    records[i].scope = scope;
-  }
+  const scope: FlatScope = Object.freeze({ name, version });
+  for (let i = first; i < records.length; i++) records[i].scope = scope;
 }
 
 /** Merges an InstrumentationScope into reader.scopeName and reader.scopeVersion. */
@@ -307,8 +302,8 @@ function readScope(reader: Reader, end: number, depth: number): void {
   }
 }
 
-const NO_SCOPE: FlatScope = { name: "", version: "" };
-const NO_RESOURCE: FlatObject = {};
+const NO_SCOPE: FlatScope = Object.freeze({ name: "", version: "" });
+const NO_RESOURCE: FlatObject = Object.freeze({}) as FlatObject;
 
 function readLogRecord(reader: Reader, end: number, depth: number): void {
   enter(reader, depth);
@@ -856,30 +851,4 @@ function checkString(reader: Reader, end: number): void {
   const fieldEnd = readLengthEnd(reader, end);
   if (!isWellFormedUtf8(reader.buf, reader.pos, fieldEnd)) reader.replaced++;
   reader.pos = fieldEnd;
-}
-
-// --- Copies -----------------------------------------------------------------------------------
-
-function hasNestedValue(object: FlatObject): boolean {
-  for (const key in object) {
-    const value = object[key];
-    if (value !== null && typeof value === "object") return true;
-  }
-  return false;
-}
-
-/** A deep copy (nesting is bounded by the recursion limit). */
-function cloneObject(object: FlatObject): FlatObject {
-  const copy: FlatObject = { ...object };
-  for (const key of Object.keys(copy)) {
-    const value = copy[key];
-    if (value !== null && typeof value === "object") copy[key] = cloneValue(value);
-  }
-  return copy;
-}
-
-function cloneValue(value: FlatValue): FlatValue {
-  if (value === null || typeof value !== "object") return value;
-  if (Array.isArray(value)) return value.map(cloneValue);
-  return cloneObject(value);
 }

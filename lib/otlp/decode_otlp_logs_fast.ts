@@ -14,7 +14,10 @@ import { decodeLogsToFlatRecords } from "./decode_logs_to_flat_records.ts";
 import { decompressOtlpBody } from "./decompress_otlp_body.ts";
 import { type FlatLogRecord, flattenLogRecords } from "./flatten_log_records.ts";
 import { otlpEncodingOfContentType } from "./otlp_encoding_of_content_type.ts";
-import type { OtlpEncoding } from "./otlp_signal.ts";
+import { OTLP_RECURSION_LIMIT, type OtlpEncoding } from "./otlp_signal.ts";
+import { countProtobufMessages } from "./count_protobuf_messages.ts";
+import { otlpItemBudget, tooManyItemsMessage } from "./otlp_item_budget.ts";
+import { ExportLogsServiceRequestSchema } from "./gen/opentelemetry/proto/collector/logs/v1/logs_service_pb.ts";
 
 /** A decoded logs Export request, as flat records. */
 export interface DecodedOtlpLogs {
@@ -38,7 +41,7 @@ export type DecodeOtlpLogsFastResult = DecodedOtlpLogs | OtlpDecodeFailure;
 /**
  * Decodes an OTLP/HTTP logs Export request body to flat log records: the same contract as
  * `decodeOtlpRequest("logs", body, options)` followed by `flattenLogRecords` (statuses 400,
- * 413 and 415, encoding, decodedBytes, replacedInvalidStrings; it never throws except on a
+ * 413 (size or item budget) and 415, encoding, decodedBytes, replacedInvalidStrings; it never throws except on a
  * negative or NaN `maxBytes`), but a protobuf body is decoded by
  * {@link decodeLogsToFlatRecords}, several times faster, which is also stricter about some
  * malformed bodies (see there). An OTLP/JSON body, or a refused content type, takes the
@@ -78,6 +81,11 @@ export async function decodeOtlpLogsFast(
     return { ok: false, status: decompressed.status, message: decompressed.message, encoding };
   }
   const bytes = decompressed.bytes;
+  const maxItems = options.maxItems ?? otlpItemBudget(options.maxBytes);
+  const schema = ExportLogsServiceRequestSchema;
+  if (countProtobufMessages(schema, bytes, maxItems, OTLP_RECURSION_LIMIT) > maxItems) {
+    return { ok: false, status: 413, message: tooManyItemsMessage(maxItems), encoding };
+  }
   const decoded = decodeLogsToFlatRecords(bytes);
   if (!decoded.ok) {
     return {

@@ -18,6 +18,9 @@ import {
 } from "./otlp_signal.ts";
 import { quoteHeaderValue } from "./quote_header_value.ts";
 import { repairProtobufUtf8 } from "./repair_protobuf_utf8.ts";
+import { countProtobufMessages } from "./count_protobuf_messages.ts";
+import { OTLP_JSON_MAX_DEPTH, scanJsonShape } from "./scan_json_shape.ts";
+import { otlpItemBudget, tooManyItemsMessage } from "./otlp_item_budget.ts";
 
 /** The request headers that decide how the body is read, and the size limit. */
 export interface DecodeOtlpRequestOptions {
@@ -27,6 +30,11 @@ export interface DecodeOtlpRequestOptions {
   contentEncoding: string | null;
   /** The largest body accepted, in bytes, measured after decompression (413 beyond it). */
   maxBytes: number;
+  /**
+   * The most items (nested messages, or JSON objects) a body may hold (413 beyond it), counted
+   * before decoding; default {@link otlpItemBudget}`(maxBytes)`.
+   */
+  maxItems?: number;
 }
 
 /** A decoded Export request. */
@@ -68,7 +76,9 @@ export type DecodeOtlpRequestResult<S extends OtlpSignal = OtlpSignal> =
  *   `application/json` (parameters allowed, case-insensitive; a JSON charset must be UTF-8),
  *   or an unsupported `Content-Encoding` (supported: identity, gzip, deflate, zstd).
  * - 413: more than `maxBytes` after decompression; decompression stops as soon as the limit
- *   is crossed, so a gzip bomb costs about `maxBytes` of work.
+ *   is crossed, so a gzip bomb costs about `maxBytes` of work. Also more than `maxItems`
+ *   items (every nested message, or every JSON object), counted in one pass before anything
+ *   is decoded, so a body of tiny records cannot make the decoder build millions of objects.
  * - 400: corrupt compression, a malformed protobuf message, JSON that is not UTF-8 or not
  *   OTLP/JSON, a trace/span id that is not hex, or nesting deeper than
  *   {@link OTLP_RECURSION_LIMIT} messages (never a stack overflow).
@@ -117,9 +127,20 @@ export async function decodeOtlpRequest<S extends OtlpSignal>(
     return { ok: false, status: decompressed.status, message: decompressed.message, encoding };
   }
   const bytes = decompressed.bytes;
+  const maxItems = options.maxItems ?? otlpItemBudget(options.maxBytes);
+  if (
+    encoding === "protobuf" &&
+    countProtobufMessages(OTLP_REQUEST_SCHEMAS[signal], bytes, maxItems, OTLP_RECURSION_LIMIT) >
+      maxItems
+  ) {
+    return { ok: false, status: 413, message: tooManyItemsMessage(maxItems), encoding };
+  }
   const decoded = encoding === "protobuf"
     ? decodeProtobuf(signal, bytes)
-    : decodeJson(signal, bytes);
+    : decodeJson(signal, bytes, maxItems);
+  if (decoded === TOO_MANY_ITEMS) {
+    return { ok: false, status: 413, message: tooManyItemsMessage(maxItems), encoding };
+  }
   if (typeof decoded === "string") {
     const what = encoding === "protobuf" ? "protobuf" : "OTLP/JSON";
     return {
@@ -139,7 +160,12 @@ export async function decodeOtlpRequest<S extends OtlpSignal>(
 }
 
 /** A decoded request, or why it cannot be decoded. */
-type Decoded = { request: OtlpRequest; replacedInvalidStrings: number } | string;
+type Decoded =
+  | { request: OtlpRequest; replacedInvalidStrings: number }
+  | string
+  | typeof TOO_MANY_ITEMS;
+
+const TOO_MANY_ITEMS = Symbol("too many items");
 
 function decodeProtobuf(signal: OtlpSignal, bytes: Uint8Array): Decoded {
   const schema = OTLP_REQUEST_SCHEMAS[signal];
@@ -178,7 +204,7 @@ function describeProtobufError(error: unknown): string {
   return reason.includes("maximum recursion depth") ? nestingTooDeep() : reason;
 }
 
-function decodeJson(signal: OtlpSignal, bytes: Uint8Array): Decoded {
+function decodeJson(signal: OtlpSignal, bytes: Uint8Array, maxItems: number): Decoded {
   let text: string;
   try {
     text = new TextDecoder("utf-8", { fatal: true }).decode(bytes);
@@ -186,7 +212,9 @@ function decodeJson(signal: OtlpSignal, bytes: Uint8Array): Decoded {
     return "the body is not valid UTF-8";
   }
   if (text.trim() === "") return "the body is empty (an empty request is {})";
-  if (jsonNestsDeeperThan(text, MAX_JSON_DEPTH)) return nestingTooDeep();
+  const shape = scanJsonShape(text, OTLP_JSON_MAX_DEPTH, maxItems);
+  if (shape === "too deep") return nestingTooDeep();
+  if (shape === "too many") return TOO_MANY_ITEMS;
   let json: unknown;
   try {
     json = JSON.parse(text);
@@ -211,34 +239,9 @@ function decodeJson(signal: OtlpSignal, bytes: Uint8Array): Decoded {
   }
 }
 
-// Each message is at most an object inside an array in OTLP/JSON, plus one level for a list of
-// scalars: deeper text cannot decode within OTLP_RECURSION_LIMIT, and is refused before
-// JSON.parse builds it.
-const MAX_JSON_DEPTH = 2 * OTLP_RECURSION_LIMIT + 1;
-
-/** Whether `{` / `[` nest deeper than `limit` outside strings (a cheap scan, no parse). */
-function jsonNestsDeeperThan(text: string, limit: number): boolean {
-  let depth = 0;
-  let inString = false;
-  for (let i = 0; i < text.length; i++) {
-    const c = text.charCodeAt(i);
-    if (inString) {
-      if (c === 0x5c /* \ */) i++;
-      else if (c === 0x22 /* " */) inString = false;
-    } else if (c === 0x22) {
-      inString = true;
-    } else if (c === 0x7b /* { */ || c === 0x5b /* [ */) {
-      if (++depth > limit) return true;
-    } else if (c === 0x7d /* } */ || c === 0x5d /* ] */) {
-      depth--;
-    }
-  }
-  return false;
-}
-
 /**
  * JSON may escape a lone surrogate (`"\ud800"`, as JSON.stringify writes a JavaScript string
- * cut inside a pair); protobuf strings cannot hold one. Depth is bounded by MAX_JSON_DEPTH.
+ * cut inside a pair); protobuf strings cannot hold one. Depth is bounded by OTLP_JSON_MAX_DEPTH.
  */
 function replaceLoneSurrogates(value: unknown, counter: { replaced: number }): unknown {
   if (typeof value === "string") {

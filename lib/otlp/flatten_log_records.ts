@@ -8,6 +8,7 @@ import { bytesToHex } from "./convert_otlp_json_ids.ts";
 import { flattenAnyValue, flattenKeyValues, type FlatValue } from "./flatten_any_value.ts";
 import type { ExportLogsServiceRequest } from "./gen/opentelemetry/proto/collector/logs/v1/logs_service_pb.ts";
 import { type FlatScope, flattenScope } from "./flatten_scope.ts";
+import { freezeFlatObject } from "./freeze_flat_object.ts";
 
 /**
  * One OTLP log record with its resource and scope, in plain values.
@@ -26,7 +27,7 @@ export interface FlatLogRecord {
   /** null when the record has no body. */
   body: FlatValue;
   attributes: Record<string, FlatValue>;
-  /** The resource's attributes (a fresh object per record). */
+  /** The resource's attributes (one frozen object shared by the records of a resource). */
   resource: Record<string, FlatValue>;
   scope: FlatScope;
   /** Lower-case hex; "" when absent. */
@@ -55,9 +56,10 @@ export interface FlatLogRecord {
 export function flattenLogRecords(request: ExportLogsServiceRequest): FlatLogRecord[] {
   const flat: FlatLogRecord[] = [];
   for (const resourceLogs of request.resourceLogs) {
-    const resourceAttributes = resourceLogs.resource?.attributes ?? [];
+    // Shared by every item of the group (frozen): never a copy per item.
+    const resource = freezeFlatObject(flattenKeyValues(resourceLogs.resource?.attributes ?? []));
     for (const scopeLogs of resourceLogs.scopeLogs) {
-      const scope = flattenScope(scopeLogs.scope);
+      const scope = Object.freeze(flattenScope(scopeLogs.scope));
       for (const record of scopeLogs.logRecords) {
         flat.push({
           timeUnixNano: record.timeUnixNano,
@@ -66,8 +68,8 @@ export function flattenLogRecords(request: ExportLogsServiceRequest): FlatLogRec
           severityText: record.severityText,
           body: flattenAnyValue(record.body),
           attributes: flattenKeyValues(record.attributes),
-          resource: flattenKeyValues(resourceAttributes),
-          scope: { ...scope },
+          resource,
+          scope,
           traceId: bytesToHex(record.traceId),
           spanId: bytesToHex(record.spanId),
           eventName: record.eventName,

@@ -80,12 +80,17 @@ Deno.test("flattenLogRecords fills absent fields with empty values", () => {
   assert.deepEqual(noResource.resource, {});
 });
 
-Deno.test("flattenLogRecords gives each record its own resource and scope objects", () => {
+Deno.test("flattenLogRecords shares one frozen resource and scope among a group's records", () => {
   const [first, second] = flattenLogRecords(request);
-  first.resource["service.name"] = "changed";
-  first.scope.name = "changed";
+  assert.equal(first.resource, second.resource, "one object per resource, not a copy per record");
+  assert.equal(first.scope, second.scope);
+  assert.throws(() => {
+    first.resource["service.name"] = "changed";
+  }, TypeError);
+  assert.throws(() => {
+    first.scope.name = "changed";
+  }, TypeError);
   assert.equal(second.resource["service.name"], "a");
-  assert.equal(second.scope.name, "codex_otel.log_only");
 });
 
 Deno.test("flattenLogRecords gives nothing for an empty request", () => {

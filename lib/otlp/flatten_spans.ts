@@ -7,6 +7,7 @@
 import { bytesToHex } from "./convert_otlp_json_ids.ts";
 import { flattenKeyValues, type FlatValue } from "./flatten_any_value.ts";
 import { type FlatScope, flattenScope } from "./flatten_scope.ts";
+import { freezeFlatObject } from "./freeze_flat_object.ts";
 import type { ExportTraceServiceRequest } from "./gen/opentelemetry/proto/collector/trace/v1/trace_service_pb.ts";
 
 /** A span kind by name; a value outside the OTLP enum is kept as its number in a string. */
@@ -48,7 +49,7 @@ export interface FlatSpan {
   endTimeUnixNano: string;
   status: { code: FlatStatusCode; message: string };
   attributes: Record<string, FlatValue>;
-  /** The resource's attributes (a fresh object per span). */
+  /** The resource's attributes (one frozen object shared by the spans of a resource). */
   resource: Record<string, FlatValue>;
   scope: FlatScope;
   events: FlatSpanEvent[];
@@ -81,9 +82,10 @@ const STATUS_CODES: readonly FlatStatusCode[] = ["unset", "ok", "error"];
 export function flattenSpans(request: ExportTraceServiceRequest): FlatSpan[] {
   const flat: FlatSpan[] = [];
   for (const resourceSpans of request.resourceSpans) {
-    const resourceAttributes = resourceSpans.resource?.attributes ?? [];
+    // Shared by every item of the group (frozen): never a copy per item.
+    const resource = freezeFlatObject(flattenKeyValues(resourceSpans.resource?.attributes ?? []));
     for (const scopeSpans of resourceSpans.scopeSpans) {
-      const scope = flattenScope(scopeSpans.scope);
+      const scope = Object.freeze(flattenScope(scopeSpans.scope));
       for (const span of scopeSpans.spans) {
         flat.push({
           name: span.name,
@@ -99,8 +101,8 @@ export function flattenSpans(request: ExportTraceServiceRequest): FlatSpan[] {
             message: span.status?.message ?? "",
           },
           attributes: flattenKeyValues(span.attributes),
-          resource: flattenKeyValues(resourceAttributes),
-          scope: { ...scope },
+          resource,
+          scope,
           events: span.events.map((event) => ({
             name: event.name,
             timeUnixNano: event.timeUnixNano.toString(),

@@ -12,6 +12,7 @@ import {
   type FlatValue,
 } from "./flatten_any_value.ts";
 import { type FlatScope, flattenScope } from "./flatten_scope.ts";
+import { freezeFlatObject } from "./freeze_flat_object.ts";
 import type { ExportMetricsServiceRequest } from "./gen/opentelemetry/proto/collector/metrics/v1/metrics_service_pb.ts";
 import type { Metric, NumberDataPoint } from "./gen/opentelemetry/proto/metrics/v1/metrics_pb.ts";
 
@@ -51,7 +52,7 @@ export interface FlatMetric {
   temporality: FlatTemporality;
   /** Sums only: whether the sum only grows; null for other types. */
   monotonic: boolean | null;
-  /** The resource's attributes (a fresh object per metric). */
+  /** The resource's attributes (one frozen object shared by the metrics of a resource). */
   resource: Record<string, FlatValue>;
   scope: FlatScope;
   dataPoints: FlatDataPoint[];
@@ -80,17 +81,18 @@ const TEMPORALITIES = ["unspecified", "delta", "cumulative"] as const;
 export function summarizeMetrics(request: ExportMetricsServiceRequest): FlatMetric[] {
   const flat: FlatMetric[] = [];
   for (const resourceMetrics of request.resourceMetrics) {
-    const resourceAttributes = resourceMetrics.resource?.attributes ?? [];
+    // Shared by every item of the group (frozen): never a copy per item.
+    const resource = freezeFlatObject(flattenKeyValues(resourceMetrics.resource?.attributes ?? []));
     for (const scopeMetrics of resourceMetrics.scopeMetrics) {
-      const scope = flattenScope(scopeMetrics.scope);
+      const scope = Object.freeze(flattenScope(scopeMetrics.scope));
       for (const metric of scopeMetrics.metrics) {
         flat.push({
           name: metric.name,
           description: metric.description,
           unit: metric.unit,
           ...summarizeData(metric.data),
-          resource: flattenKeyValues(resourceAttributes),
-          scope: { ...scope },
+          resource,
+          scope,
         });
       }
     }

@@ -4,6 +4,7 @@ import { flattenLogRecords } from "../../otlp/flatten_log_records.ts";
 import { flattenSpans } from "../../otlp/flatten_spans.ts";
 import type { OtlpRequest, OtlpSignal } from "../../otlp/otlp_signal.ts";
 import { summarizeMetrics } from "../../otlp/summarize_metrics.ts";
+import { countExportItems } from "../../otlp/count_export_items.ts";
 import { classifyCodexLogRecord } from "./classify_codex_log_record.ts";
 import { classifyCodexMetric } from "./classify_codex_metric.ts";
 import { classifyCodexSpan } from "./classify_codex_span.ts";
@@ -52,11 +53,18 @@ export function classifyCodexExport<S extends OtlpSignal>(
       }
       break;
     case "traces":
+      // Left out by the policy (the default): counted, never flattened.
+      if (!context.policy.harnesses.codex.include_spans) {
+        return { events, dropped: countExportItems(signal, request) };
+      }
       for (const span of flattenSpans(request as OtlpRequest<"traces">)) {
         add(classifyCodexSpan(span, context));
       }
       break;
     case "metrics":
+      if (!context.policy.harnesses.codex.include_metrics) {
+        return { events, dropped: countExportItems(signal, request) };
+      }
       for (const metric of summarizeMetrics(request as OtlpRequest<"metrics">)) {
         add(classifyCodexMetric(metric, context));
       }
