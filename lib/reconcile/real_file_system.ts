@@ -1,16 +1,55 @@
+import {
+  closeSync,
+  constants as fsConstants,
+  fchmodSync,
+  fchownSync,
+  fstatSync,
+  fsyncSync,
+  mkdirSync,
+  openSync,
+  writeSync,
+} from "node:fs";
 import { basename, dirname, join } from "node:path";
 import type { FileInfo, FileSystem, Lock } from "./file_system.ts";
+import { checkPathForUser } from "./check_path_for_user.ts";
 
 /**
  * The file system on disk. Writes are atomic and durable: a temporary file beside the target
  * is written, synced and renamed over it, then the folder is synced, so a crash leaves either
  * the old or the new content, never a mix. Locks are `flock`-style advisory locks, released by
  * the kernel if the process dies.
+ *
+ * As root in a user's folders (a system install editing the console user's Codex config), every
+ * call first checks the path with `checkPathForUser`: root follows no link to a file the user does
+ * not own and creates nothing through a link, and what it creates there is the user's. Files and
+ * folders are created with `O_EXCL`/`mkdir` (never through a link at their name) and given their
+ * owner and mode on the open descriptor, not by path.
  */
 export const realFileSystem: FileSystem = {
   async readFile(path) {
     try {
-      return await Deno.readFile(path);
+      const user = await checkPathForUser(path, { followLast: true, create: false });
+      if (!user) return await Deno.readFile(path);
+      // The check walked the path; the file actually opened must still be the user's.
+      const file = await Deno.open(path, { read: true });
+      try {
+        const info = await file.stat();
+        if (info.uid !== user.uid) {
+          throw new Deno.errors.PermissionDenied(
+            `"${path}" belongs to uid ${info.uid}, not to uid ${user.uid} who owns "${user.from}"`,
+          );
+        }
+        const chunks: Uint8Array[] = [];
+        const buffer = new Uint8Array(64 * 1024);
+        for (let read; (read = await file.read(buffer)) !== null;) {
+          chunks.push(buffer.slice(0, read));
+        }
+        const bytes = new Uint8Array(chunks.reduce((total, chunk) => total + chunk.length, 0));
+        chunks.reduce((offset, chunk) => (bytes.set(chunk, offset), offset + chunk.length), 0);
+        return bytes;
+      } finally {
+        file.close();
+      }
     } catch (error) {
       if (error instanceof Deno.errors.NotFound) return undefined;
       throw error;
@@ -28,6 +67,7 @@ export const realFileSystem: FileSystem = {
   },
 
   async resolveTarget(path) {
+    await checkPathForUser(path, { followLast: true, create: true });
     let current = path;
     for (let hops = 0; hops < 40; hops++) {
       let info: Deno.FileInfo;
@@ -58,39 +98,65 @@ export const realFileSystem: FileSystem = {
   },
 
   async ensureDir(path, mode) {
+    const user = await checkPathForUser(path, { followLast: true, create: true });
+    if (!user) {
+      await Deno.mkdir(path, { recursive: true, mode });
+      return;
+    }
     const missing: string[] = [];
     for (let dir = path; dir !== dirname(dir); dir = dirname(dir)) {
       if (await Deno.lstat(dir).then(() => true, () => false)) break;
-      missing.push(dir);
+      missing.unshift(dir);
     }
-    await Deno.mkdir(path, { recursive: true, mode });
-    // As root (a system install), folders made in a user's home belong to that user.
-    const owner = missing.length ? await ownerToKeep(dirname(missing.at(-1)!)) : undefined;
-    if (owner) { for (const dir of missing) await Deno.chown(dir, owner.uid, owner.gid); }
+    // One at a time: mkdir never follows a link at its name; owner and mode set on the folder
+    // opened without following a link, so one swapped in meanwhile is never chowned.
+    for (const dir of missing) {
+      mkdirSync(dir, { mode });
+      const fd = openSync(
+        dir,
+        fsConstants.O_RDONLY | fsConstants.O_DIRECTORY | fsConstants.O_NOFOLLOW,
+      );
+      try {
+        fchmodSync(fd, mode);
+        fchownSync(fd, user.uid, user.gid);
+      } finally {
+        closeSync(fd);
+      }
+    }
   },
 
   async writeFileAtomic(path, data, mode) {
     const folder = dirname(path);
+    const user = await checkPathForUser(path, { followLast: false, create: false });
     const temporary = join(
       folder,
       `.${basename(path)}.beacon-${Deno.pid}-${crypto.randomUUID().slice(0, 8)}.tmp`,
     );
-    const file = await Deno.open(temporary, { write: true, createNew: true, mode });
+    // As root in a user's folder, the file is the user's (keeping its group if it was theirs).
+    const existing = user ? await Deno.lstat(path).catch(() => undefined) : undefined;
+    const owner = user && {
+      uid: user.uid,
+      gid: existing?.isFile && existing.uid === user.uid ? existing.gid! : user.gid,
+    };
+    const fd = openSync(
+      temporary,
+      fsConstants.O_WRONLY | fsConstants.O_CREAT | fsConstants.O_EXCL | fsConstants.O_NOFOLLOW,
+      mode,
+    );
     try {
       let written = 0;
-      while (written < data.length) written += await file.write(data.subarray(written));
-      await file.sync();
+      while (written < data.length) written += writeSync(fd, data, written);
+      fsyncSync(fd);
+      if (Deno.build.os !== "windows") fchmodSync(fd, mode); // the umask may have narrowed it
+      if (owner) fchownSync(fd, owner.uid, owner.gid);
+      if (user && fstatSync(fd).nlink !== 1) throw new Error(`"${temporary}" was tampered with`);
     } catch (error) {
-      file.close();
+      closeSync(fd);
       await Deno.remove(temporary).catch(() => {});
       throw error;
     }
-    file.close();
+    closeSync(fd);
     try {
-      await Deno.chmod(temporary, mode); // the umask may have narrowed the mode given to open
-      // As root, a user's file stays theirs (a new one takes its folder's owner).
-      const owner = await ownerToKeep(path) ?? await ownerToKeep(folder);
-      if (owner) await Deno.chown(temporary, owner.uid, owner.gid);
       await Deno.rename(temporary, path);
     } catch (error) {
       await Deno.remove(temporary).catch(() => {});
@@ -100,6 +166,7 @@ export const realFileSystem: FileSystem = {
   },
 
   async removeFile(path) {
+    await checkPathForUser(path, { followLast: false, create: false });
     try {
       await Deno.remove(path);
     } catch (error) {
@@ -108,8 +175,28 @@ export const realFileSystem: FileSystem = {
   },
 
   async lock(path): Promise<Lock> {
-    await Deno.mkdir(dirname(path), { recursive: true, mode: 0o700 });
-    const file = await Deno.open(path, { read: true, write: true, create: true, mode: 0o600 });
+    await realFileSystem.ensureDir(dirname(path), 0o700);
+    const user = await checkPathForUser(path, { followLast: false, create: true });
+    // Created (or found) without following a link at its name, then opened by Deno (for flock)
+    // and proven to be the same file.
+    const fd = openSync(
+      path,
+      fsConstants.O_RDWR | fsConstants.O_CREAT | fsConstants.O_NOFOLLOW,
+      0o600,
+    );
+    let file: Deno.FsFile;
+    try {
+      const pinned = fstatSync(fd);
+      if (user && pinned.uid === 0) fchownSync(fd, user.uid, user.gid);
+      file = await Deno.open(path, { read: true, write: true });
+      const opened = await file.stat();
+      if (opened.dev !== pinned.dev || opened.ino !== pinned.ino) {
+        file.close();
+        throw new Error(`"${path}" was replaced while it was being opened; try again.`);
+      }
+    } finally {
+      closeSync(fd);
+    }
     await file.lock(true);
     return {
       async release() {
@@ -119,17 +206,6 @@ export const realFileSystem: FileSystem = {
     };
   },
 };
-
-/**
- * The owner a file written by root must keep: the existing path's, when that is not root. Not
- * root ourselves, or on a platform without owners: nothing to keep.
- */
-async function ownerToKeep(path: string): Promise<{ uid: number; gid: number } | undefined> {
-  if (Deno.build.os === "windows" || Deno.uid() !== 0) return undefined;
-  const info = await Deno.stat(path).catch(() => undefined);
-  if (!info || info.uid === null || info.gid === null || info.uid === 0) return undefined;
-  return { uid: info.uid, gid: info.gid };
-}
 
 async function syncFolder(folder: string): Promise<void> {
   let handle: Deno.FsFile | undefined;
