@@ -67,7 +67,14 @@ export function renderPlan(plan: Plan, extra: ExtraPlanParts = {}): string {
     lines.push("");
   }
   if (summary.add + summary.change + summary.destroy === 0) {
-    lines.push("No changes. The configuration matches the policy.");
+    lines.push(
+      summary.conflicts
+        ? `No changes. ${
+          summary.conflicts === 1 ? "1 conflict is" : `${summary.conflicts} conflicts are`
+        } ` +
+          "left alone (above): the configuration does not match the policy until taken over."
+        : "No changes. The configuration matches the policy.",
+    );
   } else {
     lines.push(
       `Plan: ${summary.add} to add, ${summary.change} to change, ${summary.destroy} to destroy.`,

@@ -1,5 +1,5 @@
 import type { TomlEdit } from "../toml/edit_toml.ts";
-import type { TomlTable, TomlValue } from "../toml/toml_value.ts";
+import { isTomlTable, type TomlTable, type TomlValue } from "../toml/toml_value.ts";
 import { getTomlValue } from "../toml/get_toml_value.ts";
 import { tomlValuesEqual } from "../toml/toml_values_equal.ts";
 import { stringifyTomlJson } from "../toml/toml_json.ts";
@@ -15,6 +15,13 @@ export interface DesiredSetting {
    * overwritten silently (e.g. Codex already exporting telemetry to another backend).
    */
   isForeign?: (found: TomlValue) => boolean;
+  /**
+   * The table this setting belongs to as one unit, e.g. `["otel"]`: while a setting of the
+   * group holds someone else's destination (`isForeign`) and is not taken over, none of the
+   * group is changed, since any change would change what that destination receives. The
+   * group is reported as one conflict and taken over as a whole.
+   */
+  group?: readonly string[];
 }
 
 /** What Beacon remembers about one file: what it wrote, and what was there before it. */
@@ -50,6 +57,8 @@ export interface SettingsDiff {
  * - there, Beacon wrote something else: the user edited it, a conflict;
  * - there, never written by Beacon: update, unless `isForeign` says it is someone else's
  *   destination, then a conflict.
+ * A conflict over someone else's destination holds back its whole `group`: nothing in it is
+ * changed or newly owned, and the group is one conflict.
  * With `takeOver`, conflicts become updates (the user's value is kept as the original).
  */
 export function diffManagedSettings(input: {
@@ -68,9 +77,11 @@ export function diffManagedSettings(input: {
   const changes: Change[] = [];
   const conflicts: Conflict[] = [];
   const edits: TomlEdit[] = [];
+  const heldBack = heldBackGroups(current, desired, previous, takeOver);
 
   for (const setting of desired) {
     const key = setting.path.join(".");
+    if (setting.group && heldBack.has(setting.group.join("."))) continue;
     const found = getTomlValue(current, setting.path);
     const wanted = setting.value;
     const written = previous.written[key];
@@ -84,20 +95,14 @@ export function diffManagedSettings(input: {
       continue;
     }
     let note: string | undefined;
-    if (found !== undefined) {
-      const editedByUser = written !== undefined && !tomlValuesEqual(found, written);
-      const foreign = written === undefined && (setting.isForeign?.(found) ?? false);
-      if (editedByUser || foreign) {
-        const reason = editedByUser
-          ? `changed since Beacon wrote it (Beacon wrote ${describe(written)})`
-          : `already set by someone else`;
-        if (!takeOver) {
-          conflicts.push({ target, key, found, wanted, reason });
-          continue;
-        }
-        note = `taking over: ${reason}`;
+    const conflict = conflictReason(setting, found, written);
+    if (conflict) {
+      if (!takeOver) {
+        conflicts.push({ target, key, found: found!, wanted, reason: conflict.reason });
+        continue;
       }
-    } else if (written !== undefined) {
+      note = `taking over: ${conflict.reason}`;
+    } else if (found === undefined && written !== undefined) {
       note = "removed since Beacon wrote it";
     }
     if (!(key in ownership.originals)) {
@@ -113,7 +118,87 @@ export function diffManagedSettings(input: {
     if (note) change.note = note;
     changes.push(change);
   }
+  for (const [name, group] of heldBack) {
+    const keys = group.keys.length > 1
+      ? `${group.keys.slice(0, -1).join(", ")} and ${group.keys.at(-1)} send`
+      : `${group.keys[0]} sends`;
+    conflicts.push({
+      target,
+      key: name,
+      found: group.found,
+      wanted: group.wanted,
+      reason: `${keys} to someone else's destination. Beacon leaves all of [${name}] alone, ` +
+        `since any change there would change what that destination receives`,
+    });
+  }
   return { changes, conflicts, edits, ownership };
+}
+
+/** Why a value Beacon did not write (or wrote differently) must not be overwritten silently. */
+function conflictReason(
+  setting: DesiredSetting,
+  found: TomlValue | undefined,
+  written: TomlValue | undefined,
+): { reason: string; foreign: boolean; editedByUser: boolean } | undefined {
+  if (found === undefined) return undefined;
+  const foreign = setting.isForeign?.(found) ?? false;
+  if (written !== undefined && !tomlValuesEqual(found, written)) {
+    const reason = `changed since Beacon wrote it (Beacon wrote ${describe(written)})`;
+    return { reason, foreign, editedByUser: true };
+  }
+  if (written === undefined && foreign) {
+    return { reason: "already set by someone else", foreign, editedByUser: false };
+  }
+  return undefined;
+}
+
+interface HeldBackGroup {
+  /** The group's managed values as found, and as Beacon wants them. */
+  found: TomlTable;
+  wanted: TomlTable;
+  /** The settings holding someone else's destination, with why when not obvious. */
+  keys: string[];
+}
+
+/** Groups holding someone else's destination that are not taken over, by dotted name. */
+function heldBackGroups(
+  current: TomlTable,
+  desired: DesiredSetting[],
+  previous: Ownership,
+  takeOver: boolean,
+): Map<string, HeldBackGroup> {
+  const groups = new Map<string, HeldBackGroup>();
+  if (takeOver) return groups;
+  for (const setting of desired) {
+    if (!setting.group) continue;
+    const key = setting.path.join(".");
+    const found = getTomlValue(current, setting.path);
+    if (tomlValuesEqual(found, setting.value)) continue;
+    const conflict = conflictReason(setting, found, previous.written[key]);
+    if (!conflict?.foreign) continue;
+    const name = setting.group.join(".");
+    const group = groups.get(name) ?? { found: {}, wanted: {}, keys: [] };
+    group.keys.push(conflict.editedByUser ? `${key} (changed since Beacon wrote it)` : key);
+    groups.set(name, group);
+  }
+  for (const setting of desired) {
+    const group = setting.group && groups.get(setting.group.join("."));
+    if (!group) continue;
+    const inGroup = setting.path.slice(setting.group!.length);
+    const found = getTomlValue(current, setting.path);
+    if (found !== undefined) setNested(group.found, inGroup, found);
+    if (setting.value !== undefined) setNested(group.wanted, inGroup, setting.value);
+  }
+  return groups;
+}
+
+function setNested(table: TomlTable, path: readonly string[], value: TomlValue): void {
+  let current = table;
+  for (const key of path.slice(0, -1)) {
+    const next = current[key];
+    current = isTomlTable(next) ? next : (current[key] = {});
+  }
+  current[path.at(-1)!] = value;
 }
 
 function describe(value: TomlValue | undefined): string {

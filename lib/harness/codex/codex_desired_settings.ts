@@ -57,7 +57,9 @@ export function codexDesiredSettings(policy: Policy): DesiredSetting[] {
       !ours.some((base) => endpoint === base || endpoint.startsWith(`${base}/`));
   };
 
-  return [
+  // One unit: while an exporter sends to someone else's collector, even `environment` or the
+  // content switches would change what that collector receives.
+  const settings: DesiredSetting[] = [
     { path: ["otel", "environment"], value: codex.environment },
     { path: ["otel", "log_user_prompt"], value: content.prompt !== "drop" },
     { path: ["otel", "log_agent_responses"], value: content.agent_response !== "drop" },
@@ -81,7 +83,10 @@ export function codexDesiredSettings(policy: Policy): DesiredSetting[] {
       isForeign: isForeignExporter,
     },
   ];
+  return settings.map((setting) => ({ ...setting, group: OTEL_GROUP }));
 }
+
+const OTEL_GROUP = ["otel"] as const;
 
 /** Where Codex reaches the collector for one signal. gRPC uses one endpoint for all. */
 export function collectorUrl(policy: Policy, signal: "logs" | "traces" | "metrics"): string {

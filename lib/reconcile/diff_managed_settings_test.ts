@@ -1,0 +1,86 @@
+import assert from "node:assert/strict";
+import {
+  type DesiredSetting,
+  diffManagedSettings,
+  type Ownership,
+} from "./diff_managed_settings.ts";
+import { codexDesiredSettings } from "../harness/codex/codex_desired_settings.ts";
+import { parsePolicy } from "../policy/parse_policy.ts";
+import { parseToml } from "../toml/parse_toml.ts";
+import type { TomlTable } from "../toml/toml_value.ts";
+import { tomlValuesEqual } from "../toml/toml_values_equal.ts";
+
+const policy = parsePolicy("version = 1\n", "test");
+const desired = codexDesiredSettings(policy);
+
+function table(text: string): TomlTable {
+  const parsed = parseToml(text);
+  assert.ok(parsed.ok);
+  return parsed.value;
+}
+
+const FOREIGN = `[otel]
+environment = "production"
+log_user_prompt = true
+trace_exporter = "none"
+exporter = { otlp-http = { endpoint = "https://otel.corp.example/v1/logs", protocol = "binary" } }
+`;
+
+Deno.test("a foreign exporter holds back the whole [otel] table: one conflict, no edits", () => {
+  const previous: Ownership = {
+    written: { "otel.environment": "dev" },
+    originals: { "otel.environment": null },
+  };
+  const diff = diffManagedSettings({
+    target: "config.toml",
+    current: table(FOREIGN),
+    desired,
+    ownership: previous,
+    takeOver: false,
+  });
+  assert.deepEqual(diff.edits, []);
+  assert.deepEqual(diff.changes, []);
+  assert.equal(diff.conflicts.length, 1);
+  const [conflict] = diff.conflicts;
+  assert.equal(conflict.key, "otel");
+  assert.match(conflict.reason, /otel\.exporter sends to someone else's destination/);
+  assert.ok(tomlValuesEqual(conflict.found, table(FOREIGN).otel), "found: the managed keys there");
+  assert.equal((conflict.wanted as TomlTable).environment, "dev");
+  // Nothing in the group is newly owned, not even `trace_exporter`, which is already as wanted;
+  // what Beacon remembered before is kept for a later take-over or release.
+  assert.deepEqual(diff.ownership, previous);
+});
+
+Deno.test("taking over a foreign [otel] table changes it as a whole", () => {
+  const diff = diffManagedSettings({
+    target: "config.toml",
+    current: table(FOREIGN),
+    desired,
+    ownership: undefined,
+    takeOver: true,
+  });
+  assert.deepEqual(diff.conflicts, []);
+  assert.deepEqual(
+    diff.edits.map((edit) => edit.path.join(".")),
+    desired.map((setting) => setting.path.join(".")).filter((key) => key !== "otel.trace_exporter"),
+  );
+  const exporter = diff.changes.find((change) => change.key === "otel.exporter");
+  assert.match(exporter?.note ?? "", /taking over: already set by someone else/);
+  assert.equal(diff.ownership.originals["otel.environment"], "production");
+});
+
+Deno.test("without a foreign destination, a user's edit is a conflict of that key alone", () => {
+  const settings: DesiredSetting[] = desired;
+  const written = Object.fromEntries(
+    settings.map((setting) => [setting.path.join("."), setting.value!]),
+  );
+  const diff = diffManagedSettings({
+    target: "config.toml",
+    current: table(`[otel]\nenvironment = "staging"\n`),
+    desired: settings,
+    ownership: { written, originals: {} },
+    takeOver: false,
+  });
+  assert.deepEqual(diff.conflicts.map((conflict) => conflict.key), ["otel.environment"]);
+  assert.equal(diff.edits.length, settings.length - 1, "the rest is put back");
+});
