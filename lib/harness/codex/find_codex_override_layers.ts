@@ -57,13 +57,21 @@ export async function findCodexOverrideLayers(host: Host, fs: FileSystem): Promi
   return warnings;
 }
 
-/** The `otel.*` keys a config file sets (`["otel"]` if it cannot be parsed but mentions otel). */
+/**
+ * The `otel.*` keys a config file sets (one `otel (...)` entry saying why when it cannot be read
+ * but mentions otel).
+ */
 async function readOtelKeys(fs: FileSystem, path: string): Promise<string[]> {
   const bytes = await fs.readFile(path).catch(() => undefined);
   if (!bytes) return [];
   const text = decodeConfigText(bytes, path, { strict: false });
   const parsed = parseToml(text);
-  if (!parsed.ok) return /\botel\b/.test(text) ? ["otel (file is not valid TOML)"] : [];
+  if (!parsed.ok) {
+    if (!/\botel\b/.test(text)) return [];
+    const { limit } = parsed.error;
+    if (!limit) return ["otel (file is not valid TOML)"];
+    return [`otel (file too ${limit.limit === "depth" ? "deeply nested" : "large"} to read)`];
+  }
   const otel = parsed.value.otel;
   if (otel === undefined) return [];
   if (typeof otel !== "object" || otel === null || Array.isArray(otel)) return ["otel"];
