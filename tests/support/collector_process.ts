@@ -11,6 +11,8 @@ export interface CollectorProcess extends AsyncDisposable {
   child: Deno.ChildProcess;
   /** Everything printed so far on stdout and stderr. */
   output(): string;
+  /** Resolves once the output matches `pattern`; rejects if the process exits first. */
+  waitForOutput(pattern: RegExp): Promise<void>;
   /** Sends a signal and waits for the exit status. */
   stop(signal?: Deno.Signal): Promise<Deno.CommandStatus>;
 }
@@ -44,15 +46,32 @@ export async function startCollectorProcess(
   }).spawn();
   let output = "";
   const listening = Promise.withResolvers<number>();
+  const waiters = new Set<() => void>();
   const pump = async (stream: ReadableStream<Uint8Array>) => {
     const decoder = new TextDecoder();
     for await (const chunk of stream) {
       output += decoder.decode(chunk, { stream: true });
       const match = /listening on http:\/\/127\.0\.0\.1:(\d+)/.exec(output);
       if (match) listening.resolve(Number(match[1]));
+      for (const waiter of waiters) waiter();
     }
   };
   const pumps = Promise.all([pump(child.stdout), pump(child.stderr)]);
+  const waitForOutput = (pattern: RegExp) =>
+    new Promise<void>((resolve, reject) => {
+      const check = () => {
+        if (!pattern.test(output)) return;
+        waiters.delete(check);
+        resolve();
+      };
+      waiters.add(check);
+      check();
+      pumps.then(() => {
+        if (!waiters.has(check)) return;
+        waiters.delete(check);
+        reject(new Error(`collector ended without printing ${pattern}:\n${output}`));
+      });
+    });
   child.status.then((status) =>
     listening.reject(new Error(`collector exited (${status.code}) before listening:\n${output}`))
   );
@@ -76,6 +95,7 @@ export async function startCollectorProcess(
     url: `http://127.0.0.1:${port}`,
     child,
     output: () => output,
+    waitForOutput,
     stop,
     async [Symbol.asyncDispose]() {
       await stop("SIGKILL");
