@@ -20,6 +20,16 @@ export interface CollectorHealth {
     error: string | null;
   };
   counters: ExportCounters;
+  /** Requests that never reached the pipeline. */
+  requests: RequestCounters;
+}
+
+/** Requests that never reached the pipeline, since the collector started. */
+export interface RequestCounters {
+  /** The client went away before sending its whole request (nothing was acknowledged). */
+  aborted: number;
+  /** Failed inside the collector (a bug; answered 500). */
+  failed: number;
 }
 
 /** Builds the health document from the collector's parts. */
@@ -32,6 +42,7 @@ export function collectorHealth(input: {
   logStats: RuntimeLogStats;
   logHealth: RuntimeLogHealth;
   counters: ExportCounters;
+  requests: RequestCounters;
 }): CollectorHealth {
   const { logStats, logHealth } = input;
   return {
@@ -51,5 +62,6 @@ export function collectorHealth(input: {
       error: logHealth.status === "ok" ? null : logHealth.error.message,
     },
     counters: input.counters,
+    requests: input.requests,
   };
 }

@@ -74,6 +74,11 @@ export async function handleOtlpHttp(
     return true;
   }
   const read = await readRequestBody(request, options.maxBytes);
+  if (!read.ok && read.aborted) {
+    // Nothing to answer; the server counts the request as aborted when the response closes.
+    response.destroy();
+    return true;
+  }
   if (!read.ok) {
     sendStatus(
       response,

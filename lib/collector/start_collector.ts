@@ -18,7 +18,8 @@ import {
 import { handleOtlpHttp, RPC_CODES, sendStatus } from "./handle_otlp_http.ts";
 import { otlpConnectJsonRoutes, otlpConnectRoutes } from "./otlp_connect_routes.ts";
 import { otlpJsonTextDecoder } from "./otlp_json_text_decoder.ts";
-import { type CollectorHealth, collectorHealth } from "./collector_health.ts";
+import { createIncidentReporter } from "./incident_reporter.ts";
+import { type CollectorHealth, collectorHealth, type RequestCounters } from "./collector_health.ts";
 import { formatListenAddress, type ListenAddress } from "./parse_listen_address.ts";
 import { type GrpcListener, startGrpcListener } from "./grpc/start_grpc_listener.ts";
 
@@ -66,11 +67,14 @@ export class ListenError extends Error {
 export async function startCollector(options: CollectorOptions): Promise<RunningCollector> {
   const now = options.now ?? (() => new Date());
   const startedAt = now();
+  // The collector's own output is bounded: one line per burst of the same incident.
+  const report = createIncidentReporter((line) => options.onError?.(line));
+  const requests: RequestCounters = { aborted: 0, failed: 0 };
   const pipeline = createExportPipeline({
     classify: options.classify,
     log: options.log,
     onClassifyError: (error) =>
-      options.onError?.(`could not classify a request: ${(error as Error)?.stack ?? error}`),
+      report("classify", `could not classify a request (a bug): ${describeError(error)}`),
   });
   let address = options.http;
   let grpcAddress: ListenAddress | undefined;
@@ -87,6 +91,7 @@ export async function startCollector(options: CollectorOptions): Promise<Running
       logStats: options.log.stats(),
       logHealth: options.log.health(),
       counters: pipeline.counters(),
+      requests: { ...requests },
     });
 
   const fallback = async (request: IncomingMessage, response: ServerResponse) => {
@@ -112,7 +117,8 @@ export async function startCollector(options: CollectorOptions): Promise<Running
       }
       sendStatus(response, 404, "json", RPC_CODES.notFound, `no such endpoint: ${path}`);
     } catch (error) {
-      options.onError?.(`request failed: ${(error as Error)?.stack ?? error}`);
+      requests.failed++;
+      report("request", `a request failed (a bug): ${describeError(error)}`);
       if (!response.headersSent) {
         sendStatus(response, 500, "json", 13, "internal error in the collector");
       } else response.destroy();
@@ -146,7 +152,21 @@ export async function startCollector(options: CollectorOptions): Promise<Running
   let drained: (() => void) | undefined;
   const server = createServer((request, response) => {
     inFlight++;
+    let aborted = false;
+    // Node's IncomingMessage says "aborted" when the connection closes before the whole request
+    // arrived (whoever was reading the body then sees an error).
+    request.once("aborted", () => (aborted = true));
+    request.once("error", () => (aborted = true));
     response.once("close", () => {
+      if (aborted || (!response.writableFinished && !request.complete)) {
+        // The client went away before it sent its whole request: nothing was acknowledged.
+        requests.aborted++;
+        report(
+          "aborted",
+          `a client went away in the middle of a request (${requests.aborted} so far; ` +
+            "normal when a program exits while exporting)",
+        );
+      }
       if (--inFlight === 0) drained?.();
     });
     handler(request, response);
@@ -175,8 +195,7 @@ export async function startCollector(options: CollectorOptions): Promise<Running
         ...options.grpc,
         routes,
         readMaxBytes: options.maxRequestBytes,
-        onError: (error) =>
-          options.onError?.(`gRPC connection error: ${(error as Error)?.message ?? error}`),
+        onError: (error) => report("grpc", `gRPC connection error: ${describeError(error)}`),
       });
     } catch (error) {
       await new Promise<void>((resolve) => server.close(() => resolve()));
@@ -207,4 +226,10 @@ export async function startCollector(options: CollectorOptions): Promise<Running
 /** Whether an RPC's content type names a JSON codec (`application/json`, `...+json`). */
 function isJsonRpc(contentType: string | undefined): boolean {
   return contentType !== undefined && /^application\/(?:[\w.-]+\+)?json\b/i.test(contentType);
+}
+
+/** One line: the message, and the stack only when BEACON_DEBUG is set. */
+function describeError(error: unknown): string {
+  if (!(error instanceof Error)) return String(error);
+  return Deno.env.get("BEACON_DEBUG") && error.stack ? error.stack : error.message;
 }

@@ -37,6 +37,7 @@ function healthDocument(overrides: Partial<CollectorHealth> = {}): CollectorHeal
       unavailable: 0,
       lastEventAt: null,
     },
+    requests: { aborted: 0, failed: 0 },
     ...overrides,
   };
 }
