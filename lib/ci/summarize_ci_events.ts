@@ -155,5 +155,7 @@ function addTokens(totals: TokenTotals, event: Record<string, unknown>): void {
 }
 
 function count(value: unknown): number {
+  // A count beyond 2^53 - 1 arrives as its decimal string (approximated here).
+  if (typeof value === "string" && /^\d+$/.test(value)) return Number(value);
   return typeof value === "number" && Number.isFinite(value) && value > 0 ? value : 0;
 }

@@ -252,13 +252,14 @@ export interface AutomatedReviewEvent extends BeaconEventBase<"automated_review"
 
 /** Tokens one model response used (Codex: `codex.sse_event` of kind `response.completed`). */
 export interface TokenUsageEvent extends BeaconEventBase<"token_usage"> {
-  input_tokens: number;
-  output_tokens: number;
-  cached_tokens?: number;
-  cache_write_tokens?: number;
-  reasoning_tokens?: number;
+  /** Counts are numbers; one beyond 2^53 - 1 is its decimal string (as other int64 fields). */
+  input_tokens: number | string;
+  output_tokens: number | string;
+  cached_tokens?: number | string;
+  cache_write_tokens?: number | string;
+  reasoning_tokens?: number | string;
   /** Codex's `tool_token_count` (in 0.169 it equals input + output tokens). */
-  tool_tokens?: number;
+  tool_tokens?: number | string;
   /** Time to first token, in ms. */
   ttft_ms?: number;
   duration_ms?: number;

@@ -47,6 +47,10 @@ const ref = (name: string): JsonSchema => ({ $ref: `#/$defs/${name}` });
 const str: JsonSchema = { type: "string" };
 const int: JsonSchema = { type: "integer" };
 const count: JsonSchema = { type: "integer", minimum: 0 };
+/** A count that may pass 2^53 - 1: then its decimal string, as other int64 fields. */
+const largeCount: JsonSchema = {
+  oneOf: [count, { type: "string", pattern: "^[0-9]+$" }],
+};
 const num: JsonSchema = { type: "number" };
 const bool: JsonSchema = { type: "boolean" };
 const nullable = (schema: JsonSchema): JsonSchema => ({
@@ -304,12 +308,12 @@ const KIND_FIELDS: {
   token_usage: {
     description: "Tokens of one model response (codex.sse_event, response.completed).",
     properties: {
-      input_tokens: count,
-      output_tokens: count,
-      cached_tokens: count,
-      cache_write_tokens: count,
-      reasoning_tokens: count,
-      tool_tokens: count,
+      input_tokens: largeCount,
+      output_tokens: largeCount,
+      cached_tokens: largeCount,
+      cache_write_tokens: largeCount,
+      reasoning_tokens: largeCount,
+      tool_tokens: largeCount,
       ttft_ms: num,
       duration_ms: num,
     },

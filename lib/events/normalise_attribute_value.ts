@@ -65,6 +65,32 @@ export function normaliseCount(value: FlatValue | undefined): number | undefined
 }
 
 /**
+ * A count that may pass 2^53 - 1, as OTLP int64 values can: a safe integer as a number, a larger
+ * one as its decimal string (as Beacon writes other int64 fields), `undefined` for anything that
+ * is not a non-negative integer. A double beyond 2^53 is written as the integer it holds.
+ *
+ * @example
+ * ```ts
+ * normaliseLargeCount("76"); // 76
+ * normaliseLargeCount("18446744073709551615"); // "18446744073709551615"
+ * normaliseLargeCount(1e20); // "100000000000000000000"
+ * normaliseLargeCount("-3"); // undefined
+ * ```
+ */
+export function normaliseLargeCount(value: FlatValue | undefined): number | string | undefined {
+  const safe = normaliseCount(value);
+  if (safe !== undefined) return safe;
+  if (typeof value === "number") {
+    return Number.isInteger(value) && value >= 0 ? BigInt(value).toString() : undefined;
+  }
+  if (typeof value !== "string") return undefined;
+  const text = value.trim().replace(/^\+/, "");
+  if (!/^\d{1,40}$/.test(text)) return undefined;
+  const canonical = BigInt(text);
+  return canonical <= BigInt(Number.MAX_SAFE_INTEGER) ? Number(canonical) : canonical.toString();
+}
+
+/**
  * A boolean from a boolean or the strings `true` / `false` (any case, surrounding spaces
  * allowed); `undefined` for anything else.
  *

@@ -1,3 +1,4 @@
+import { codexEventName } from "./codex_event_name.ts";
 import { applyIdentityRule } from "../../content/hash_identity.ts";
 import type {
   BeaconEventBase,
@@ -58,7 +59,7 @@ export function classifyCodexCommonFields<K extends BeaconEventKind>(
   kind: K,
 ): BeaconEventBase<K> {
   const attributes = record.attributes;
-  const sourceEvent = normaliseString(attributes["event.name"])?.trim() ?? "";
+  const sourceEvent = codexEventName(record) ?? "";
   const sessionId = normaliseString(attributes["conversation.id"]) ?? null;
   const timestamp = normaliseString(attributes["event.timestamp"]);
   const observedTimeUnixNano = record.observedTimeUnixNano;

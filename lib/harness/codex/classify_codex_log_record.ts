@@ -4,6 +4,7 @@
  *
  * @module
  */
+import { codexEventName } from "./codex_event_name.ts";
 import type { BeaconEvent, BeaconEventKind } from "../../events/beacon_event.ts";
 import type { ClassifyContext } from "../../events/classify_context.ts";
 import { normaliseString } from "../../events/normalise_attribute_value.ts";
@@ -107,7 +108,7 @@ export function classifyCodexLogRecord(
   record: FlatLogRecord,
   context: ClassifyContext,
 ): BeaconEvent | undefined {
-  const name = normaliseString(record.attributes["event.name"])?.trim();
+  const name = codexEventName(record);
   if (name === undefined || !Object.hasOwn(CODEX_LOG_EVENTS, name)) return undefined;
   const rule = CODEX_LOG_EVENTS[name];
   return rule.action === "keep" ? rule.classify(record, context) : undefined;

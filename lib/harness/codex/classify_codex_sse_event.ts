@@ -1,7 +1,7 @@
 import type { TokenUsageEvent } from "../../events/beacon_event.ts";
 import type { ClassifyContext } from "../../events/classify_context.ts";
 import {
-  normaliseCount,
+  normaliseLargeCount,
   normaliseNumber,
   normaliseString,
 } from "../../events/normalise_attribute_value.ts";
@@ -37,19 +37,19 @@ export function classifyCodexSseEvent(
 ): TokenUsageEvent | undefined {
   const attributes = record.attributes;
   if (normaliseString(attributes["event.kind"])?.trim() !== "response.completed") return undefined;
-  const inputTokens = normaliseCount(attributes["input_token_count"]);
-  const outputTokens = normaliseCount(attributes["output_token_count"]);
+  const inputTokens = normaliseLargeCount(attributes["input_token_count"]);
+  const outputTokens = normaliseLargeCount(attributes["output_token_count"]);
   if (inputTokens === undefined || outputTokens === undefined) return undefined;
   const event = classifyCodexCommonFields(record, context, "token_usage") as TokenUsageEvent;
   event.input_tokens = inputTokens;
   event.output_tokens = outputTokens;
-  const cached = normaliseCount(attributes["cached_token_count"]);
+  const cached = normaliseLargeCount(attributes["cached_token_count"]);
   if (cached !== undefined) event.cached_tokens = cached;
-  const cacheWrite = normaliseCount(attributes["cache_write_token_count"]);
+  const cacheWrite = normaliseLargeCount(attributes["cache_write_token_count"]);
   if (cacheWrite !== undefined) event.cache_write_tokens = cacheWrite;
-  const reasoning = normaliseCount(attributes["reasoning_token_count"]);
+  const reasoning = normaliseLargeCount(attributes["reasoning_token_count"]);
   if (reasoning !== undefined) event.reasoning_tokens = reasoning;
-  const tool = normaliseCount(attributes["tool_token_count"]);
+  const tool = normaliseLargeCount(attributes["tool_token_count"]);
   if (tool !== undefined) event.tool_tokens = tool;
   const ttft = normaliseNumber(attributes["ttft_ms"]);
   if (ttft !== undefined) event.ttft_ms = ttft;
