@@ -54,7 +54,9 @@ export interface SettingsDiff {
  * - equal: nothing to do (and the key is owned from now on);
  * - not there: create (also when Beacon wrote it before and someone removed it: drift);
  * - there, written by Beacon and unchanged since: update;
- * - there, Beacon wrote something else: the user edited it, a conflict;
+ * - there, Beacon wrote something else: drift, written again (`repairDrift`, the default: what
+ *   `endpoint status` reports, `repair` and `apply` put back), or a conflict when Beacon is
+ *   giving the file back (a user's later edit is theirs to keep);
  * - there, never written by Beacon: update, unless `isForeign` says it is someone else's
  *   destination, then a conflict.
  * A conflict over someone else's destination holds back its whole `group`: nothing in it is
@@ -67,8 +69,11 @@ export function diffManagedSettings(input: {
   desired: DesiredSetting[];
   ownership: Ownership | undefined;
   takeOver: boolean;
+  /** Write again what Beacon owns and someone changed (default true; false when releasing). */
+  repairDrift?: boolean;
 }): SettingsDiff {
   const { target, current, desired, takeOver } = input;
+  const repairDrift = input.repairDrift ?? true;
   const previous = input.ownership ?? { written: {}, originals: {} };
   const ownership: Ownership = {
     written: { ...previous.written },
@@ -77,7 +82,7 @@ export function diffManagedSettings(input: {
   const changes: Change[] = [];
   const conflicts: Conflict[] = [];
   const edits: TomlEdit[] = [];
-  const heldBack = heldBackGroups(current, desired, previous, takeOver);
+  const heldBack = heldBackGroups(current, desired, previous, takeOver, repairDrift);
 
   for (const setting of desired) {
     const key = setting.path.join(".");
@@ -95,7 +100,7 @@ export function diffManagedSettings(input: {
       continue;
     }
     let note: string | undefined;
-    const conflict = conflictReason(setting, found, written);
+    const conflict = conflictReason(setting, found, written, repairDrift);
     if (conflict) {
       if (!takeOver) {
         conflicts.push({ target, key, found: found!, wanted, reason: conflict.reason });
@@ -104,6 +109,8 @@ export function diffManagedSettings(input: {
       note = `taking over: ${conflict.reason}`;
     } else if (found === undefined && written !== undefined) {
       note = "removed since Beacon wrote it";
+    } else if (written !== undefined && !tomlValuesEqual(found, written)) {
+      note = "changed since Beacon wrote it";
     }
     if (!(key in ownership.originals)) {
       ownership.originals[key] = written === undefined && found !== undefined ? found : null;
@@ -139,10 +146,12 @@ function conflictReason(
   setting: DesiredSetting,
   found: TomlValue | undefined,
   written: TomlValue | undefined,
+  repairDrift: boolean,
 ): { reason: string; foreign: boolean; editedByUser: boolean } | undefined {
   if (found === undefined) return undefined;
   const foreign = setting.isForeign?.(found) ?? false;
   if (written !== undefined && !tomlValuesEqual(found, written)) {
+    if (repairDrift) return undefined;
     const reason = `changed since Beacon wrote it (Beacon wrote ${describe(written)})`;
     return { reason, foreign, editedByUser: true };
   }
@@ -166,6 +175,7 @@ function heldBackGroups(
   desired: DesiredSetting[],
   previous: Ownership,
   takeOver: boolean,
+  repairDrift: boolean,
 ): Map<string, HeldBackGroup> {
   const groups = new Map<string, HeldBackGroup>();
   if (takeOver) return groups;
@@ -174,7 +184,7 @@ function heldBackGroups(
     const key = setting.path.join(".");
     const found = getTomlValue(current, setting.path);
     if (tomlValuesEqual(found, setting.value)) continue;
-    const conflict = conflictReason(setting, found, previous.written[key]);
+    const conflict = conflictReason(setting, found, previous.written[key], repairDrift);
     if (!conflict?.foreign) continue;
     const name = setting.group.join(".");
     const group = groups.get(name) ?? { found: {}, wanted: {}, keys: [] };

@@ -69,18 +69,47 @@ Deno.test("taking over a foreign [otel] table changes it as a whole", () => {
   assert.equal(diff.ownership.originals["otel.environment"], "production");
 });
 
-Deno.test("without a foreign destination, a user's edit is a conflict of that key alone", () => {
-  const settings: DesiredSetting[] = desired;
+Deno.test("a value Beacon wrote and someone changed is drift: written again, noted", () => {
   const written = Object.fromEntries(
-    settings.map((setting) => [setting.path.join("."), setting.value!]),
+    desired.map((setting) => [setting.path.join("."), setting.value!]),
   );
+  const current = table(`[otel]
+environment = "staging"
+exporter = { otlp-http = { endpoint = "https://otel.corp.example/v1/logs", protocol = "binary" } }
+`);
   const diff = diffManagedSettings({
     target: "config.toml",
-    current: table(`[otel]\nenvironment = "staging"\n`),
-    desired: settings,
+    current,
+    desired,
     ownership: { written, originals: {} },
     takeOver: false,
   });
-  assert.deepEqual(diff.conflicts.map((conflict) => conflict.key), ["otel.environment"]);
-  assert.equal(diff.edits.length, settings.length - 1, "the rest is put back");
+  assert.deepEqual(diff.conflicts, [], "Beacon's own keys are not someone else's");
+  assert.equal(diff.edits.length, desired.length, "everything is put back");
+  const environment = diff.changes.find((change) => change.key === "otel.environment");
+  assert.deepEqual(
+    { ...environment },
+    {
+      action: "update",
+      target: "config.toml",
+      key: "otel.environment",
+      before: "staging",
+      after: "dev",
+      note: "changed since Beacon wrote it",
+    },
+  );
+
+  // Giving the file back: the user's later edit is theirs, a conflict of that key alone.
+  const release = diffManagedSettings({
+    target: "config.toml",
+    current,
+    desired: desired.map((setting) => ({ path: setting.path, value: undefined })),
+    ownership: { written, originals: {} },
+    takeOver: false,
+    repairDrift: false,
+  });
+  assert.deepEqual(release.conflicts.map((conflict) => conflict.key).sort(), [
+    "otel.environment",
+    "otel.exporter",
+  ]);
 });

@@ -51,6 +51,7 @@ export async function planTomlSettings(input: {
     desired: input.desired,
     ownership: input.ownership[realPath],
     takeOver: input.takeOver,
+    repairDrift: !input.release,
   });
   if (diff.edits.length) {
     const mode = target?.mode;

@@ -121,8 +121,13 @@ Deno.test("endpoint lifecycle: discover, install, codex, status, break, repair, 
     assert.match(broken.stdout, /otel\.environment/);
     assert.match(broken.stdout, /does not exist/);
 
-    const repair = await beacon("endpoint", "repair", "--force");
+    // Beacon's own value, edited: drift that repair writes again, no --force needed.
+    const repair = await beacon("endpoint", "repair");
     assert.equal(repair.code, 0, repair.stdout + repair.stderr);
+    assert.match(
+      repair.stdout,
+      /otel\.environment += "mine" -> "dev"  # changed since Beacon wrote it/,
+    );
     const fixed = await beacon("endpoint", "status");
     assert.equal(fixed.code, 0, fixed.stdout);
 

@@ -20,8 +20,9 @@ export const applyCommand: Command = {
     "Computes a plan from the policy and the files as they are, like `terraform plan`, and\n" +
     "applies it. Only the settings Beacon owns change (Codex: keys of [otel] in\n" +
     "$CODEX_HOME/config.toml); every other byte of the file is kept. Writes are atomic, keep\n" +
-    "the file's permissions, and leave the previous content in <file>.beacon.bak. Values\n" +
-    "someone else set, or that were edited since Beacon wrote them, are conflicts: reported and\n" +
+    "the file's permissions, and leave the previous content in <file>.beacon.bak. A value\n" +
+    "Beacon wrote that someone changed since is written again. While an exporter Beacon never\n" +
+    "took over sends telemetry elsewhere, the whole [otel] table is a conflict: reported and\n" +
     "left alone unless --force.\n\n" +
     "Exit codes: --plan: 0 no changes, 2 changes to make, 3 only conflicts, 1 error.\n" +
     "apply: 0 done, 3 done but conflicts were left alone, 1 error (nothing written).",
