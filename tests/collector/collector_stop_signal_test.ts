@@ -119,3 +119,21 @@ for (const signal of ["SIGTERM", "SIGINT"] as const) {
     assert.ok(!written.includes("late"), "the late request was not written");
   });
 }
+
+Deno.test("SIGTERM as soon as the collector says it listens: a graceful stop, exit 0", async () => {
+  await using tmp = await makeTempHome();
+  const policyPath = join(tmp.home, "policy.toml");
+  await Deno.writeTextFile(
+    policyPath,
+    `version = 1\n[collector]\nlisten = "127.0.0.1:0"\n[runtime_log]\npath = "${
+      join(tmp.home, "runtime.jsonl")
+    }"\n`,
+  );
+  // The window this closes is a few instructions wide: several starts make missing it unlikely.
+  for (let start = 0; start < 6; start++) {
+    await using collector = await startCollectorProcess({ policyPath, home: tmp.home });
+    const status = await collector.stop("SIGTERM");
+    assert.equal(status.code, 0, `start ${start}: killed by the signal\n${collector.output()}`);
+    assert.match(collector.output(), /SIGTERM: finishing in-flight requests/);
+  }
+});

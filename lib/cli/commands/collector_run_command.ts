@@ -70,6 +70,15 @@ export const collectorRunCommand: Command = {
       );
     }
 
+    // Listening for signals before the banner: a service manager (or a test) that stops the
+    // collector as soon as it says it listens gets a graceful stop, not the default kill.
+    const stop = Promise.withResolvers<string>();
+    const signals: Deno.Signal[] = ["SIGTERM", "SIGINT"];
+    const handlers = signals.map((signal) => {
+      const handler = () => stop.resolve(signal);
+      Deno.addSignalListener(signal, handler);
+      return () => Deno.removeSignalListener(signal, handler);
+    });
     let collector;
     try {
       collector = await startCollector({
@@ -84,6 +93,7 @@ export const collectorRunCommand: Command = {
         onError: (message) => context.stderr(`${stamp()} ${message}\n`),
       });
     } catch (error) {
+      for (const remove of handlers) remove();
       await log.close();
       throw error;
     }
@@ -98,13 +108,6 @@ export const collectorRunCommand: Command = {
         `  writing events to ${logPath}\n`,
     );
 
-    const stop = Promise.withResolvers<string>();
-    const signals: Deno.Signal[] = ["SIGTERM", "SIGINT"];
-    const handlers = signals.map((signal) => {
-      const handler = () => stop.resolve(signal);
-      Deno.addSignalListener(signal, handler);
-      return () => Deno.removeSignalListener(signal, handler);
-    });
     const signal = await stop.promise;
     context.stdout(`${signal}: finishing in-flight requests\n`);
     await collector.close();
