@@ -17,9 +17,12 @@ export interface CollectorProcess extends AsyncDisposable {
   stop(signal?: Deno.Signal): Promise<Deno.CommandStatus>;
 }
 
-/** Starts the collector with `policyPath` and a temporary HOME, and waits until it listens. */
+/**
+ * Starts the collector with `--policy policyPath` (or, without it, the policy Beacon looks up),
+ * `args` after `collector run`, and a temporary HOME, and waits until it listens.
+ */
 export async function startCollectorProcess(
-  options: { policyPath: string; home: string; env?: Record<string, string> },
+  options: { policyPath?: string; args?: string[]; home: string; env?: Record<string, string> },
 ): Promise<CollectorProcess> {
   const bundle = await bundleBeacon();
   const child = new Deno.Command(Deno.execPath(), {
@@ -31,8 +34,8 @@ export async function startCollectorProcess(
       bundle,
       "collector",
       "run",
-      "--policy",
-      options.policyPath,
+      ...(options.policyPath ? ["--policy", options.policyPath] : []),
+      ...options.args ?? [],
     ],
     env: {
       PATH: Deno.env.get("PATH") ?? "/usr/bin:/bin",
