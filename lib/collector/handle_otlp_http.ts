@@ -1,3 +1,4 @@
+import { bodyTooLargeMessage } from "../otlp/body_too_large_message.ts";
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { decodeOtlpRequest } from "../otlp/decode_otlp_request.ts";
 import { decodeOtlpLogsFast } from "../otlp/decode_otlp_logs_fast.ts";
@@ -58,7 +59,13 @@ export async function handleOtlpHttp(
     : "protobuf";
   if (request.method !== "POST") {
     response.setHeader("allow", "POST");
-    sendStatus(response, 405, encoding, RPC.unimplemented, `${path} only accepts POST`);
+    sendStatus(
+      response,
+      405,
+      encoding,
+      RPC.unimplemented,
+      `Method ${request.method} is not allowed on ${path}: send POST`,
+    );
     return true;
   }
   if (!isAuthorized(options.token, header(request, "authorization"))) {
@@ -68,7 +75,7 @@ export async function handleOtlpHttp(
       401,
       encoding,
       RPC.unauthenticated,
-      "missing or wrong token: send `Authorization: Bearer <token>` as set in the policy",
+      "Missing or wrong token: send `Authorization: Bearer <token>` as set in the policy",
       true,
     );
     return true;
@@ -85,7 +92,7 @@ export async function handleOtlpHttp(
       413,
       encoding,
       RPC.resourceExhausted,
-      `request body is larger than the collector's limit of ${options.maxBytes} bytes`,
+      bodyTooLargeMessage(options.maxBytes, false),
       true,
     );
     return true;

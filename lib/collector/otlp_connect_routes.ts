@@ -114,7 +114,7 @@ function routesOf(
   const run = async (signal: OtlpSignal, request: unknown, context: HandlerContext) => {
     if (!isAuthorized(options.token, context.requestHeader.get("authorization"))) {
       throw new ConnectError(
-        "missing or wrong token: send `authorization: Bearer <token>` as set in the policy",
+        "Missing or wrong token: send `authorization: Bearer <token>` as set in the policy",
         Code.Unauthenticated,
       );
     }

@@ -19,12 +19,15 @@ export function otlpJsonTextDecoder(maxBytes: number): { decode(bytes: Uint8Arra
       try {
         text = strict.decode(bytes);
       } catch {
-        throw new ConnectError("the body is not valid UTF-8", Code.InvalidArgument);
+        throw new ConnectError(
+          "Cannot decode OTLP/JSON request: the body is not valid UTF-8",
+          Code.InvalidArgument,
+        );
       }
       const shape = scanJsonShape(text, OTLP_JSON_MAX_DEPTH, maxItems);
       if (shape === "too deep") {
         throw new ConnectError(
-          `messages nest deeper than ${OTLP_RECURSION_LIMIT} levels`,
+          `Cannot decode OTLP/JSON request: messages nest deeper than ${OTLP_RECURSION_LIMIT} levels`,
           Code.InvalidArgument,
         );
       }

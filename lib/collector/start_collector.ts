@@ -115,12 +115,18 @@ export async function startCollector(options: CollectorOptions): Promise<Running
         response.end(request.method === "HEAD" ? undefined : body);
         return;
       }
-      sendStatus(response, 404, "json", RPC_CODES.notFound, `no such endpoint: ${path}`);
+      sendStatus(
+        response,
+        404,
+        "json",
+        RPC_CODES.notFound,
+        `No such endpoint: ${path} (OTLP/HTTP is POST /v1/logs, /v1/traces or /v1/metrics)`,
+      );
     } catch (error) {
       requests.failed++;
       report("request", `a request failed (a bug): ${describeError(error)}`);
       if (!response.headersSent) {
-        sendStatus(response, 500, "json", 13, "internal error in the collector");
+        sendStatus(response, 500, "json", 13, "Internal error in the collector: see its log");
       } else response.destroy();
     }
   };

@@ -5,6 +5,7 @@
  * @module
  */
 
+import { bodyTooLargeMessage } from "./body_too_large_message.ts";
 import {
   createGunzip,
   createInflate,
@@ -69,7 +70,7 @@ export async function decompressOtlpBody(
   const coding = (contentEncoding ?? "").trim().toLowerCase();
   if (IDENTITY.has(coding)) {
     return body.byteLength > maxBytes
-      ? tooLarge(maxBytes, body.byteLength, "")
+      ? tooLarge(maxBytes, body.byteLength, false)
       : { ok: true, bytes: body };
   }
   const pickDecoder = Object.hasOwn(DECODERS, coding) ? DECODERS[coding] : undefined;
@@ -113,7 +114,7 @@ function inflate(
       if (produced > maxBytes) {
         // destroy() stops zlib between chunks: nothing more is inflated.
         decoder.destroy();
-        settle(tooLarge(maxBytes, produced, " after decompression"));
+        settle(tooLarge(maxBytes, produced, true));
         return;
       }
       chunks.push(chunk);
@@ -138,12 +139,12 @@ function concat(chunks: readonly Uint8Array[], length: number): Uint8Array {
 function tooLarge(
   maxBytes: number,
   producedBytes: number,
-  when: string,
+  afterDecompression: boolean,
 ): DecompressOtlpBodyResult {
   return {
     ok: false,
     status: 413,
-    message: `Request body is larger than the limit of ${maxBytes} bytes${when}`,
+    message: bodyTooLargeMessage(maxBytes, afterDecompression),
     producedBytes,
   };
 }

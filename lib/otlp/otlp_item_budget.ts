@@ -18,6 +18,6 @@ export function otlpItemBudget(maxBytes: number): number {
 
 /** The message of a request refused for holding more than `budget` items (HTTP 413). */
 export function tooManyItemsMessage(budget: number): string {
-  return `the request holds more than ${budget.toLocaleString("en-US")} items (records, ` +
-    "attributes and values): send smaller batches";
+  return `Request holds more than ${budget.toLocaleString("en-US")} items (records, ` +
+    "attributes and values; the limit follows collector.max_request_bytes): send smaller batches";
 }
