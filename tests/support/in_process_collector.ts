@@ -11,6 +11,8 @@ import { harnessClassifier } from "../../lib/collector/harness_classifier.ts";
 /** A running in-process collector and where it writes. */
 export interface InProcessCollector extends AsyncDisposable {
   url: string;
+  /** The OTLP/gRPC port, when started with `grpc: true`. */
+  grpcPort?: number;
   logPath: string;
   collector: RunningCollector;
   log: RuntimeLog;
@@ -21,7 +23,14 @@ export interface InProcessCollector extends AsyncDisposable {
 
 /** Starts a collector on a free loopback port. `policyText` is a policy file's TOML. */
 export async function startInProcessCollector(
-  options: { policyText?: string; log?: RuntimeLog } = {},
+  options: {
+    policyText?: string;
+    log?: RuntimeLog;
+    /** Also serve OTLP/gRPC on a free port (`grpcPort`). */
+    grpc?: boolean;
+    /** The collector's clock (events' `received_at`). */
+    now?: () => Date;
+  } = {},
 ): Promise<InProcessCollector> {
   const dir = await Deno.makeTempDir({ prefix: "beacon-collector-" });
   const logPath = join(dir, "runtime.jsonl");
@@ -30,6 +39,8 @@ export async function startInProcessCollector(
   const errors: string[] = [];
   const collector = await startCollector({
     http: { hostname: "127.0.0.1", port: 0 },
+    grpc: options.grpc ? { hostname: "127.0.0.1", port: 0 } : undefined,
+    now: options.now,
     token: policy.collector.token,
     maxRequestBytes: policy.collector.max_request_bytes,
     mode: "user",
@@ -40,6 +51,7 @@ export async function startInProcessCollector(
   });
   return {
     url: `http://127.0.0.1:${collector.http.port}`,
+    grpcPort: collector.grpc?.port,
     logPath: log.path,
     collector,
     log,
