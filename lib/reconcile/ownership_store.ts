@@ -22,7 +22,13 @@ export class OwnershipStateError extends Error {
 
 /** Reads the state file; a missing file is an empty state. */
 export async function readOwnershipState(fs: FileSystem, path: string): Promise<OwnershipState> {
-  const bytes = await fs.readFile(path);
+  let bytes: Uint8Array | undefined;
+  try {
+    bytes = await fs.readFile(path);
+  } catch (error) {
+    // A folder in its place, no permission, an I/O error: say which file, not a stack trace.
+    throw new OwnershipStateError(path, `it cannot be read (${(error as Error).message})`);
+  }
   if (!bytes) return { formatVersion: 1, files: {} };
   let parsed: unknown;
   try {
