@@ -33,6 +33,8 @@ export async function openRawHttpRequest(options: {
   contentType: string;
   contentLength: number;
   awaitContinue: boolean;
+  /** More request headers (name: value). */
+  headers?: Record<string, string>;
 }): Promise<RawHttpRequest> {
   const conn = await Deno.connect({ hostname: "127.0.0.1", port: options.port });
   await writeAll(
@@ -40,6 +42,8 @@ export async function openRawHttpRequest(options: {
     encoder.encode(
       `POST ${options.path} HTTP/1.1\r\nhost: 127.0.0.1:${options.port}\r\n` +
         `content-type: ${options.contentType}\r\ncontent-length: ${options.contentLength}\r\n` +
+        Object.entries(options.headers ?? {}).map(([name, value]) => `${name}: ${value}\r\n`)
+          .join("") +
         (options.awaitContinue ? "expect: 100-continue\r\n" : "") + "\r\n",
     ),
   );
