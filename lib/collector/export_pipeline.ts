@@ -7,7 +7,13 @@ import { RuntimeLogUnavailableError } from "../runtime_log/runtime_log_unavailab
 export type ClassifyExport = (
   batch: ExportBatch,
   receivedAt: Date,
-) => { events: object[]; dropped: number };
+) => {
+  events: object[];
+  /** Records dropped on purpose (noise, or left out by the policy). */
+  dropped: number;
+  /** Records from services that are no harness Beacon knows (dropped, counted apart). */
+  foreign?: number;
+};
 
 /** What became of one Export request. */
 export type ExportOutcome =
@@ -32,6 +38,8 @@ export interface ExportCounters {
   requests: Record<OtlpSignal, number>;
   eventsWritten: number;
   recordsDropped: number;
+  /** Records, spans or metrics from services that are no known harness (dropped). */
+  recordsFromOtherServices: number;
   recordsRejected: number;
   unavailable: number;
   /** Time of the last event written, ISO 8601, or null. */
@@ -60,6 +68,7 @@ export function createExportPipeline(input: {
     requests: { logs: 0, traces: 0, metrics: 0 },
     eventsWritten: 0,
     recordsDropped: 0,
+    recordsFromOtherServices: 0,
     recordsRejected: 0,
     unavailable: 0,
     lastEventAt: null,
@@ -67,7 +76,7 @@ export function createExportPipeline(input: {
   return {
     async export(batch, receivedAt) {
       counters.requests[batch.signal]++;
-      let classified: { events: object[]; dropped: number };
+      let classified: ReturnType<ClassifyExport>;
       try {
         classified = input.classify(batch, receivedAt);
       } catch (error) {
@@ -94,10 +103,11 @@ export function createExportPipeline(input: {
         counters.lastEventAt = new Date().toISOString();
       }
       counters.recordsDropped += classified.dropped;
+      counters.recordsFromOtherServices += classified.foreign ?? 0;
       return {
         status: "ok",
         written: classified.events.length,
-        dropped: classified.dropped,
+        dropped: classified.dropped + (classified.foreign ?? 0),
         rejected: 0,
       };
     },

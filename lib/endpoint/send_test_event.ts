@@ -1,3 +1,4 @@
+import { BEACON_TEST_EVENT_SERVICE } from "../harness/codex/is_codex_service.ts";
 import { create, fromBinary, toBinary } from "@bufbuild/protobuf";
 import { StatusSchema } from "../otlp/gen/google/rpc/status_pb.ts";
 import { ExportLogsServiceRequestSchema } from "../otlp/gen/opentelemetry/proto/collector/logs/v1/logs_service_pb.ts";
@@ -40,7 +41,7 @@ export async function sendTestEvent(input: {
   });
   const request = create(ExportLogsServiceRequestSchema, {
     resourceLogs: [{
-      resource: { attributes: [attribute("service.name", "beacon-test-event")] },
+      resource: { attributes: [attribute("service.name", BEACON_TEST_EVENT_SERVICE)] },
       scopeLogs: [{
         scope: { name: "codex_otel.log_only" },
         logRecords: [{

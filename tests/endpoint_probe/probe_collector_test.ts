@@ -33,6 +33,7 @@ function healthDocument(overrides: Partial<CollectorHealth> = {}): CollectorHeal
       requests: { logs: 0, traces: 0, metrics: 0 },
       eventsWritten: 0,
       recordsDropped: 0,
+      recordsFromOtherServices: 0,
       recordsRejected: 0,
       unavailable: 0,
       lastEventAt: null,

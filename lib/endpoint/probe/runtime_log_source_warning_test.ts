@@ -20,10 +20,12 @@ function health(mode: "user" | "system", path: string): CollectorHealth {
       requests: { logs: 0, traces: 0, metrics: 0 },
       eventsWritten: 0,
       recordsDropped: 0,
+      recordsFromOtherServices: 0,
       recordsRejected: 0,
       unavailable: 0,
       lastEventAt: null,
     },
+    requests: { aborted: 0, failed: 0 },
   };
 }
 

@@ -7,7 +7,6 @@
 import { codexEventName } from "./codex_event_name.ts";
 import type { BeaconEvent, BeaconEventKind } from "../../events/beacon_event.ts";
 import type { ClassifyContext } from "../../events/classify_context.ts";
-import { normaliseString } from "../../events/normalise_attribute_value.ts";
 import type { FlatLogRecord } from "../../otlp/flatten_log_records.ts";
 import { classifyCodexAgentResponse } from "./classify_codex_agent_response.ts";
 import { classifyCodexGuardianAssessment } from "./classify_codex_guardian_assessment.ts";
