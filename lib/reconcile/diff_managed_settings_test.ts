@@ -1,9 +1,5 @@
 import assert from "node:assert/strict";
-import {
-  type DesiredSetting,
-  diffManagedSettings,
-  type Ownership,
-} from "./diff_managed_settings.ts";
+import { diffManagedSettings, type Ownership } from "./diff_managed_settings.ts";
 import { codexDesiredSettings } from "../harness/codex/codex_desired_settings.ts";
 import { parsePolicy } from "../policy/parse_policy.ts";
 import { parseToml } from "../toml/parse_toml.ts";

@@ -172,8 +172,8 @@ Deno.test("Action: start, a real Codex run with codex-action's edits, finish", a
   const upload = step(finish, "actions/upload-artifact@");
   assert.equal(upload.outcome, "not-run");
   const paths = upload.with?.path.split("\n") ?? [];
-  assert.ok(paths.includes(logPath), upload.with?.path);
-  assert.ok(paths.includes(summaryPath), upload.with?.path);
+  assert.ok(paths.includes(logPath), upload.with?.path ?? "no path");
+  assert.ok(paths.includes(summaryPath), upload.with?.path ?? "no path");
   assert.ok(!paths.some((path) => path.startsWith(codexHome)), "CODEX_HOME must not be uploaded");
   assert.match(upload.with?.name ?? "", /^beacon-codex-\S+$/);
   assert.equal(upload.with?.["if-no-files-found"], "warn");

@@ -126,7 +126,7 @@ Deno.test("endpoint lifecycle: discover, install, codex, status, break, repair, 
     assert.equal(repair.code, 0, repair.stdout + repair.stderr);
     assert.match(
       repair.stdout,
-      /otel\.environment += "mine" -> "dev"  # changed since Beacon wrote it/,
+      /otel\.environment += "mine" -> "dev" {2}# changed since Beacon wrote it/,
     );
     const fixed = await beacon("endpoint", "status");
     assert.equal(fixed.code, 0, fixed.stdout);
