@@ -1,34 +1,14 @@
 import type { Plan } from "../reconcile/plan.ts";
 import { summarizePlan } from "../reconcile/plan.ts";
-import { maskSecretValues } from "../reconcile/mask_secret_values.ts";
 import { stringifyTomlJson } from "../toml/toml_json.ts";
+import { printablePlan } from "./printable_plan.ts";
 
 /**
- * A plan as JSON text. With `mask` (what is printed), secret values are masked and the edits,
- * which hold them, are left out; unmasked (a plan saved with `--out`) it can be applied later.
+ * A plan as JSON text. With `mask` (what is printed), only {@link printablePlan}'s masked view
+ * is written; unmasked (a plan saved with `--out`, mode 0600) it can be applied later.
  */
 export function planJson(plan: Plan, options: { mask: boolean; extra?: object }): string {
-  const shown = options.mask
-    ? {
-      ...plan,
-      steps: plan.steps.map((step) => ({
-        ...step,
-        edits: undefined,
-        owned: undefined,
-        originals: undefined,
-        changes: step.changes.map((change) => ({
-          ...change,
-          before: maskSecretValues(change.before),
-          after: maskSecretValues(change.after),
-        })),
-        conflicts: step.conflicts.map((conflict) => ({
-          ...conflict,
-          found: maskSecretValues(conflict.found),
-          wanted: maskSecretValues(conflict.wanted),
-        })),
-      })),
-    }
-    : plan;
+  const shown = options.mask ? printablePlan(plan) : plan;
   return stringifyTomlJson({ ...options.extra, summary: summarizePlan(plan), plan: shown }, 2) +
     "\n";
 }

@@ -3,7 +3,7 @@ import type { Host } from "../host/host.ts";
 import type { LoadedPolicy } from "../policy/load_policy.ts";
 import type { Policy } from "../policy/policy_schema.ts";
 import type { FileSystem } from "../reconcile/file_system.ts";
-import type { Plan } from "../reconcile/plan.ts";
+import { type Plan, type PlanSummary, summarizePlan } from "../reconcile/plan.ts";
 import { computePlan } from "../reconcile/compute_plan.ts";
 import { readOwnershipState } from "../reconcile/ownership_store.ts";
 import type { HarnessAdapter } from "../harness/harness_adapter.ts";
@@ -173,4 +173,22 @@ export function endpointPlanHasChanges(plan: EndpointPlan): boolean {
     plan.config.action !== "none" ||
     plan.folders.some((folder) => !folder.exists) ||
     plan.service.changes.length > 0;
+}
+
+/**
+ * The endpoint plan's totals, as `Plan: N to add, N to change, N to destroy.` counts them:
+ * the harness changes plus the endpoint's own (folders, configuration file, service).
+ */
+export function summarizeEndpointPlan(plan: EndpointPlan): PlanSummary {
+  const summary = summarizePlan(plan.reconcile);
+  summary.add += plan.folders.filter((folder) => !folder.exists).length;
+  if (plan.config.action === "create") summary.add++;
+  if (plan.config.action === "update") summary.change++;
+  for (const change of plan.service.changes) {
+    if (change.kind === "write-file") summary[change.action === "update" ? "change" : "add"]++;
+    else if (change.kind === "start") summary.add++;
+    else if (change.kind === "restart") summary.change++;
+    else summary.destroy++;
+  }
+  return summary;
 }

@@ -1,6 +1,8 @@
 import type { Command } from "../command.ts";
 import { EXIT } from "../exit_codes.ts";
 import { parsePolicy, PolicyError } from "../../policy/parse_policy.ts";
+import { maskSecretValues } from "../../reconcile/mask_secret_values.ts";
+import type { TomlValue } from "../../toml/toml_value.ts";
 
 /** `beacon policy validate PATH`: check a policy file before deploying it. */
 export const policyValidateCommand: Command = {
@@ -24,7 +26,9 @@ export const policyValidateCommand: Command = {
     try {
       const policy = parsePolicy(text, path);
       if (values.json) {
-        context.stdout(JSON.stringify({ valid: true, path, policy }, null, 2) + "\n");
+        // The policy as read, with the collector token masked: it is the machine's credential.
+        const shown = maskSecretValues(policy as unknown as TomlValue);
+        context.stdout(JSON.stringify({ valid: true, path, policy: shown }, null, 2) + "\n");
       } else {
         const content = Object.entries(policy.content)
           .map(([key, value]) => `${key}=${value}`).join(", ");

@@ -7,6 +7,7 @@ import { closestMatch } from "../../../text/closest_match.ts";
 import { ENDPOINT_COMMON_OPTIONS, endpointSetup } from "../../endpoint_setup.ts";
 import { withCodexSpans } from "../../../policy/with_codex_spans.ts";
 import { renderEndpointPlan } from "../../render_endpoint_plan.ts";
+import { endpointPlanJson } from "../../endpoint_plan_json.ts";
 import { endpointPlanHasChanges, planEndpoint } from "../../../endpoint/plan_endpoint.ts";
 import { applyEndpointPlan } from "../../../endpoint/apply_endpoint_plan.ts";
 import { verifyCollector } from "../../../endpoint/verify_collector.ts";
@@ -88,7 +89,7 @@ export async function installOrRepair(
   const json = values.json === true;
   if (values.plan) {
     context.stdout(
-      json ? JSON.stringify({ plan }, null, 2) + "\n" : renderEndpointPlan(plan, setup.host),
+      json ? endpointPlanJson(plan) : renderEndpointPlan(plan, setup.host),
     );
     return endpointPlanHasChanges(plan) ? EXIT.changes : EXIT.ok;
   }
@@ -117,9 +118,7 @@ export async function installOrRepair(
   }
   const logPath = plan.endpointConfig.runtimeLogPath;
   if (json) {
-    context.stdout(
-      JSON.stringify({ ok: true, steps, runtimeLogPath: logPath, testEvent, plan }, null, 2) + "\n",
-    );
+    context.stdout(endpointPlanJson(plan, { ok: true, steps, runtimeLogPath: logPath, testEvent }));
   } else {
     for (const step of steps) context.stdout(`  ${step}\n`);
     context.stdout(

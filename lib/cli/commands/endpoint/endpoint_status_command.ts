@@ -12,6 +12,10 @@ import { runCommand } from "../../../endpoint/probe/run_command.ts";
 import { runtimeLogSourceWarning } from "../../../endpoint/probe/runtime_log_source_warning.ts";
 import { summarizeRuntimeLog } from "../../../runtime_log/read_runtime_log.ts";
 import { summarizePlan } from "../../../reconcile/plan.ts";
+import { maskSecretValues } from "../../../reconcile/mask_secret_values.ts";
+import type { TomlValue } from "../../../toml/toml_value.ts";
+import { stringifyTomlJson } from "../../../toml/toml_json.ts";
+import { printablePlan } from "../../printable_plan.ts";
 
 /** `beacon endpoint status`: is this machine set up as the policy says, and is it collecting? */
 export const endpointStatusCommand: Command = {
@@ -95,7 +99,7 @@ export const endpointStatusCommand: Command = {
       healthy: problems.length === 0,
       mode: setup.mode,
       policySource: setup.loaded.source,
-      installed: installed ?? null,
+      installed: installed ? maskSecretValues(installed as unknown as TomlValue) : null,
       harnesses: discovery.map((harness) => ({
         ...harness,
         configuredAsPolicyWants: harness.managed
@@ -104,13 +108,13 @@ export const endpointStatusCommand: Command = {
           )
           : undefined,
       })),
-      drift: plan.reconcile,
+      drift: printablePlan(plan.reconcile),
       collector: { url: collectorUrl, ...probe, service },
       runtimeLog: log,
       problems,
     };
     if (args.values.json) {
-      context.stdout(JSON.stringify(report, null, 2) + "\n");
+      context.stdout(stringifyTomlJson(report, 2) + "\n");
       return problems.length ? EXIT.attention : EXIT.ok;
     }
 
