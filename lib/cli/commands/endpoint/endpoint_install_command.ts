@@ -8,6 +8,8 @@ import { ENDPOINT_COMMON_OPTIONS, endpointSetup } from "../../endpoint_setup.ts"
 import { withCodexSpans } from "../../../policy/with_codex_spans.ts";
 import { renderEndpointPlan } from "../../render_endpoint_plan.ts";
 import { endpointPlanJson } from "../../endpoint_plan_json.ts";
+import { renderConflictsLeft } from "../../render_conflicts_left.ts";
+import { summarizePlan } from "../../../reconcile/plan.ts";
 import { endpointPlanHasChanges, planEndpoint } from "../../../endpoint/plan_endpoint.ts";
 import { applyEndpointPlan } from "../../../endpoint/apply_endpoint_plan.ts";
 import { verifyCollector } from "../../../endpoint/verify_collector.ts";
@@ -29,7 +31,9 @@ export const endpointInstallCommand: Command = {
     "or launchd; a background process where neither is usable, e.g. containers and CI). After\n" +
     "applying, it checks that the collector answers and that a test event reaches the runtime\n" +
     "log. If any step fails, everything is put back as it was. Running it again changes nothing.\n\n" +
-    "Exit codes: 0 installed (--plan: nothing to change), 2 (--plan) changes to make, 1 failed.",
+    "Harness settings someone else made are conflicts: left alone unless --force.\n\n" +
+    "Exit codes: 0 installed (--plan: nothing to change), 2 (--plan) changes to make,\n" +
+    "3 installed but conflicts were left alone (--plan: only conflicts), 1 failed.",
   options: {
     ...ENDPOINT_COMMON_OPTIONS,
     plan: { type: "boolean", description: "Only show the plan; change nothing." },
@@ -87,11 +91,13 @@ export async function installOrRepair(
   });
   plan.notes.push(...harnesses.notes);
   const json = values.json === true;
+  const conflictsLeft = summarizePlan(plan.reconcile).conflicts;
   if (values.plan) {
     context.stdout(
       json ? endpointPlanJson(plan) : renderEndpointPlan(plan, setup.host),
     );
-    return endpointPlanHasChanges(plan) ? EXIT.changes : EXIT.ok;
+    if (endpointPlanHasChanges(plan)) return EXIT.changes;
+    return conflictsLeft ? EXIT.attention : EXIT.ok;
   }
 
   await context.fs.ensureDir(setup.paths.stateDir, 0o700);
@@ -118,7 +124,15 @@ export async function installOrRepair(
   }
   const logPath = plan.endpointConfig.runtimeLogPath;
   if (json) {
-    context.stdout(endpointPlanJson(plan, { ok: true, steps, runtimeLogPath: logPath, testEvent }));
+    context.stdout(
+      endpointPlanJson(plan, {
+        ok: true,
+        needsAttention: conflictsLeft > 0,
+        steps,
+        runtimeLogPath: logPath,
+        testEvent,
+      }),
+    );
   } else {
     for (const step of steps) context.stdout(`  ${step}\n`);
     context.stdout(
@@ -126,8 +140,12 @@ export async function installOrRepair(
         `the runtime log in ${testEvent?.milliseconds ?? "?"} ms.\n` +
         `Events are written to ${logPath}\n`,
     );
+    if (conflictsLeft) {
+      context.stdout("\n" + renderConflictsLeft(plan.reconcile, `beacon endpoint ${verb}`));
+    }
   }
-  return EXIT.ok;
+  // As `beacon apply`: installed, but what was left alone keeps the machine off the policy.
+  return conflictsLeft ? EXIT.attention : EXIT.ok;
 }
 
 const MANAGED = ["codex"];

@@ -11,7 +11,9 @@ export const endpointRepairCommand: Command = {
     "running is started (or restarted when its definition changed). It keeps the harnesses and\n" +
     "--include-codex-spans of the last install unless given again. If the repair fails, the\n" +
     "previous configuration is restored.\n\n" +
-    "Exit codes: 0 repaired or nothing to repair, 2 (--plan) changes to make, 1 failed.",
+    "Settings someone else made before Beacon took them are conflicts, left alone unless --force.\n\n" +
+    "Exit codes: 0 repaired or nothing to repair, 2 (--plan) changes to make, 3 repaired but\n" +
+    "conflicts were left alone (--plan: only conflicts), 1 failed.",
   options: endpointInstallCommand.options,
   run: (args, context) => installOrRepair(args, context, "repair"),
 };
