@@ -1,6 +1,8 @@
+import { findSecretArguments, type SecretArgument } from "./find_secret_arguments.ts";
 import { isProbableSecretValue } from "./is_probable_secret_value.ts";
 import { isSecretName } from "./is_secret_name.ts";
 import { mayHoldSecrets, scrubSecrets } from "./scrub_secrets.ts";
+import { secretKindForName } from "./secret_kind_for_name.ts";
 
 /**
  * Scrubs secrets from a JSON document, such as a tool call's arguments
@@ -11,8 +13,9 @@ import { mayHoldSecrets, scrubSecrets } from "./scrub_secrets.ts";
  * - a string or number under a secret-looking key (`"password"`, `"apiKey"`, `"Authorization"`)
  *   is replaced entirely, unless it is a placeholder, a keyword or a short number (see
  *   {@link isProbableSecretValue}); objects and arrays under such keys are scrubbed inside;
- * - in an argument vector, the element after a secret flag (`["mysql", "--password", "…"]`)
- *   is replaced entirely.
+ * - an array is read as an argument vector too: the secrets `findSecretArguments` finds in it
+ *   are replaced (`["mysql", "--password", "…"]`, `["docker", "login", "-p", "…"]`,
+ *   `["mysql", "-p…"]`), the option itself kept.
  *
  * Text that is not a JSON object, array or string falls back to {@link scrubSecrets} unchanged
  * in form. Re-serialising loses whitespace and the precision of integers beyond 2^53.
@@ -48,7 +51,8 @@ const PLAIN_JSON_MAX_BRACKETS = 32;
  * Whether scrubbing `text` as JSON can only re-serialise it. Without a backslash, every string
  * and key of the parsed document is a part of `text`, so when `text` holds no hint of a secret
  * ({@link mayHoldSecrets}), none of them does: no key is a secret name (those hold a hint too),
- * no array element follows a secret flag, and scrubSecrets leaves every string as it is. The
+ * no array holds a secret argument (the words that rules need hold a hint too), and
+ * scrubSecrets leaves every string as it is. The
  * walk would then only copy the document, except for a `__proto__` key (where that is an
  * accessor, as outside Deno, assigning it sets the copy's prototype) and a nesting deep enough
  * to overflow the walk's stack (it then falls back to scrubbing the text; a thousand levels do):
@@ -74,19 +78,17 @@ function scrubJson(text: string, shortcuts: boolean): { text: string; redactions
   };
   const replace = (name: string): string => {
     redactions++;
-    return `[REDACTED:${/aws/i.test(name) && /secret/i.test(name) ? "aws-secret-key" : "secret"}]`;
+    return `[REDACTED:${secretKindForName(name)}]`;
   };
   const visit = (value: unknown): unknown => {
     if (typeof value === "string") return scrub(value);
     if (Array.isArray(value)) {
+      const secrets = secretArguments(value);
       return value.map((item, index) => {
-        const flag = index > 0 ? secretFlagName(value[index - 1]) : undefined;
-        if (flag !== undefined && typeof item === "string" && !item.startsWith("-")) {
-          return isProbableSecretValue(item, { quoted: true, name: flag })
-            ? replace(flag)
-            : scrub(item);
-        }
-        return visit(item);
+        const found = secrets.get(index);
+        if (found === undefined || typeof item !== "string") return visit(item);
+        redactions += found.length;
+        return scrub(redactRanges(item, found));
       });
     }
     if (value !== null && typeof value === "object") {
@@ -111,9 +113,34 @@ function scrubJson(text: string, shortcuts: boolean): { text: string; redactions
   }
 }
 
-/** The name of a secret flag without a value of its own: `--password`, `-token`. */
-function secretFlagName(item: unknown): string | undefined {
-  if (typeof item !== "string") return undefined;
-  const flag = /^--?([A-Za-z][A-Za-z0-9_.-]*)$/.exec(item);
-  return flag && isSecretName(flag[1]) ? flag[1] : undefined;
+/**
+ * The secrets among the elements of an array read as an argument vector
+ * (`["docker", "login", "-p", "…"]`, see {@link findSecretArguments}), by element. Other
+ * elements count as empty words.
+ */
+function secretArguments(items: unknown[]): Map<number, SecretArgument[]> {
+  const byIndex = new Map<number, SecretArgument[]>();
+  if (items.length < 2) return byIndex;
+  const words = items.map((item) =>
+    typeof item === "string" ? { value: item, plain: item.length } : { value: "", plain: 0 }
+  );
+  for (const secret of findSecretArguments(words).secrets) {
+    const found = byIndex.get(secret.word);
+    if (found === undefined) byIndex.set(secret.word, [secret]);
+    else found.push(secret);
+  }
+  return byIndex;
+}
+
+/** `text` with each range replaced by `[REDACTED:<kind>]` (overlapping ranges replaced once). */
+function redactRanges(text: string, ranges: SecretArgument[]): string {
+  const sorted = [...ranges].sort((a, b) => a.start - b.start);
+  let out = "";
+  let cursor = 0;
+  for (const range of sorted) {
+    if (range.start < cursor) continue; // inside one already replaced
+    out += text.slice(cursor, range.start) + `[REDACTED:${range.kind}]`;
+    cursor = range.end;
+  }
+  return out + text.slice(cursor);
 }

@@ -15,6 +15,11 @@
  *    {@link isProbableSecretValue}: placeholders (`$TOKEN`, `${{ secrets.X }}`), keywords,
  *    numbers of up to 4 digits, and, unquoted, code (`token = getToken()`, `self.password`,
  *    `password: string`, `password=password`).
+ * 4. Secrets passed as arguments, read by the shape of the command line (shell words, nested
+ *    `bash -lc "…"` scripts included, see {@link findCommandLineSecrets}): `docker login -p …`,
+ *    `mysql -p…`, `redis-cli -a …`, `aws configure set aws_secret_access_key …`,
+ *    `echo … | docker login --password-stdin`. Which option of which program takes a secret is
+ *    a table (`SECRET_ARGUMENT_RULES`): `-p` is a port for `docker run` and `ssh`.
  *
  * Every regular expression starts at a literal or a one-character look-behind and has no nested
  * or overlapping quantifiers, and each scanner resumes after what it consumed, so the cost is
@@ -22,8 +27,11 @@
  *
  * @module
  */
+import { findCommandLineSecrets, mayHoldCommandLineSecrets } from "./find_command_line_secrets.ts";
 import { isProbableSecretValue, TYPE_NAMES } from "./is_probable_secret_value.ts";
 import { isSecretName, SECRET_NAME_HINT } from "./is_secret_name.ts";
+import { SECRET_ARGUMENT_HINT } from "./secret_argument_rules.ts";
+import { secretKindForName } from "./secret_kind_for_name.ts";
 import { SECRET_TOKEN_PATTERNS, type SecretTokenPattern } from "./secret_token_patterns.ts";
 
 /**
@@ -65,7 +73,7 @@ const ANY_TOKEN_HINT = new RegExp(SECRET_TOKEN_PATTERNS.map((token) => token.hin
 
 /**
  * What every scanner needs to find something: the start of a PEM block, a token's hint
- * ({@link ANY_TOKEN_HINT}) or {@link SECRET_NAME_HINT}. Most text (file names, plain commands,
+ * ({@link ANY_TOKEN_HINT}), {@link SECRET_NAME_HINT} or {@link SECRET_ARGUMENT_HINT}. Most text (file names, plain commands,
  * JSON keys) has none of them and is returned as it is. Two expressions, the case-sensitive hints
  * and the rest, because V8 runs those faster than one case-insensitive alternation of them all.
  */
@@ -81,6 +89,7 @@ const CASE_INSENSITIVE_HINT = new RegExp(
   [
     ...SECRET_TOKEN_PATTERNS.filter((token) => token.pattern.ignoreCase).map((token) => token.hint),
     SECRET_NAME_HINT.source,
+    SECRET_ARGUMENT_HINT.source,
   ].join("|"),
   "i",
 );
@@ -114,6 +123,11 @@ function scan(text: string, shortcuts: boolean): { text: string; redactions: num
   if (!shortcuts || SECRET_NAME_HINT.test(text)) {
     findAssignments(text, spans);
     findFlags(text, spans);
+  }
+  if (!shortcuts || mayHoldCommandLineSecrets(text)) {
+    for (const secret of findCommandLineSecrets(text)) {
+      spans.push({ ...secret, rank: ASSIGNMENT_RANK });
+    }
   }
   return replaceSpans(text, spans);
 }
@@ -172,7 +186,9 @@ function findAssignments(text: string, spans: Span[]): void {
       allowPrefix: true,
       colon: match[2] === ":",
     });
-    if (found.span) spans.push({ ...found.span, kind: kindForName(name), rank: ASSIGNMENT_RANK });
+    if (found.span) {
+      spans.push({ ...found.span, kind: secretKindForName(name), rank: ASSIGNMENT_RANK });
+    }
     ASSIGNMENT.lastIndex = Math.max(ASSIGNMENT.lastIndex, found.next);
   }
 }
@@ -187,13 +203,11 @@ function findFlags(text: string, spans: Span[]): void {
     if (!isSecretName(name)) continue;
     if (match[2] !== "=" && text[FLAG.lastIndex] === "-") continue; // the next flag, no value
     const found = secretValue(text, FLAG.lastIndex, name, AFTER_PREFIX);
-    if (found.span) spans.push({ ...found.span, kind: kindForName(name), rank: ASSIGNMENT_RANK });
+    if (found.span) {
+      spans.push({ ...found.span, kind: secretKindForName(name), rank: ASSIGNMENT_RANK });
+    }
     FLAG.lastIndex = Math.max(FLAG.lastIndex, found.next);
   }
-}
-
-function kindForName(name: string): string {
-  return /aws/i.test(name) && /secret/i.test(name) ? "aws-secret-key" : "secret";
 }
 
 /** Whether only indentation, quotes or a YAML list dash precede `index` on its line. */
