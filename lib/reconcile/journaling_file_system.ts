@@ -11,11 +11,16 @@ export interface JournalingFileSystem extends FileSystem {
 
 type Undo = { describe: string; run: () => Promise<void> };
 
+/** Undoes the creation of `dir`: it did not exist before, so nothing in it predates the change. */
+function removeCreatedFolder(dir: string): Undo {
+  return { describe: dir, run: () => Deno.remove(dir, { recursive: true }).catch(() => {}) };
+}
+
 /**
  * Wraps `fs` so that a multi-step change (an endpoint install: Codex config, state, endpoint
  * configuration, service files) can be undone as a whole when a later step fails. Each write
  * or removal first records the previous bytes and mode of the file (or that it did not exist);
- * each folder created is recorded and removed again if it is still empty.
+ * each folder created is recorded and removed again, with whatever appeared in it meanwhile.
  */
 export function journalingFileSystem(fs: FileSystem): JournalingFileSystem {
   const undo: Undo[] = [];
@@ -48,14 +53,14 @@ export function journalingFileSystem(fs: FileSystem): JournalingFileSystem {
     async ensureDir(path, mode) {
       const created = await missingFolders(path);
       await fs.ensureDir(path, mode);
-      // Undone last-in first-out: the deepest folder goes first, so each one is empty by then.
-      for (const dir of created.reverse()) {
-        undo.push({ describe: dir, run: () => Deno.remove(dir).catch(() => {}) });
-      }
+      // Undone last-in first-out: the deepest folder goes first. A folder this change created
+      // is removed with whatever appeared in it since (a collector started by the install
+      // writes its output and an empty runtime log there before a later step fails).
+      for (const dir of created.reverse()) undo.push(removeCreatedFolder(dir));
     },
     async writeFileAtomic(path, data, mode) {
       for (const dir of (await missingFolders(dirname(path))).reverse()) {
-        undo.push({ describe: dir, run: () => Deno.remove(dir).catch(() => {}) });
+        undo.push(removeCreatedFolder(dir));
       }
       await remember(path);
       await fs.writeFileAtomic(path, data, mode);
