@@ -86,7 +86,7 @@ install_source() {
     echo "Installing Deno from npm (npm ci --prefix tools in the Action's folder)"
     npm ci --prefix "$action/tools" --no-audit --no-fund
   fi
-  flags=$(node -p "require(process.argv[1]).tasks.compile.split(/\s+/).filter(w => w.startsWith('--allow-') || w.startsWith('--deny-')).join(' ')" "$action/deno.json")
+  flags=$(node -p "require(process.argv[1]).tasks.compile.split(/\s+/).filter(w => w.startsWith('--allow-') || w.startsWith('--deny-') || w.startsWith('--v8-flags=')).join(' ')" "$action/deno.json")
   wrapper=$(mktemp -d "${RUNNER_TEMP:-/tmp}/beacon-source.XXXXXX")/beacon
   {
     echo '#!/usr/bin/env bash'

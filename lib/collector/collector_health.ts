@@ -1,4 +1,5 @@
 import type { ExportCounters } from "./export_pipeline.ts";
+import type { AdmissionStats } from "./admission_control.ts";
 import type { RuntimeLogHealth, RuntimeLogStats } from "../runtime_log/open_runtime_log.ts";
 
 /** What `GET /healthz` answers: enough to tell which collector this is and where it writes. */
@@ -22,6 +23,17 @@ export interface CollectorHealth {
   counters: ExportCounters;
   /** Requests that never reached the pipeline. */
   requests: RequestCounters;
+  /** The memory limiter: what it holds and what it refused. */
+  admission?: AdmissionHealth;
+}
+
+/** The memory limiter's state in `/healthz`. */
+export interface AdmissionHealth extends AdmissionStats {
+  /** V8's heap limit for this process (`--v8-flags=--max-old-space-size`). */
+  heapLimitBytes: number;
+  /** Connections open on the OTLP/HTTP listener now, and refused since start. */
+  connections: number;
+  connectionsRefused: number;
 }
 
 /** Requests that never reached the pipeline, since the collector started. */
@@ -43,6 +55,7 @@ export function collectorHealth(input: {
   logHealth: RuntimeLogHealth;
   counters: ExportCounters;
   requests: RequestCounters;
+  admission?: AdmissionHealth;
 }): CollectorHealth {
   const { logStats, logHealth } = input;
   return {
@@ -63,5 +76,6 @@ export function collectorHealth(input: {
     },
     counters: input.counters,
     requests: input.requests,
+    ...(input.admission ? { admission: input.admission } : {}),
   };
 }

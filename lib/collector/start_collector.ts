@@ -7,6 +7,7 @@
  * @module
  */
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
+import { getHeapStatistics } from "node:v8";
 import type { AddressInfo } from "node:net";
 import { connectNodeAdapter, type ConnectNodeAdapterOptions } from "@connectrpc/connect-node";
 import type { RuntimeLog } from "../runtime_log/open_runtime_log.ts";
@@ -15,7 +16,8 @@ import {
   createExportPipeline,
   type ExportPipeline,
 } from "./export_pipeline.ts";
-import { handleOtlpHttp, RPC_CODES, sendStatus } from "./handle_otlp_http.ts";
+import { handleOtlpHttp, RETRY_AFTER_SECONDS, RPC_CODES, sendStatus } from "./handle_otlp_http.ts";
+import { createAdmissionControl } from "./admission_control.ts";
 import { otlpConnectJsonRoutes, otlpConnectRoutes } from "./otlp_connect_routes.ts";
 import { otlpJsonTextDecoder } from "./otlp_json_text_decoder.ts";
 import { createIncidentReporter } from "./incident_reporter.ts";
@@ -30,6 +32,12 @@ export interface CollectorOptions {
   grpc?: ListenAddress;
   token?: string;
   maxRequestBytes: number;
+  /** The memory limiter's settings (policy defaults when absent). */
+  limits?: {
+    memoryLimitBytes?: number;
+    maxBufferedBytes?: number;
+    maxConnections?: number;
+  };
   mode: "user" | "system";
   version: string;
   log: RuntimeLog;
@@ -92,6 +100,12 @@ export async function startCollector(options: CollectorOptions): Promise<Running
       logHealth: options.log.health(),
       counters: pipeline.counters(),
       requests: { ...requests },
+      admission: {
+        ...admission.stats(),
+        heapLimitBytes: getHeapStatistics().heap_size_limit,
+        connections,
+        connectionsRefused,
+      },
     });
 
   const fallback = async (request: IncomingMessage, response: ServerResponse) => {
@@ -156,14 +170,37 @@ export async function startCollector(options: CollectorOptions): Promise<Running
     (isJsonRpc(request.headers["content-type"]) ? jsonHandler : binaryHandler)(request, response);
   let inFlight = 0;
   let drained: (() => void) | undefined;
+  const admission = createAdmissionControl({
+    maxRequestBytes: options.maxRequestBytes,
+    maxBufferedBytes: options.limits?.maxBufferedBytes ?? 32 * 1024 * 1024,
+    memoryLimitBytes: options.limits?.memoryLimitBytes ?? 256 * 1024 * 1024,
+  });
   const server = createServer((request, response) => {
     inFlight++;
+    // Before any body is read: a request that would take the collector past its memory limit,
+    // or past the body bytes it may hold at once, is refused with a retryable 503.
+    let reserved = 0;
+    if (request.method === "POST") {
+      const declared = Number(request.headers["content-length"]);
+      const admitted = admission.admit(Number.isFinite(declared) ? declared : undefined);
+      if (!admitted.ok) {
+        response.once("close", () => {
+          if (--inFlight === 0) drained?.();
+        });
+        response.setHeader("retry-after", String(RETRY_AFTER_SECONDS));
+        const encoding = /json/i.test(request.headers["content-type"] ?? "") ? "json" : "protobuf";
+        sendStatus(response, 503, encoding, RPC_CODES.unavailable, admitted.message, true);
+        return;
+      }
+      reserved = admitted.bytes;
+    }
     let aborted = false;
     // Node's IncomingMessage says "aborted" when the connection closes before the whole request
     // arrived (whoever was reading the body then sees an error).
     request.once("aborted", () => (aborted = true));
     request.once("error", () => (aborted = true));
     response.once("close", () => {
+      admission.release(reserved);
       if (aborted || (!response.writableFinished && !request.complete)) {
         // The client went away before it sent its whole request: nothing was acknowledged.
         requests.aborted++;
@@ -176,6 +213,23 @@ export async function startCollector(options: CollectorOptions): Promise<Running
       if (--inFlight === 0) drained?.();
     });
     handler(request, response);
+  });
+  // A cap on open connections: each costs a socket and buffers, whatever it sends.
+  const maxConnections = options.limits?.maxConnections ?? 256;
+  let connections = 0;
+  let connectionsRefused = 0;
+  server.on("connection", (socket) => {
+    if (connections >= maxConnections) {
+      connectionsRefused++;
+      report(
+        "connections",
+        `refused a connection: ${maxConnections} are open (collector.max_connections)`,
+      );
+      socket.destroy();
+      return;
+    }
+    connections++;
+    socket.once("close", () => connections--);
   });
   server.headersTimeout = 10_000;
   server.requestTimeout = 60_000;

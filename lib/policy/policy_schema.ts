@@ -95,6 +95,15 @@ const CollectorSchema = v.strictObject({
     v.pipe(v.number(), v.integer(), v.minValue(1024), v.maxValue(256 * 1024 * 1024)),
     16 * 1024 * 1024,
   ),
+  /** Resident memory past which new requests get 503 + Retry-After (the memory limiter). */
+  memory_limit_mib: v.optional(v.pipe(v.number(), v.integer(), v.minValue(64)), 256),
+  /** Request-body bytes all requests in flight may hold together (more: 503 + Retry-After). */
+  max_buffered_bytes: v.optional(
+    v.pipe(v.number(), v.integer(), v.minValue(64 * 1024)),
+    32 * 1024 * 1024,
+  ),
+  /** Open connections accepted at once on the OTLP/HTTP listener (more are closed at once). */
+  max_connections: v.optional(v.pipe(v.number(), v.integer(), v.minValue(1)), 256),
 });
 
 const RuntimeLogSchema = v.strictObject({

@@ -31,7 +31,7 @@ Deno.test("the compiled binary runs itself; a bundle runs through deno with Beac
 
 Deno.test("Beacon's permissions match the compile task in deno.json", () => {
   const compileFlags = denoJson.tasks.compile.split(/\s+/).filter((word) =>
-    word.startsWith("--allow-") || word.startsWith("--deny-")
+    word.startsWith("--allow-") || word.startsWith("--deny-") || word.startsWith("--v8-flags=")
   );
   assert.deepEqual([...BEACON_PERMISSION_FLAGS], compileFlags);
 });

@@ -43,6 +43,13 @@ export async function startInProcessCollector(
     now: options.now,
     token: policy.collector.token,
     maxRequestBytes: policy.collector.max_request_bytes,
+    limits: {
+      // The memory limiter measures the whole process, here the test runner with every test
+      // file loaded: it is tested on a collector process of its own (memory_limits_test.ts).
+      memoryLimitBytes: Number.MAX_SAFE_INTEGER,
+      maxBufferedBytes: policy.collector.max_buffered_bytes,
+      maxConnections: policy.collector.max_connections,
+    },
     mode: "user",
     version: "test",
     log,

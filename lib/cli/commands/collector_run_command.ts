@@ -86,6 +86,11 @@ export const collectorRunCommand: Command = {
         grpc: policy.collector.grpc ? parseListenAddress(policy.collector.grpc_listen) : undefined,
         token: policy.collector.token,
         maxRequestBytes: policy.collector.max_request_bytes,
+        limits: {
+          memoryLimitBytes: policy.collector.memory_limit_mib * 1024 * 1024,
+          maxBufferedBytes: policy.collector.max_buffered_bytes,
+          maxConnections: policy.collector.max_connections,
+        },
         mode,
         version: VERSION,
         log,
