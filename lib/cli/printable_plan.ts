@@ -1,4 +1,4 @@
-import type { Change, Conflict, Plan, PlanWarning } from "../reconcile/plan.ts";
+import type { Change, Conflict, Plan, PlanWarning, TomlSettingsStep } from "../reconcile/plan.ts";
 import { maskSecretValues } from "../reconcile/mask_secret_values.ts";
 import type { TomlValue } from "../toml/toml_value.ts";
 
@@ -41,32 +41,37 @@ export function printablePlan(plan: Plan): PrintablePlan {
     formatVersion: plan.formatVersion,
     policySource: plan.policySource,
     createdAt: plan.createdAt,
-    steps: plan.steps.map((step) => ({
-      kind: step.kind,
-      harness: step.harness,
-      path: step.path,
-      realPath: step.realPath,
-      fingerprint: step.fingerprint,
-      createMode: step.createMode,
-      changes: step.changes.map((change) => ({
-        action: change.action,
-        target: change.target,
-        key: change.key,
-        before: masked(change.before, change.key),
-        after: masked(change.after, change.key),
-        note: change.note,
-      })),
-      conflicts: step.conflicts.map((conflict) => ({
-        target: conflict.target,
-        key: conflict.key,
-        found: masked(conflict.found, conflict.key) as TomlValue,
-        wanted: masked(conflict.wanted, conflict.key),
-        reason: conflict.reason,
-      })),
-    })),
+    steps: plan.steps.map(printableStep),
     warnings: plan.warnings.map((warning) => ({
       target: warning.target,
       message: warning.message,
+    })),
+  };
+}
+
+/** One harness step of a plan as printed: see {@link printablePlan}. */
+export function printableStep(step: TomlSettingsStep): PrintableStep {
+  return {
+    kind: step.kind,
+    harness: step.harness,
+    path: step.path,
+    realPath: step.realPath,
+    fingerprint: step.fingerprint,
+    createMode: step.createMode,
+    changes: step.changes.map((change) => ({
+      action: change.action,
+      target: change.target,
+      key: change.key,
+      before: masked(change.before, change.key),
+      after: masked(change.after, change.key),
+      note: change.note,
+    })),
+    conflicts: step.conflicts.map((conflict) => ({
+      target: conflict.target,
+      key: conflict.key,
+      found: masked(conflict.found, conflict.key) as TomlValue,
+      wanted: masked(conflict.wanted, conflict.key),
+      reason: conflict.reason,
     })),
   };
 }

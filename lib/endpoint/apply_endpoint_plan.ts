@@ -2,7 +2,7 @@ import type { FileSystem } from "../reconcile/file_system.ts";
 import { applyPlan } from "../reconcile/apply_plan.ts";
 import { readOwnershipState } from "../reconcile/ownership_store.ts";
 import { journalingFileSystem } from "../reconcile/journaling_file_system.ts";
-import type { EndpointPlan } from "./plan_endpoint.ts";
+import { type EndpointPlan, harnessPlanOf, serviceStepOf } from "./plan_endpoint.ts";
 import type { ServiceController } from "./service/service_controller.ts";
 
 /** One step of an endpoint install failed; everything before it was undone. */
@@ -55,8 +55,8 @@ export async function applyEndpointPlan(input: {
   let wasRunning = true;
   let startedService = false;
   try {
-    for (const folder of plan.folders) {
-      if (folder.exists) continue;
+    for (const folder of plan.steps) {
+      if (folder.kind !== "folder" || folder.exists) continue;
       await journal.ensureDir(folder.path, folder.mode);
       input.onStep?.(step, `created ${folder.path} (${folder.purpose})`);
     }
@@ -64,7 +64,7 @@ export async function applyEndpointPlan(input: {
     step = ENDPOINT_STEPS[1];
     const ownership = await readOwnershipState(journal, plan.paths.statePath);
     const applied = await applyPlan({
-      plan: plan.reconcile,
+      plan: harnessPlanOf(plan),
       fs: journal,
       ownership,
       statePath: plan.paths.statePath,
@@ -77,18 +77,15 @@ export async function applyEndpointPlan(input: {
     }
 
     step = ENDPOINT_STEPS[2];
-    if (plan.config.action !== "none") {
-      await journal.writeFileAtomic(
-        plan.config.path,
-        new TextEncoder().encode(plan.config.after),
-        plan.config.mode,
-      );
-      input.onStep?.(step, `wrote ${plan.config.path}`);
+    for (const file of plan.steps) {
+      if (file.kind !== "file" || file.action === "none") continue;
+      await journal.writeFileAtomic(file.path, new TextEncoder().encode(file.after), file.mode);
+      input.onStep?.(step, `wrote ${file.path}`);
     }
 
     step = ENDPOINT_STEPS[3];
     wasRunning = (await controller.status()).running;
-    const changes = await controller.install(plan.service.spec);
+    const changes = await controller.install(serviceStepOf(plan).spec);
     startedService = changes.some((change) => change.kind === "start" || change.kind === "restart");
     for (const change of changes) input.onStep?.(step, change.kind);
 

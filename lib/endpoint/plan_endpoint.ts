@@ -3,7 +3,13 @@ import type { Host } from "../host/host.ts";
 import type { LoadedPolicy } from "../policy/load_policy.ts";
 import type { Policy } from "../policy/policy_schema.ts";
 import type { FileSystem } from "../reconcile/file_system.ts";
-import { type Plan, type PlanSummary, summarizePlan } from "../reconcile/plan.ts";
+import {
+  type Plan,
+  type PlanSummary,
+  type PlanWarning,
+  summarizePlan,
+  type TomlSettingsStep,
+} from "../reconcile/plan.ts";
 import { computePlan } from "../reconcile/compute_plan.ts";
 import { readOwnershipState } from "../reconcile/ownership_store.ts";
 import type { HarnessAdapter } from "../harness/harness_adapter.ts";
@@ -23,8 +29,18 @@ import type { ServiceChange, ServiceController } from "./service/service_control
 import type { ServiceManager } from "./service/detect_service_manager.ts";
 import { RUNTIME_LOG_MODES } from "../runtime_log/open_runtime_log.ts";
 
-/** A file Beacon writes for the endpoint, with its content before and after. */
-export interface EndpointFileChange {
+/** A folder the endpoint needs; created (with `mode`) when it does not exist. */
+export interface EndpointFolderStep {
+  kind: "folder";
+  path: string;
+  purpose: string;
+  mode: number;
+  exists: boolean;
+}
+
+/** A file Beacon writes whole for the endpoint (its configuration), with its new text. */
+export interface EndpointFileStep {
+  kind: "file";
   path: string;
   purpose: string;
   action: "create" | "update" | "none";
@@ -32,27 +48,41 @@ export interface EndpointFileChange {
   mode: number;
 }
 
-/** A folder the endpoint needs. */
-export interface EndpointFolder {
-  path: string;
-  purpose: string;
-  mode: number;
-  exists: boolean;
+/** The collector service: its definition, and what installing it would change. */
+export interface EndpointServiceStep {
+  kind: "service";
+  manager: ServiceManager;
+  spec: CollectorServiceSpec;
+  changes: ServiceChange[];
 }
 
 /**
- * Everything `endpoint install` (and `repair`) would change, as data: the harness configs (the
- * same plan as `beacon apply`), the endpoint configuration file, the runtime log folder and the
- * collector service. Computing it only reads.
+ * One step of an endpoint plan: a harness's settings (the same step as `beacon apply`), a
+ * folder, a file or the collector service.
+ */
+export type EndpointStep =
+  | TomlSettingsStep
+  | EndpointFolderStep
+  | EndpointFileStep
+  | EndpointServiceStep;
+
+/**
+ * Everything `endpoint install` (and `repair`, and `status` for drift) would change, as data:
+ * one list of steps in the order they are applied (folders, harness settings, the endpoint
+ * configuration file, the collector service). Computing it only reads. Its harness steps and
+ * warnings form the plan `beacon apply` would make ({@link harnessPlanOf}).
  */
 export interface EndpointPlan {
+  formatVersion: 1;
+  /** Where the policy came from. */
+  policySource: string;
+  createdAt: string;
   mode: "user" | "system";
   paths: EndpointPaths;
-  reconcile: Plan;
-  config: EndpointFileChange;
+  steps: EndpointStep[];
+  warnings: PlanWarning[];
+  /** What the endpoint configuration file will say (the `file` step's text, as data). */
   endpointConfig: EndpointConfig;
-  folders: EndpointFolder[];
-  service: { manager: ServiceManager; spec: CollectorServiceSpec; changes: ServiceChange[] };
   /** Things people should know (troubleshooting options, no service manager, ...). */
   notes: string[];
 }
@@ -108,7 +138,8 @@ export async function planEndpoint(input: {
   const configPath = endpointConfigPath(paths);
   const after = renderEndpointConfig(endpointConfig);
   const before = await fs.readFile(configPath);
-  const config: EndpointFileChange = {
+  const config: EndpointFileStep = {
+    kind: "file",
     path: configPath,
     purpose: "endpoint configuration",
     action: before === undefined
@@ -121,7 +152,7 @@ export async function planEndpoint(input: {
   };
 
   const logMode = RUNTIME_LOG_MODES[mode].dirMode;
-  const folders: EndpointFolder[] = [];
+  const folders: EndpointFolderStep[] = [];
   for (
     const [path, purpose, folderMode] of [
       [paths.stateDir, "endpoint state", 0o700],
@@ -129,7 +160,13 @@ export async function planEndpoint(input: {
     ] as const
   ) {
     if (folders.some((folder) => folder.path === path)) continue;
-    folders.push({ path, purpose, mode: folderMode, exists: Boolean(await fs.lstat(path)) });
+    folders.push({
+      kind: "folder",
+      path,
+      purpose,
+      mode: folderMode,
+      exists: Boolean(await fs.lstat(path)),
+    });
   }
 
   const spec: CollectorServiceSpec = buildCollectorServiceSpec({
@@ -140,7 +177,12 @@ export async function planEndpoint(input: {
     runtimeLogPath,
     includeCodexSpans: input.includeCodexSpans,
   });
-  const changes = await input.controller.plan(spec);
+  const service: EndpointServiceStep = {
+    kind: "service",
+    manager: input.controller.manager,
+    spec,
+    changes: await input.controller.plan(spec),
+  };
 
   const notes: string[] = [];
   if (input.includeCodexSpans) {
@@ -156,23 +198,32 @@ export async function planEndpoint(input: {
     );
   }
   return {
+    formatVersion: 1,
+    policySource: reconcile.policySource,
+    createdAt: reconcile.createdAt,
     mode,
     paths,
-    reconcile,
-    config,
+    steps: [...folders, ...reconcile.steps, config, service],
+    warnings: reconcile.warnings,
     endpointConfig,
-    folders,
-    service: { manager: input.controller.manager, spec, changes },
     notes,
   };
 }
 
-/** True when applying the endpoint plan would change something. */
-export function endpointPlanHasChanges(plan: EndpointPlan): boolean {
-  return plan.reconcile.steps.some((step) => step.changes.length > 0) ||
-    plan.config.action !== "none" ||
-    plan.folders.some((folder) => !folder.exists) ||
-    plan.service.changes.length > 0;
+/** The harness settings part of an endpoint plan: the plan `beacon apply` would make. */
+export function harnessPlanOf(plan: EndpointPlan): Plan {
+  return {
+    formatVersion: plan.formatVersion,
+    policySource: plan.policySource,
+    createdAt: plan.createdAt,
+    steps: plan.steps.filter((step): step is TomlSettingsStep => step.kind === "toml-settings"),
+    warnings: plan.warnings,
+  };
+}
+
+/** The `service` step of an endpoint plan (there is always exactly one). */
+export function serviceStepOf(plan: EndpointPlan): EndpointServiceStep {
+  return plan.steps.find((step): step is EndpointServiceStep => step.kind === "service")!;
 }
 
 /**
@@ -180,15 +231,40 @@ export function endpointPlanHasChanges(plan: EndpointPlan): boolean {
  * the harness changes plus the endpoint's own (folders, configuration file, service).
  */
 export function summarizeEndpointPlan(plan: EndpointPlan): PlanSummary {
-  const summary = summarizePlan(plan.reconcile);
-  summary.add += plan.folders.filter((folder) => !folder.exists).length;
-  if (plan.config.action === "create") summary.add++;
-  if (plan.config.action === "update") summary.change++;
-  for (const change of plan.service.changes) {
-    if (change.kind === "write-file") summary[change.action === "update" ? "change" : "add"]++;
-    else if (change.kind === "start") summary.add++;
-    else if (change.kind === "restart") summary.change++;
-    else summary.destroy++;
+  const summary = summarizePlan(harnessPlanOf(plan));
+  for (const step of plan.steps) {
+    for (const action of endpointStepActions(step)) summary[action]++;
   }
   return summary;
+}
+
+/**
+ * What an endpoint step (not a harness step, which counts its own changes) adds, changes or
+ * destroys, one entry per line of the plan.
+ */
+export function endpointStepActions(step: EndpointStep): ("add" | "change" | "destroy")[] {
+  switch (step.kind) {
+    case "toml-settings":
+      return [];
+    case "folder":
+      return step.exists ? [] : ["add"];
+    case "file":
+      return step.action === "none" ? [] : [step.action === "create" ? "add" : "change"];
+    case "service":
+      return step.changes.map((change) =>
+        change.kind === "write-file"
+          ? change.action === "update" ? "change" : "add"
+          : change.kind === "start"
+          ? "add"
+          : change.kind === "restart"
+          ? "change"
+          : "destroy"
+      );
+  }
+}
+
+/** True when applying the endpoint plan would change something. */
+export function endpointPlanHasChanges(plan: EndpointPlan): boolean {
+  const summary = summarizeEndpointPlan(plan);
+  return summary.add + summary.change + summary.destroy > 0;
 }

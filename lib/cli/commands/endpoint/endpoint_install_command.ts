@@ -10,7 +10,11 @@ import { renderEndpointPlan } from "../../render_endpoint_plan.ts";
 import { endpointPlanJson } from "../../endpoint_plan_json.ts";
 import { renderConflictsLeft } from "../../render_conflicts_left.ts";
 import { summarizePlan } from "../../../reconcile/plan.ts";
-import { endpointPlanHasChanges, planEndpoint } from "../../../endpoint/plan_endpoint.ts";
+import {
+  endpointPlanHasChanges,
+  harnessPlanOf,
+  planEndpoint,
+} from "../../../endpoint/plan_endpoint.ts";
 import { applyEndpointPlan } from "../../../endpoint/apply_endpoint_plan.ts";
 import { verifyCollector } from "../../../endpoint/verify_collector.ts";
 import {
@@ -91,7 +95,7 @@ export async function installOrRepair(
   });
   plan.notes.push(...harnesses.notes);
   const json = values.json === true;
-  const conflictsLeft = summarizePlan(plan.reconcile).conflicts;
+  const conflictsLeft = summarizePlan(harnessPlanOf(plan)).conflicts;
   if (values.plan) {
     context.stdout(
       json ? endpointPlanJson(plan) : renderEndpointPlan(plan, setup.host),
@@ -141,7 +145,7 @@ export async function installOrRepair(
         `Events are written to ${logPath}\n`,
     );
     if (conflictsLeft) {
-      context.stdout("\n" + renderConflictsLeft(plan.reconcile, `beacon endpoint ${verb}`));
+      context.stdout("\n" + renderConflictsLeft(harnessPlanOf(plan), `beacon endpoint ${verb}`));
     }
   }
   // As `beacon apply`: installed, but what was left alone keeps the machine off the policy.

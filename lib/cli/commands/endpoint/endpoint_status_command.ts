@@ -4,7 +4,7 @@ import { VERSION } from "../../version.ts";
 import { ENDPOINT_COMMON_OPTIONS, endpointSetup } from "../../endpoint_setup.ts";
 import { renderPlan } from "../../render_plan.ts";
 import { readEndpointConfig } from "../../../endpoint/endpoint_config.ts";
-import { collectorUrlOf, planEndpoint } from "../../../endpoint/plan_endpoint.ts";
+import { collectorUrlOf, harnessPlanOf, planEndpoint } from "../../../endpoint/plan_endpoint.ts";
 import { runtimeLogPathOf } from "../../../endpoint/endpoint_paths.ts";
 import { probeCollector } from "../../../endpoint/probe/probe_collector.ts";
 import { discoverHarnesses } from "../../../endpoint/probe/discover_harnesses.ts";
@@ -38,7 +38,7 @@ export const endpointStatusCommand: Command = {
     const problems: string[] = [];
     const controller = setup.controllerOn(context.fs);
 
-    const [discovery, probe, log, plan, service] = await Promise.all([
+    const [discovery, probe, log, endpointPlan, service] = await Promise.all([
       discoverHarnesses(setup.host, { fs: context.fs, run: runCommand }, {
         beaconAddresses: [policy.collector.listen, policy.collector.grpc_listen],
         skipVersion: true,
@@ -60,8 +60,10 @@ export const endpointStatusCommand: Command = {
       controller.status(),
     ]);
 
+    // Status reports the harness settings' drift; the endpoint's own parts are probed live.
+    const plan = harnessPlanOf(endpointPlan);
     if (!installed) problems.push("the endpoint is not installed: run `beacon endpoint install`");
-    const drift = summarizePlan(plan.reconcile);
+    const drift = summarizePlan(plan);
     if (drift.add + drift.change + drift.destroy) {
       problems.push(
         "harness settings differ from the policy (see the plan lines): run `beacon endpoint repair`",
@@ -70,7 +72,7 @@ export const endpointStatusCommand: Command = {
     if (drift.conflicts) {
       problems.push("conflicting harness settings are left alone (see Conflicts)");
     }
-    for (const warning of plan.reconcile.warnings) {
+    for (const warning of plan.warnings) {
       problems.push(`${warning.target}: ${warning.message}`);
     }
     if (!probe.health) {
@@ -103,12 +105,12 @@ export const endpointStatusCommand: Command = {
       harnesses: discovery.map((harness) => ({
         ...harness,
         configuredAsPolicyWants: harness.managed
-          ? !plan.reconcile.steps.some((step) =>
+          ? !plan.steps.some((step) =>
             step.harness === harness.name && (step.changes.length || step.conflicts.length)
           )
           : undefined,
       })),
-      drift: printablePlan(plan.reconcile),
+      drift: printablePlan(plan),
       collector: { url: collectorUrl, ...probe, service },
       runtimeLog: log,
       problems,
@@ -144,11 +146,11 @@ export const endpointStatusCommand: Command = {
       );
     }
     if (
-      drift.add + drift.change + drift.destroy + drift.conflicts || plan.reconcile.warnings.length
+      drift.add + drift.change + drift.destroy + drift.conflicts || plan.warnings.length
     ) {
       out.push(
         "",
-        ...renderPlan(plan.reconcile).trimEnd().split("\n").slice(2).map((line) => `  ${line}`),
+        ...renderPlan(plan).trimEnd().split("\n").slice(2).map((line) => `  ${line}`),
       );
     }
     out.push("", "Collector");
