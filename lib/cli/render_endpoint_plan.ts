@@ -14,7 +14,11 @@ const SYMBOL = { add: "+", change: "~", destroy: "-" } as const;
  * An endpoint install or repair plan for people: the harness changes as `beacon apply` shows
  * them (masked), then one line per endpoint step that changes something, then the totals.
  */
-export function renderEndpointPlan(plan: EndpointPlan, host: Pick<Host, "home">): string {
+export function renderEndpointPlan(
+  plan: EndpointPlan,
+  host: Pick<Host, "home">,
+  verb: "install" | "repair",
+): string {
   const counts = { add: 0, change: 0, destroy: 0 };
   const lines: string[] = [];
   for (const step of plan.steps) {
@@ -29,6 +33,7 @@ export function renderEndpointPlan(plan: EndpointPlan, host: Pick<Host, "home">)
     sections: [{ title: "endpoint", lines }],
     counts,
     notes: plan.notes,
+    forceCommand: `beacon endpoint ${verb}`,
   });
 }
 

@@ -48,7 +48,7 @@ export function renderPlan(plan: Plan, extra: ExtraPlanParts = {}): string {
       ...new Set(plan.steps.filter((s) => s.conflicts.length).map((s) => s.harness)),
     ];
     lines.push(
-      `Conflicts (left alone; \`beacon apply --force\`, or ${
+      `Conflicts (left alone; \`${extra.forceCommand ?? "beacon apply"} --force\`, or ${
         harnesses.map((name) => `harnesses.${name}.on_conflict`).join(" / ")
       } = "take_over" in the policy, takes them over):`,
     );
@@ -92,6 +92,8 @@ export interface ExtraPlanParts {
   /** Their changes, added to the totals line. */
   counts?: { add: number; change: number; destroy: number };
   notes?: string[];
+  /** The command whose `--force` takes conflicts over; default `beacon apply`. */
+  forceCommand?: string;
 }
 
 function show(value: TomlValue | undefined): string {

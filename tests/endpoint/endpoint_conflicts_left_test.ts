@@ -55,12 +55,15 @@ Deno.test("endpoint install and repair exit 3 naming the conflict left alone and
 
     const plan = await beacon("endpoint", "install", "--plan");
     assert.equal(plan.code, 3, `only a conflict is left: exit 3\n${plan.stdout}`);
+    assert.match(plan.stdout, /Conflicts \(left alone; `beacon endpoint install --force`/);
 
     const repair = await beacon("endpoint", "repair");
     assert.equal(repair.code, 3, repair.stdout + repair.stderr);
     assert.match(repair.stdout, leftAlone);
     assert.match(repair.stdout, /`beacon endpoint repair --force` takes it over/);
-    assert.equal((await beacon("endpoint", "status")).code, 3);
+    const attention = await beacon("endpoint", "status");
+    assert.equal(attention.code, 3, attention.stdout);
+    assert.match(attention.stdout, /`beacon endpoint repair --force` takes them over/);
 
     const forced = await beacon("endpoint", "repair", "--force");
     assert.equal(forced.code, 0, forced.stdout + forced.stderr);

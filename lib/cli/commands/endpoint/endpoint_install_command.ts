@@ -98,7 +98,7 @@ export async function installOrRepair(
   const conflictsLeft = summarizePlan(harnessPlanOf(plan)).conflicts;
   if (values.plan) {
     context.stdout(
-      json ? endpointPlanJson(plan) : renderEndpointPlan(plan, setup.host),
+      json ? endpointPlanJson(plan) : renderEndpointPlan(plan, setup.host, verb),
     );
     if (endpointPlanHasChanges(plan)) return EXIT.changes;
     return conflictsLeft ? EXIT.attention : EXIT.ok;
@@ -109,7 +109,7 @@ export async function installOrRepair(
   const steps: string[] = [];
   let testEvent: TestEventResult | undefined;
   try {
-    if (!json) context.stdout(renderEndpointPlan(plan, setup.host));
+    if (!json) context.stdout(renderEndpointPlan(plan, setup.host, verb));
     await applyEndpointPlan({
       plan,
       fs: context.fs,

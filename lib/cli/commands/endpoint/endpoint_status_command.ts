@@ -70,7 +70,10 @@ export const endpointStatusCommand: Command = {
       );
     }
     if (drift.conflicts) {
-      problems.push("conflicting harness settings are left alone (see Conflicts)");
+      problems.push(
+        "conflicting harness settings are left alone (see Conflicts): " +
+          "`beacon endpoint repair --force` takes them over",
+      );
     }
     for (const warning of plan.warnings) {
       problems.push(`${warning.target}: ${warning.message}`);
@@ -150,7 +153,8 @@ export const endpointStatusCommand: Command = {
     ) {
       out.push(
         "",
-        ...renderPlan(plan).trimEnd().split("\n").slice(2).map((line) => `  ${line}`),
+        ...renderPlan(plan, { forceCommand: "beacon endpoint repair" }).trimEnd().split("\n")
+          .slice(2).map((line) => `  ${line}`),
       );
     }
     out.push("", "Collector");
