@@ -33,7 +33,9 @@ export interface PrintablePlan {
  * ```ts
  * import { printablePlan } from "./printable_plan.ts";
  *
- * JSON.stringify(printablePlan(plan)); // changes show `"authorization": "Bearer ****"`
+ * const shown = printablePlan(plan);
+ * // shown.steps[0]: { kind, harness, path, realPath, fingerprint, createMode, changes,
+ * //   conflicts }, with `"authorization": "Bearer ****"` where the plan holds the token
  * ```
  */
 export function printablePlan(plan: Plan): PrintablePlan {
