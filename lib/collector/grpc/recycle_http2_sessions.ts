@@ -17,6 +17,7 @@ import {
   type Http2ServerResponse,
   type ServerHttp2Session,
 } from "node:http2";
+import { type ClientGoawayWatcher, watchClientGoaway } from "./watch_client_goaway.ts";
 
 /** Counters of a {@linkcode SessionRecycler}, for tests and status output. */
 export interface SessionRecyclerStats {
@@ -75,7 +76,10 @@ export interface SessionRecyclerOptions {
    * never ends) is destroyed, so a stuck client cannot keep a recycled session alive.
    */
   closeTimeoutMs: number;
-  /** Told about session and stream errors other than a peer simply going away. */
+  /**
+   * Told about session, stream and socket errors other than a client going away or closing
+   * normally; once per error, however many of the session, its socket and the server emit it.
+   */
   onError?: (error: unknown) => void;
 }
 
@@ -93,6 +97,30 @@ const ROUTINE_ERROR_CODES = new Set([
   "ERR_HTTP2_INVALID_STREAM",
 ]);
 
+/** nghttp2's NGHTTP2_ERR_PROTO, the `errno` of a session error "Protocol error". */
+const NGHTTP2_ERR_PROTO = -505;
+
+/**
+ * Whether a session error is the server refusing a client's normal close: the client sent
+ * GOAWAY with NO_ERROR naming one of its own (odd) streams as the last one, and the session
+ * failed with "Protocol error".
+ *
+ * grpc-go (telemetrygen, the OpenTelemetry Go SDK exporters) closes every connection that way
+ * (`outgoingGoAwayHandler` sends `t.nextID - 2`, its own last stream, in grpc-go 1.85). RFC 9113
+ * section 6.8 asks a client for the last stream the server initiated, 0 here, and nghttp2
+ * refuses any other id ("GOAWAY: invalid last_stream_id") with PROTOCOL_ERROR, so Deno destroys
+ * the session with `ERR_HTTP2_ERROR` (errno -505) after every call already succeeded. Measured
+ * with a grpc-go 1.85 client: two such errors per connection (the session's and the server's
+ * `sessionError`), one more on the socket when the client's TCP close does not win the race.
+ */
+function isGrpcGoClose(error: unknown, watcher: ClientGoawayWatcher | undefined): boolean {
+  const { code, errno } = (error ?? {}) as { code?: unknown; errno?: unknown };
+  if (code !== "ERR_HTTP2_ERROR" || errno !== NGHTTP2_ERR_PROTO || !watcher) return false;
+  return watcher.goaways().some((goaway) =>
+    goaway.errorCode === constants.NGHTTP2_NO_ERROR && goaway.lastStreamId % 2 === 1
+  );
+}
+
 interface SessionState {
   /** Streams this session has carried: accepted and refused. */
   carried: number;
@@ -101,6 +129,8 @@ interface SessionState {
   /** The guard asked this session to close. */
   closing: boolean;
   closed: Promise<void>;
+  /** The GOAWAY frames the client sent (none when the socket's bytes could not be watched). */
+  goaways?: ClientGoawayWatcher;
 }
 
 /**
@@ -133,14 +163,27 @@ export function recycleHttp2Sessions(
   // the one that triggers the GOAWAY included, so it cannot reach the limit before it reads it.
   const goawayAt = Math.max(1, limit - Math.max(1, options.maxConcurrentStreams) + 1);
   const sessions = new Map<ServerHttp2Session, SessionState>();
+  /** Every session's state, closed ones too (a server's `sessionError` may come after `close`). */
+  const stateOf = new WeakMap<ServerHttp2Session, SessionState>();
   let streamsOpen = 0;
   let sessionsRecycled = 0;
   let streamsRefused = 0;
   let maxStreamsSeen = 0;
 
-  const report = (error: unknown) => {
+  /**
+   * The one error of an incident reaches the session, the server (`sessionError`) and often the
+   * socket too: it is judged once, by the first listener with the most context (the session's
+   * own ones are attached first), and later sightings are ignored.
+   */
+  const judged = new WeakSet<object>();
+  const report = (error: unknown, state?: SessionState) => {
+    if (typeof error === "object" && error !== null) {
+      if (judged.has(error)) return;
+      judged.add(error);
+    }
     const code = (error as { code?: unknown } | null)?.code;
     if (typeof code === "string" && ROUTINE_ERROR_CODES.has(code)) return;
+    if (isGrpcGoClose(error, state?.goaways)) return;
     options.onError?.(error);
   };
 
@@ -171,7 +214,9 @@ export function recycleHttp2Sessions(
     const { promise: closed, resolve } = Promise.withResolvers<void>();
     const state: SessionState = { carried: 0, open: 0, closing: false, closed };
     sessions.set(session, state);
-    session.on("error", report);
+    stateOf.set(session, state);
+    session.on("error", (error) => report(error, state));
+    watchSocket(session, state);
     session.setTimeout(options.idleTimeoutMs, () => closeGracefully(session, state));
     session.once("close", () => {
       streamsOpen -= state.open;
@@ -180,20 +225,41 @@ export function recycleHttp2Sessions(
       resolve();
     });
   });
+  /**
+   * Watches the client's bytes for its GOAWAY, and the socket's errors with the session's context.
+   * Deno's `node:http2` reads the socket through `data` events and lets `session.socket` take
+   * listeners; ours goes first, so it has read a frame before the session acts on it. Where the
+   * socket refuses listeners (Node does), nothing is watched and such errors are reported.
+   */
+  const watchSocket = (session: ServerHttp2Session, state: SessionState) => {
+    const goaways = watchClientGoaway();
+    try {
+      session.socket.prependListener("data", (bytes: Uint8Array) => goaways.push(bytes));
+      session.socket.on("error", (error: unknown) => report(error, state));
+      state.goaways = goaways;
+    } catch {
+      // The server's own listeners below still keep errors from going uncaught.
+    }
+  };
+
   // Errors of sessions that failed before or while starting (a bad connection preface), and of
-  // raw sockets (the session's own socket cannot take listeners once the session owns it).
-  server.on("sessionError", report);
+  // raw sockets whose session could not take the listeners above.
+  server.on(
+    "sessionError",
+    (error: unknown, session?: ServerHttp2Session) =>
+      report(error, session && stateOf.get(session)),
+  );
   server.on(
     "connection",
     (socket: { on(event: "error", listener: (e: unknown) => void): void }) =>
-      socket.on("error", report),
+      socket.on("error", (error) => report(error)),
   );
 
   return {
     guard(next) {
       return (request, response) => {
         const stream = request.stream;
-        stream.on("error", report);
+        stream.on("error", (error: unknown) => report(error));
         const session = stream.session as ServerHttp2Session | undefined;
         const state = session && sessions.get(session);
         if (!session || !state) {

@@ -86,8 +86,10 @@ export interface GrpcListenerOptions {
   /** Close a connection after this long without stream activity. Default 2 minutes. */
   idleTimeoutMs?: number;
   /**
-   * Told about unexpected errors of connections and streams (a client merely closing or
-   * resetting its connection is not reported). Without it such errors are dropped.
+   * Told about unexpected errors of connections and streams, once per error. A client merely
+   * closing or resetting its connection is not reported, nor grpc-go's normal close, which
+   * nghttp2 takes for a protocol error (see `recycle_http2_sessions.ts`). Without it such errors
+   * are dropped.
    */
   onError?: (error: unknown) => void;
 }
