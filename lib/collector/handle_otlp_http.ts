@@ -1,6 +1,5 @@
 import { bodyTooLargeMessage } from "../otlp/body_too_large_message.ts";
 import type { IncomingMessage, ServerResponse } from "node:http";
-import { decodeOtlpRequest } from "../otlp/decode_otlp_request.ts";
 import { decodeOtlpLogsFast } from "../otlp/decode_otlp_logs_fast.ts";
 import { encodeOtlpResponse, encodeOtlpStatus } from "../otlp/encode_otlp_response.ts";
 import type { OtlpEncoding, OtlpSignal } from "../otlp/otlp_signal.ts";
@@ -103,9 +102,11 @@ export async function handleOtlpHttp(
     maxBytes: options.maxBytes,
   };
   // Logs (Codex's telemetry, the hot path) decode straight into flat records.
+  // Spans and metrics take the generated schemas, loaded on first use (not at start).
   const decoded = signal === "logs"
     ? await decodeOtlpLogsFast(read.body, decodeOptions)
-    : await decodeOtlpRequest(signal, read.body, decodeOptions);
+    : await (await import("../otlp/decode_otlp_request.ts"))
+      .decodeOtlpRequest(signal, read.body, decodeOptions);
   if (!decoded.ok) {
     const code = decoded.status === 413
       ? RPC.resourceExhausted

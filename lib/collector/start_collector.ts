@@ -9,7 +9,6 @@
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import { getHeapStatistics } from "node:v8";
 import type { AddressInfo } from "node:net";
-import { connectNodeAdapter, type ConnectNodeAdapterOptions } from "@connectrpc/connect-node";
 import type { RuntimeLog } from "../runtime_log/open_runtime_log.ts";
 import {
   type ClassifyExport,
@@ -18,12 +17,11 @@ import {
 } from "./export_pipeline.ts";
 import { handleOtlpHttp, RETRY_AFTER_SECONDS, RPC_CODES, sendStatus } from "./handle_otlp_http.ts";
 import { createAdmissionControl } from "./admission_control.ts";
-import { otlpConnectJsonRoutes, otlpConnectRoutes } from "./otlp_connect_routes.ts";
-import { otlpJsonTextDecoder } from "./otlp_json_text_decoder.ts";
 import { createIncidentReporter } from "./incident_reporter.ts";
 import { type CollectorHealth, collectorHealth, type RequestCounters } from "./collector_health.ts";
 import { formatListenAddress, type ListenAddress } from "./parse_listen_address.ts";
-import { type GrpcListener, startGrpcListener } from "./grpc/start_grpc_listener.ts";
+import type { GrpcListener } from "./grpc/start_grpc_listener.ts";
+import type { NodeHandler } from "./otlp_rpc_handler.ts";
 
 /** What the collector needs; the CLI builds it from the policy. */
 export interface CollectorOptions {
@@ -145,29 +143,32 @@ export async function startCollector(options: CollectorOptions): Promise<Running
     }
   };
 
-  const routeOptions = { token: options.token, now, maxBytes: options.maxRequestBytes };
-  const routes = otlpConnectRoutes(pipeline, routeOptions);
-  const adapterOptions: ConnectNodeAdapterOptions = {
-    routes,
-    fallback: (request, response) =>
-      void fallback(request as IncomingMessage, response as ServerResponse),
-    readMaxBytes: options.maxRequestBytes,
-    grpc: false,
+  // OTLP/HTTP and /healthz are served directly; anything else may be an RPC (Connect,
+  // gRPC-Web), whose framework is loaded on the first one (the collector's idle memory).
+  let rpcHandler: Promise<NodeHandler> | undefined;
+  const loadRpcHandler = () =>
+    rpcHandler ??= import("./otlp_rpc_handler.ts").then(({ createOtlpRpcHandler }) =>
+      createOtlpRpcHandler({
+        pipeline,
+        token: options.token,
+        now,
+        maxRequestBytes: options.maxRequestBytes,
+        fallback: (request, response) => void fallback(request, response),
+      })
+    );
+  const handler = (request: IncomingMessage, response: ServerResponse) => {
+    const path = (request.url ?? "/").split("?")[0];
+    if (path.startsWith("/v1/") || path === "/healthz") {
+      void fallback(request, response);
+      return;
+    }
+    loadRpcHandler().then((rpc) => rpc(request, response), (error) => {
+      report("rpc", `cannot load the RPC handler (a bug): ${describeError(error)}`);
+      if (!response.headersSent) {
+        sendStatus(response, 500, "json", 13, "Internal error in the collector: see its log");
+      } else response.destroy();
+    });
   };
-  // Binary messages are decoded by Beacon's own decoder (as on OTLP/HTTP); JSON ones by the
-  // framework after the same checks.
-  const binaryHandler = connectNodeAdapter(adapterOptions);
-  const jsonHandler = connectNodeAdapter({
-    ...adapterOptions,
-    routes: otlpConnectJsonRoutes(pipeline, routeOptions),
-    // Connect hands jsonOptions to createJsonSerialization, whose options take a textDecoder
-    // (JsonSerializationOptions); the adapter's type leaves it out.
-    jsonOptions: {
-      textDecoder: otlpJsonTextDecoder(options.maxRequestBytes),
-    } as ConnectNodeAdapterOptions["jsonOptions"],
-  });
-  const handler = (request: IncomingMessage, response: ServerResponse) =>
-    (isJsonRpc(request.headers["content-type"]) ? jsonHandler : binaryHandler)(request, response);
   let inFlight = 0;
   let drained: (() => void) | undefined;
   const admission = createAdmissionControl({
@@ -251,9 +252,17 @@ export async function startCollector(options: CollectorOptions): Promise<Running
   let grpc: GrpcListener | undefined;
   if (options.grpc) {
     try {
+      const [{ startGrpcListener }, { otlpConnectRoutes }] = await Promise.all([
+        import("./grpc/start_grpc_listener.ts"),
+        import("./otlp_connect_routes.ts"),
+      ]);
       grpc = await startGrpcListener({
         ...options.grpc,
-        routes,
+        routes: otlpConnectRoutes(pipeline, {
+          token: options.token,
+          now,
+          maxBytes: options.maxRequestBytes,
+        }),
         readMaxBytes: options.maxRequestBytes,
         onError: (error) => report("grpc", `gRPC connection error: ${describeError(error)}`),
       });
@@ -281,11 +290,6 @@ export async function startCollector(options: CollectorOptions): Promise<Running
       return closing;
     },
   };
-}
-
-/** Whether an RPC's content type names a JSON codec (`application/json`, `...+json`). */
-function isJsonRpc(contentType: string | undefined): boolean {
-  return contentType !== undefined && /^application\/(?:[\w.-]+\+)?json\b/i.test(contentType);
 }
 
 /** One line: the message, and the stack only when BEACON_DEBUG is set. */

@@ -3,6 +3,7 @@
  * against what CATALOGUE.md (generated from the same captures by another decoder) says.
  */
 
+import { OTLP_REQUEST_SCHEMAS } from "./otlp_schemas.ts";
 import assert from "node:assert/strict";
 import { gunzipSync } from "node:zlib";
 import { equals, fromBinary, toBinary } from "@bufbuild/protobuf";
@@ -10,12 +11,7 @@ import { decodeOtlpRequest } from "./decode_otlp_request.ts";
 import { flattenLogRecords } from "./flatten_log_records.ts";
 import { flattenSpans } from "./flatten_spans.ts";
 import { summarizeMetrics } from "./summarize_metrics.ts";
-import {
-  OTLP_REQUEST_SCHEMAS,
-  type OtlpEncoding,
-  type OtlpRequest,
-  type OtlpSignal,
-} from "./otlp_signal.ts";
+import { type OtlpEncoding, type OtlpRequest, type OtlpSignal } from "./otlp_signal.ts";
 
 const CAPTURES = new URL("../../fixtures/codex-0.169/", import.meta.url);
 const NO_EVENT_NAME = "(no event.name; body=flushing OTEL metrics)";

@@ -7,6 +7,15 @@
 
 import type { DescField, DescMessage } from "@bufbuild/protobuf";
 
+/**
+ * Which fields of a message hold messages, and their own shapes: all the counter needs to know
+ * of a schema. A generated `DescMessage` gives one ({@link wireShapeOf}); the collector's hot path
+ * writes one by hand so that it does not load the generated code.
+ */
+export interface WireShape {
+  readonly children: ReadonlyMap<number, WireShape>;
+}
+
 const WIRE_VARINT = 0;
 const WIRE_FIXED64 = 1;
 const WIRE_LENGTH_DELIMITED = 2;
@@ -33,7 +42,7 @@ const WIRE_FIXED32 = 5;
  * ```
  */
 export function countProtobufMessages(
-  schema: DescMessage,
+  schema: DescMessage | WireShape,
   bytes: Uint8Array,
   limit: number,
   maxDepth: number,
@@ -41,7 +50,7 @@ export function countProtobufMessages(
   let count = 0;
   let pos = 0;
   // The open messages: their schema and where each ends.
-  const descs: DescMessage[] = [schema];
+  const descs: WireShape[] = ["children" in schema ? schema : wireShapeOf(schema)];
   const ends: number[] = [bytes.byteLength];
   while (descs.length > 0) {
     const depth = descs.length - 1;
@@ -85,7 +94,7 @@ export function countProtobufMessages(
         } while (byte & 0x80);
         const fieldEnd = pos + length;
         if (fieldEnd > end) return count;
-        const message = messageFields(descs[depth]).get(tag >>> 3);
+        const message = descs[depth].children.get(tag >>> 3);
         if (message !== undefined) {
           if (++count > limit) return count;
           if (depth + 1 < maxDepth) {
@@ -104,20 +113,28 @@ export function countProtobufMessages(
   return count;
 }
 
-const MESSAGE_FIELDS = new WeakMap<DescMessage, Map<number, DescMessage>>();
+const SHAPES = new WeakMap<DescMessage, WireShape>();
 
-/** The message-typed fields of `desc` (singular or repeated), by field number. */
-function messageFields(desc: DescMessage): Map<number, DescMessage> {
-  let fields = MESSAGE_FIELDS.get(desc);
-  if (fields === undefined) {
-    fields = new Map();
-    for (const field of desc.fields) {
-      const message = messageOf(field);
-      if (message !== undefined) fields.set(field.number, message);
-    }
-    MESSAGE_FIELDS.set(desc, fields);
+/** The {@link WireShape} of a generated schema (built on first use of each message, cached). */
+export function wireShapeOf(desc: DescMessage): WireShape {
+  let shape = SHAPES.get(desc);
+  if (shape === undefined) {
+    let children: Map<number, WireShape> | undefined;
+    shape = {
+      get children() {
+        if (children === undefined) {
+          children = new Map();
+          for (const field of desc.fields) {
+            const message = messageOf(field);
+            if (message !== undefined) children.set(field.number, wireShapeOf(message));
+          }
+        }
+        return children;
+      },
+    };
+    SHAPES.set(desc, shape);
   }
-  return fields;
+  return shape;
 }
 
 function messageOf(field: DescField): DescMessage | undefined {

@@ -47,3 +47,23 @@ Deno.test("countProtobufMessages does not descend past maxDepth and never throws
   // maxDepth 2: resourceLogs and scopeLogs are counted, the record inside is not reached.
   assert.equal(countProtobufMessages(LOGS, toBinary(LOGS, request), 1000, 2), 2);
 });
+
+Deno.test("LOGS_REQUEST_WIRE_SHAPE is the generated logs schema's shape", async () => {
+  const { LOGS_REQUEST_WIRE_SHAPE } = await import("./logs_request_wire_shape.ts");
+  const { wireShapeOf } = await import("./count_protobuf_messages.ts");
+  // Walk both graphs together (they are cyclic: AnyValue <-> KeyValueList).
+  const seen = new Set<unknown>();
+  const walk = (
+    a: { children: ReadonlyMap<number, unknown> },
+    b: { children: ReadonlyMap<number, unknown> },
+    path: string,
+  ) => {
+    if (seen.has(a)) return;
+    seen.add(a);
+    assert.deepEqual([...a.children.keys()].sort(), [...b.children.keys()].sort(), path);
+    for (const [number, child] of a.children) {
+      walk(child as typeof a, b.children.get(number) as typeof b, `${path}.${number}`);
+    }
+  };
+  walk(LOGS_REQUEST_WIRE_SHAPE, wireShapeOf(LOGS), "request");
+});

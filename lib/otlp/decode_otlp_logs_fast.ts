@@ -5,19 +5,15 @@
  * @module
  */
 
-import {
-  decodeOtlpRequest,
-  type DecodeOtlpRequestOptions,
-  type OtlpDecodeFailure,
-} from "./decode_otlp_request.ts";
+import type { DecodeOtlpRequestOptions, OtlpDecodeFailure } from "./decode_otlp_request.ts";
 import { decodeLogsToFlatRecords } from "./decode_logs_to_flat_records.ts";
 import { decompressOtlpBody } from "./decompress_otlp_body.ts";
-import { type FlatLogRecord, flattenLogRecords } from "./flatten_log_records.ts";
+import type { FlatLogRecord } from "./flatten_log_records.ts";
 import { otlpEncodingOfContentType } from "./otlp_encoding_of_content_type.ts";
 import { OTLP_RECURSION_LIMIT, type OtlpEncoding } from "./otlp_signal.ts";
 import { countProtobufMessages } from "./count_protobuf_messages.ts";
+import { LOGS_REQUEST_WIRE_SHAPE } from "./logs_request_wire_shape.ts";
 import { otlpItemBudget, tooManyItemsMessage } from "./otlp_item_budget.ts";
-import { ExportLogsServiceRequestSchema } from "./gen/opentelemetry/proto/collector/logs/v1/logs_service_pb.ts";
 
 /** A decoded logs Export request, as flat records. */
 export interface DecodedOtlpLogs {
@@ -66,6 +62,12 @@ export async function decodeOtlpLogsFast(
 ): Promise<DecodeOtlpLogsFastResult> {
   const encoding = otlpEncodingOfContentType(options.contentType);
   if (encoding !== "protobuf") {
+    // Loaded on first use: the protobuf runtime and generated schemas are not needed for the
+    // protobuf hot path, and cost the collector's idle memory.
+    const [{ decodeOtlpRequest }, { flattenLogRecords }] = await Promise.all([
+      import("./decode_otlp_request.ts"),
+      import("./flatten_log_records.ts"),
+    ]);
     const decoded = await decodeOtlpRequest("logs", body, options);
     if (!decoded.ok) return decoded;
     return {
@@ -82,8 +84,11 @@ export async function decodeOtlpLogsFast(
   }
   const bytes = decompressed.bytes;
   const maxItems = options.maxItems ?? otlpItemBudget(options.maxBytes);
-  const schema = ExportLogsServiceRequestSchema;
-  if (countProtobufMessages(schema, bytes, maxItems, OTLP_RECURSION_LIMIT) > maxItems) {
+  // Counted before decoding (a cheap pass that allocates nothing), so that a body of tiny
+  // records is refused before the decoder builds any of them.
+  if (
+    countProtobufMessages(LOGS_REQUEST_WIRE_SHAPE, bytes, maxItems, OTLP_RECURSION_LIMIT) > maxItems
+  ) {
     return { ok: false, status: 413, message: tooManyItemsMessage(maxItems), encoding };
   }
   const decoded = decodeLogsToFlatRecords(bytes);

@@ -5,13 +5,13 @@
  * @module
  */
 
+import { OTLP_REQUEST_SCHEMAS } from "./otlp_schemas.ts";
 import { fromBinary, fromJson, type JsonValue } from "@bufbuild/protobuf";
 import { convertOtlpJsonIds } from "./convert_otlp_json_ids.ts";
 import { decompressOtlpBody } from "./decompress_otlp_body.ts";
 import { otlpEncodingOfContentType } from "./otlp_encoding_of_content_type.ts";
 import {
   OTLP_RECURSION_LIMIT,
-  OTLP_REQUEST_SCHEMAS,
   type OtlpEncoding,
   type OtlpRequest,
   type OtlpSignal,

@@ -5,11 +5,6 @@
  * @module
  */
 
-import { create, type DescMessage, toBinary, toJsonString } from "@bufbuild/protobuf";
-import { StatusSchema } from "./gen/google/rpc/status_pb.ts";
-import { ExportLogsServiceResponseSchema } from "./gen/opentelemetry/proto/collector/logs/v1/logs_service_pb.ts";
-import { ExportMetricsServiceResponseSchema } from "./gen/opentelemetry/proto/collector/metrics/v1/metrics_service_pb.ts";
-import { ExportTraceServiceResponseSchema } from "./gen/opentelemetry/proto/collector/trace/v1/trace_service_pb.ts";
 import { OTLP_CONTENT_TYPES, type OtlpEncoding, type OtlpSignal } from "./otlp_signal.ts";
 
 /** A response body with the `Content-Type` to send it with. */
@@ -47,40 +42,24 @@ export function encodeOtlpResponse(
   encoding: OtlpEncoding,
   partialSuccess?: OtlpPartialSuccess,
 ): OtlpResponseBody {
+  const contentType = OTLP_CONTENT_TYPES[encoding];
   if (partialSuccess === undefined) {
-    return encodeMessage(RESPONSE_SCHEMAS[signal], create(RESPONSE_SCHEMAS[signal]), encoding);
+    return { body: encoding === "json" ? utf8.encode("{}") : new Uint8Array(), contentType };
   }
   const { rejected, message } = partialSuccess;
   if (!Number.isSafeInteger(rejected) || rejected < 0) {
     throw new RangeError(`partialSuccess.rejected must be a non-negative integer, got ${rejected}`);
   }
-  const count = BigInt(rejected);
-  switch (signal) {
-    case "logs":
-      return encodeMessage(
-        ExportLogsServiceResponseSchema,
-        create(ExportLogsServiceResponseSchema, {
-          partialSuccess: { rejectedLogRecords: count, errorMessage: message },
-        }),
-        encoding,
-      );
-    case "traces":
-      return encodeMessage(
-        ExportTraceServiceResponseSchema,
-        create(ExportTraceServiceResponseSchema, {
-          partialSuccess: { rejectedSpans: count, errorMessage: message },
-        }),
-        encoding,
-      );
-    case "metrics":
-      return encodeMessage(
-        ExportMetricsServiceResponseSchema,
-        create(ExportMetricsServiceResponseSchema, {
-          partialSuccess: { rejectedDataPoints: count, errorMessage: message },
-        }),
-        encoding,
-      );
+  if (encoding === "json") {
+    // proto3 JSON: int64 as a string, default values left out.
+    const partial: Record<string, string> = {};
+    if (rejected) partial[REJECTED_JSON_NAMES[signal]] = String(rejected);
+    if (message) partial.errorMessage = message;
+    return { body: utf8.encode(JSON.stringify({ partialSuccess: partial })), contentType };
   }
+  // ExportXServiceResponse { partial_success (1) { rejected_* (1, int64), error_message (2) } }
+  const inner = concat([varintField(1, rejected), stringField(2, message)]);
+  return { body: lengthDelimited(1, inner), contentType };
 }
 
 /**
@@ -100,22 +79,61 @@ export function encodeOtlpStatus(
   code: number,
   message: string,
 ): OtlpResponseBody {
-  return encodeMessage(StatusSchema, create(StatusSchema, { code, message }), encoding);
+  const contentType = OTLP_CONTENT_TYPES[encoding];
+  if (encoding === "json") {
+    const status: { code?: number; message?: string } = {};
+    if (code) status.code = code;
+    if (message) status.message = message;
+    return { body: utf8.encode(JSON.stringify(status)), contentType };
+  }
+  // google.rpc.Status { code (1, int32), message (2, string) }
+  return { body: concat([varintField(1, code), stringField(2, message)]), contentType };
 }
 
-const RESPONSE_SCHEMAS = {
-  logs: ExportLogsServiceResponseSchema,
-  traces: ExportTraceServiceResponseSchema,
-  metrics: ExportMetricsServiceResponseSchema,
+// Written by hand rather than with the generated schemas, so that answering a request does not
+// load the protobuf runtime (the collector's idle memory; see bench/RESULTS.md). The tests
+// check every body against the generated schemas.
+
+const utf8 = new TextEncoder();
+
+const REJECTED_JSON_NAMES = {
+  logs: "rejectedLogRecords",
+  traces: "rejectedSpans",
+  metrics: "rejectedDataPoints",
 } as const;
 
-function encodeMessage<Desc extends DescMessage>(
-  schema: Desc,
-  message: Parameters<typeof toBinary<Desc>>[1],
-  encoding: OtlpEncoding,
-): OtlpResponseBody {
-  const body = encoding === "protobuf"
-    ? toBinary(schema, message)
-    : new TextEncoder().encode(toJsonString(schema, message));
-  return { body, contentType: OTLP_CONTENT_TYPES[encoding] };
+function varint(value: number): number[] {
+  const bytes: number[] = [];
+  // Negative int32 values are sign-extended to 64 bits (ten bytes), as protobuf requires.
+  let big = BigInt.asUintN(64, BigInt(value));
+  while (big > 0x7fn) {
+    bytes.push(Number(big & 0x7fn) | 0x80);
+    big >>= 7n;
+  }
+  bytes.push(Number(big));
+  return bytes;
+}
+
+/** A varint field, or nothing for 0 (proto3 leaves default values out). */
+function varintField(field: number, value: number): Uint8Array {
+  return value === 0 ? new Uint8Array() : new Uint8Array([field << 3, ...varint(value)]);
+}
+
+/** A string field, or nothing for "". */
+function stringField(field: number, value: string): Uint8Array {
+  return value === "" ? new Uint8Array() : lengthDelimited(field, utf8.encode(value));
+}
+
+function lengthDelimited(field: number, payload: Uint8Array): Uint8Array {
+  return concat([new Uint8Array([(field << 3) | 2, ...varint(payload.length)]), payload]);
+}
+
+function concat(parts: Uint8Array[]): Uint8Array {
+  const out = new Uint8Array(parts.reduce((sum, part) => sum + part.length, 0));
+  let at = 0;
+  for (const part of parts) {
+    out.set(part, at);
+    at += part.length;
+  }
+  return out;
 }

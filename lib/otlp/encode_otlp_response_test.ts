@@ -83,3 +83,40 @@ Deno.test("encodeOtlpStatus writes a google.rpc.Status in each encoding", () => 
   assert.equal(decoded.message, "slow down");
   assert.deepEqual(decoded.details, []);
 });
+
+Deno.test("the hand-written bodies are byte for byte what the generated schemas write", async () => {
+  const fc = (await import("fast-check")).default;
+  const { create, toBinary, toJsonString } = await import("@bufbuild/protobuf");
+  const { ExportTraceServiceResponseSchema } = await import(
+    "./gen/opentelemetry/proto/collector/trace/v1/trace_service_pb.ts"
+  );
+  fc.assert(
+    fc.property(
+      fc.integer({ min: -5, max: 2 ** 31 - 1 }),
+      fc.string({ unit: "grapheme" }),
+      fc.nat(),
+      (code, message, rejected) => {
+        const status = create(StatusSchema, { code, message });
+        assert.deepEqual(
+          encodeOtlpStatus("protobuf", code, message).body,
+          toBinary(StatusSchema, status),
+        );
+        assert.equal(
+          new TextDecoder().decode(encodeOtlpStatus("json", code, message).body),
+          toJsonString(StatusSchema, status),
+        );
+        const response = create(ExportTraceServiceResponseSchema, {
+          partialSuccess: { rejectedSpans: BigInt(rejected), errorMessage: message },
+        });
+        const ours = encodeOtlpResponse("traces", "protobuf", { rejected, message });
+        assert.deepEqual(ours.body, toBinary(ExportTraceServiceResponseSchema, response));
+        assert.equal(
+          new TextDecoder().decode(
+            encodeOtlpResponse("traces", "json", { rejected, message }).body,
+          ),
+          toJsonString(ExportTraceServiceResponseSchema, response),
+        );
+      },
+    ),
+  );
+});

@@ -1,28 +1,23 @@
 /**
- * The three OTLP signals Beacon receives, their wire encodings, and the generated protobuf
- * schemas of each signal's Export request and response.
+ * The three OTLP signals Beacon receives, their wire encodings and limits (the generated
+ * schemas are in otlp_schemas.ts, loaded only where a request is decoded with them).
  *
  * @module
  */
 
-import type { DescMessage } from "@bufbuild/protobuf";
-import {
-  type ExportLogsServiceRequest,
-  ExportLogsServiceRequestSchema,
-  type ExportLogsServiceResponse,
-  ExportLogsServiceResponseSchema,
+// Types only: this module must not load the generated code (the collector's start does not
+// need it; see otlp_schemas.ts).
+import type {
+  ExportLogsServiceRequest,
+  ExportLogsServiceResponse,
 } from "./gen/opentelemetry/proto/collector/logs/v1/logs_service_pb.ts";
-import {
-  type ExportTraceServiceRequest,
-  ExportTraceServiceRequestSchema,
-  type ExportTraceServiceResponse,
-  ExportTraceServiceResponseSchema,
+import type {
+  ExportTraceServiceRequest,
+  ExportTraceServiceResponse,
 } from "./gen/opentelemetry/proto/collector/trace/v1/trace_service_pb.ts";
-import {
-  type ExportMetricsServiceRequest,
-  ExportMetricsServiceRequestSchema,
-  type ExportMetricsServiceResponse,
-  ExportMetricsServiceResponseSchema,
+import type {
+  ExportMetricsServiceRequest,
+  ExportMetricsServiceResponse,
 } from "./gen/opentelemetry/proto/collector/metrics/v1/metrics_service_pb.ts";
 
 /** An OTLP signal, named as in the OTLP/HTTP paths `/v1/logs`, `/v1/traces`, `/v1/metrics`. */
@@ -59,24 +54,6 @@ export interface OtlpResponseBySignal {
 
 /** The Export request of `S`: `ExportLogsServiceRequest` for `"logs"`, and so on. */
 export type OtlpRequest<S extends OtlpSignal = OtlpSignal> = OtlpRequestBySignal[S];
-
-/** The generated schema of each signal's Export request. */
-export const OTLP_REQUEST_SCHEMAS: {
-  readonly [S in OtlpSignal]: DescMessage;
-} = {
-  logs: ExportLogsServiceRequestSchema,
-  traces: ExportTraceServiceRequestSchema,
-  metrics: ExportMetricsServiceRequestSchema,
-};
-
-/** The generated schema of each signal's Export response. */
-export const OTLP_RESPONSE_SCHEMAS: {
-  readonly [S in OtlpSignal]: DescMessage;
-} = {
-  logs: ExportLogsServiceResponseSchema,
-  traces: ExportTraceServiceResponseSchema,
-  metrics: ExportMetricsServiceResponseSchema,
-};
 
 /**
  * The deepest message nesting Beacon decodes (@bufbuild/protobuf's default, made explicit).
