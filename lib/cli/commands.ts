@@ -4,6 +4,7 @@ import { collectorRunCommand } from "./commands/collector_run_command.ts";
 import { ciStartCommand } from "./commands/ci/ci_start_command.ts";
 import { ciFinishCommand } from "./commands/ci/ci_finish_command.ts";
 import { ciExecCommand } from "./commands/ci/ci_exec_command.ts";
+import { dashboardCommand } from "./commands/dashboard_command.ts";
 import { endpointDiscoverCommand } from "./commands/endpoint/endpoint_discover_command.ts";
 import { endpointInstallCommand } from "./commands/endpoint/endpoint_install_command.ts";
 import { endpointRepairCommand } from "./commands/endpoint/endpoint_repair_command.ts";
@@ -28,4 +29,5 @@ export const COMMANDS: readonly Command[] = [
   ciStartCommand,
   ciFinishCommand,
   ciExecCommand,
+  dashboardCommand,
 ];
