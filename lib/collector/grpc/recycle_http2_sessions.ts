@@ -5,7 +5,8 @@
  * measured), so each session is recycled: a little before the cap the server sends GOAWAY, lets
  * the calls in flight finish, and closes the session; gRPC clients open a new connection on
  * their own. This module also keeps session, stream and socket errors from becoming uncaught
- * errors, and closes idle sessions.
+ * errors, tells a client's normal close (grpc-go's included) from a real fault, and closes idle
+ * sessions.
  *
  * @module
  */
