@@ -23,6 +23,33 @@ Deno.test("beacon --help, <command> --help and --version", async () => {
   assert.equal(version.stdout, `beacon ${denoJson.version}\n`);
 });
 
+Deno.test("--policy, --json and --system work before the command too; --help, --version anywhere", async () => {
+  await using tmp = await makeTempHome();
+  const policy = `${tmp.home}/team.toml`;
+  await Deno.writeTextFile(policy, `version = 1\n[harnesses.codex]\nenvironment = "team"\n`);
+  const before = await runBeacon(["--policy", policy, "apply", "--plan"], tmp);
+  assert.equal(before.code, 2, before.stderr);
+  assert.match(before.stdout, /\+ otel\.environment += "team"/);
+  const after = await runBeacon(["apply", "--plan", "--policy", policy], tmp);
+  assert.equal(before.stdout, after.stdout, "the same plan wherever --policy is");
+  const json = await runBeacon(["--json", `--policy=${policy}`, "apply", "--plan"], tmp);
+  assert.equal(json.code, 2, json.stderr);
+  assert.equal(JSON.parse(json.stdout).plan.policySource, policy);
+
+  for (const args of [["--help", "apply"], ["apply", "--plna", "--help"], ["help", "apply"]]) {
+    const help = await runBeacon(args, tmp);
+    assert.equal(help.code, 0, `${args.join(" ")}: ${help.stderr}`);
+    assert.match(help.stdout, /^Usage: beacon apply \[--plan\]/);
+  }
+  const group = await runBeacon(["endpoint", "--help"], tmp);
+  assert.equal(group.code, 0, group.stderr);
+  assert.match(group.stdout, /\n {2}endpoint uninstall /);
+  assert.doesNotMatch(group.stdout, /\n {2}apply /);
+  const version = await runBeacon(["apply", "--version"], tmp);
+  assert.equal(version.stdout, `beacon ${denoJson.version}\n`);
+  assert.equal(await Deno.stat(tmp.codexHome).catch(() => null), null, "nothing was written");
+});
+
 Deno.test("unknown commands and flags: one line naming the closest choice, exit 2", async () => {
   await using tmp = await makeTempHome();
   const cases: Array<[string[], RegExp]> = [

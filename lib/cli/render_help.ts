@@ -15,6 +15,7 @@ export function renderMainHelp(commands: readonly Command[], version: string): s
     "Flags:",
     "  -h, --help     Show help (also `beacon <command> --help`).",
     "  -V, --version  Show the version.",
+    "  --policy PATH, --json and --system may come before the command as well as after it.",
     "",
     "The policy comes from --policy PATH, else $BEACON_POLICY, else ~/.beacon/policy.toml, else",
     "/etc/beacon/policy.toml, else the built-in default.",

@@ -1,0 +1,105 @@
+import assert from "node:assert/strict";
+import { COMMANDS } from "./commands.ts";
+import { parseCommandArgs } from "./parse_command_args.ts";
+import { resolveCommandLine } from "./resolve_command_line.ts";
+import { UsageError } from "./usage_error.ts";
+
+/** The command line as runCli reads it: which command, then its flags. */
+function parse(argv: string[]) {
+  const line = resolveCommandLine(argv, COMMANDS);
+  assert.equal(line.kind, "run", `${argv.join(" ")} runs a command`);
+  if (line.kind !== "run") throw new Error("unreachable");
+  return { words: line.command.words.join(" "), ...parseCommandArgs(line.command, line.args) };
+}
+
+Deno.test("--policy, --json and --system mean the same before the command as after it", () => {
+  const cases: Array<[string[], string[]]> = [
+    [["--policy", "team.toml", "apply", "--plan"], ["apply", "--plan", "--policy", "team.toml"]],
+    [["--policy=team.toml", "--json", "apply", "--plan"], [
+      "apply",
+      "--plan",
+      "--json",
+      "--policy",
+      "team.toml",
+    ]],
+    [["--system", "--json", "endpoint", "status"], ["endpoint", "status", "--system", "--json"]],
+    [["--json", "policy", "validate", "p.toml"], ["policy", "validate", "p.toml", "--json"]],
+  ];
+  for (const [before, after] of cases) {
+    assert.deepEqual(parse(before), parse(after), before.join(" "));
+  }
+  const { words, values, positionals } = parse(["--policy", "team.toml", "apply", "--plan"]);
+  assert.deepEqual({ words, values: { ...values }, positionals }, {
+    words: "apply",
+    values: { policy: "team.toml", plan: true },
+    positionals: [],
+  });
+});
+
+Deno.test("flags before the command stay before `--`: ci exec's command line is untouched", () => {
+  const run = parse(["--policy", "ci.toml", "ci", "exec", "--json", "--", "codex", "--json", "-h"]);
+  assert.equal(run.words, "ci exec");
+  assert.equal(run.values.policy, "ci.toml");
+  assert.equal(run.values.json, true);
+  assert.deepEqual(run.positionals, ["codex", "--json", "-h"]);
+});
+
+Deno.test("a flag before the command that is not global, or --policy without a value: usage error", () => {
+  const refused: Array<[string[], RegExp]> = [
+    [["--plan", "apply"], /^--plan must come after the command; .*--policy PATH, --json, --system/],
+    [["--policy", "apply", "--plan"], /^--policy needs a value before the command/],
+    [["--policy"], /^--policy needs a value/],
+    [["--json"], /^missing the command after --json/],
+    [["-x", "apply"], /^-x must come after the command/],
+  ];
+  for (const [argv, message] of refused) {
+    assert.throws(() => resolveCommandLine(argv, COMMANDS), (error: unknown) => {
+      assert.ok(error instanceof UsageError, argv.join(" "));
+      assert.match(error.message, message);
+      return true;
+    });
+  }
+  // After the command, the command's own parser names the closest flag.
+  assert.throws(
+    () => parse(["apply", "--plna"]),
+    /beacon apply: unknown flag --plna; did you mean --plan\?/,
+  );
+});
+
+Deno.test("--help and --version count before or after the command, not after --", () => {
+  const kind = (argv: string[]) => {
+    const line = resolveCommandLine(argv, COMMANDS);
+    if (line.kind !== "help") return line.kind;
+    if (line.command) return `help ${line.command.words.join(" ")}`;
+    if (line.group) return `help group ${line.group[0].words[0]}`;
+    return "help";
+  };
+  assert.equal(kind(["--help"]), "help");
+  assert.equal(kind(["-h"]), "help");
+  assert.equal(kind(["help"]), "help");
+  assert.equal(kind(["--help", "apply"]), "help apply");
+  assert.equal(kind(["apply", "--help"]), "help apply");
+  assert.equal(kind(["apply", "--plna", "-h"]), "help apply");
+  assert.equal(kind(["--policy", "p.toml", "apply", "--help"]), "help apply");
+  assert.equal(kind(["help", "policy", "validate"]), "help policy validate");
+  assert.equal(kind(["endpoint", "--help"]), "help group endpoint");
+  assert.equal(kind(["help", "endpoint"]), "help group endpoint");
+  assert.equal(kind(["--version"]), "version");
+  assert.equal(kind(["-V", "apply"]), "version");
+  assert.equal(kind(["apply", "--version"]), "version");
+  assert.equal(kind(["version"]), "version");
+  assert.equal(kind([]), "none");
+  assert.equal(kind(["ci", "exec", "--", "codex", "--version"]), "run");
+  assert.equal(kind(["ci", "exec", "--", "codex", "--help"]), "run");
+});
+
+Deno.test("unknown commands still name the closest one, with flags before them too", () => {
+  assert.throws(
+    () => resolveCommandLine(["--policy", "p.toml", "aply"], COMMANDS),
+    /^UsageError: unknown command "aply"; did you mean "beacon apply"\?$/,
+  );
+  assert.throws(
+    () => resolveCommandLine(["policy"], COMMANDS),
+    /"beacon policy" needs a subcommand: validate, schema/,
+  );
+});
