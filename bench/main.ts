@@ -7,7 +7,10 @@
  *    write replaced by a no-op, so the cost of durability is visible;
  * 2. latency at a steady 1,000 records/s (open loop), the rate of a busy developer machine;
  * 3. idle RSS, and RSS while 1,000,000 records go through (growth means a leak);
- * 4. the wall time of `beacon endpoint status` with the collector running.
+ * 4. the wall time of `beacon endpoint status` with the collector running;
+ * 5. first, Beacon's bundled collector beside the floor (a Node server that only appends and
+ *    fdatasyncs), each alone: records/s, latency, CPU per 100k records, idle and peak RSS, and
+ *    Beacon's figures as ratios to the floor's (bench/receivers_side_by_side.ts).
  * The collector runs in its own process (bench/collector_under_test.ts); the load generator
  * shares the machine's CPUs with it, so the figures are a floor.
  *
@@ -19,6 +22,8 @@ import { fromBinary } from "@bufbuild/protobuf";
 import { ExportLogsServiceRequestSchema } from "../lib/otlp/gen/opentelemetry/proto/collector/logs/v1/logs_service_pb.ts";
 import { measureEndpointStatus } from "./endpoint_status.ts";
 import { describeTimes, measureCiStart } from "./ci_start.ts";
+import { measureReceiversSideBySide } from "./receivers_side_by_side.ts";
+import { BINARY_PERMISSION_FLAGS, bundleBeacon } from "../tests/support/beacon_bundle.ts";
 
 const { values } = parseArgs({
   args: Deno.args,
@@ -143,6 +148,17 @@ async function openLoop(url: string, recordsPerSecond: number, durationMs: numbe
   return { requests: latencies.length, failures, ...percentiles(latencies) };
 }
 
+// Side by side with the floor (issue 11): Beacon's bundle against a Node server that only
+// appends and fdatasyncs, each alone, the same payload; figures and ratios.
+const sideBySide = await measureReceiversSideBySide({
+  body,
+  recordsPerRequest,
+  seconds,
+  bundle: await bundleBeacon(),
+  permissionFlags: BINARY_PERMISSION_FLAGS,
+});
+console.error(sideBySide.markdown);
+
 const ms = (value: number) => value.toFixed(2);
 const throughputRows: string[] = [];
 let idleRss = 0;
@@ -196,6 +212,12 @@ const statusMedian = statusTimes[Math.floor(statusTimes.length / 2)];
 const ciTimes = await measureCiStart(10);
 
 console.log(`
+## Beside the floor
+
+Each receiver alone, the same real Codex payload, OTLP/HTTP protobuf, measured through /proc.
+
+${sideBySide.markdown}
+
 ## Collector benchmark
 
 ${recordsPerRequest} records per request (a real Codex capture), ${seconds} s per level, ${navigator.hardwareConcurrency} CPUs
