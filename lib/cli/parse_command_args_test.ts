@@ -99,6 +99,10 @@ Deno.test("unknown commands still name the closest one, with flags before them t
     /^UsageError: unknown command "aply"; did you mean "beacon apply"\?$/,
   );
   assert.throws(
+    () => resolveCommandLine(["aply", "--policy", "p.toml", "--plan"], COMMANDS),
+    /^UsageError: unknown command "aply"; did you mean "beacon apply"\?$/,
+  );
+  assert.throws(
     () => resolveCommandLine(["policy"], COMMANDS),
     /"beacon policy" needs a subcommand: validate, schema/,
   );

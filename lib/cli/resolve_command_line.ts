@@ -131,7 +131,10 @@ function findCommand(argv: string[], commands: readonly Command[]): Found {
   }
   // An unknown word: suggest the closest command.
   const names = commands.map((command) => command.words.join(" "));
-  const typed = argv.filter((word) => !word.startsWith("-")).slice(0, 2).join(" ");
+  const typed = argv
+    .filter((word, i) => !word.startsWith("-") && !takesValue(argv[i - 1]))
+    .slice(0, 2)
+    .join(" ");
   const suggestion = closestMatch(typed, names) ??
     closestMatch(argv[0], [...new Set(commands.map((command) => command.words[0]))]);
   throw new UsageError(
@@ -145,6 +148,12 @@ function splitFlag(arg: string): [string, string | undefined] {
   const body = arg.replace(/^-+/, "");
   const eq = body.indexOf("=");
   return eq === -1 ? [body, undefined] : [body.slice(0, eq), body.slice(eq + 1)];
+}
+
+/** `--policy` (without `=`): the next word is its value, not a command word. */
+function takesValue(arg: string | undefined): boolean {
+  return arg !== undefined && arg.startsWith("--") && !arg.includes("=") &&
+    GLOBAL_FLAGS[arg.slice(2)]?.takesValue === true;
 }
 
 function isCommandWord(word: string, commands: readonly Command[]): boolean {
