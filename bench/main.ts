@@ -11,7 +11,7 @@
  * 5. first, Beacon's bundled collector beside the floor (a Node server that only appends and
  *    fdatasyncs), each alone: records/s, latency, CPU per 100k records, idle and peak RSS, and
  *    Beacon's figures as ratios to the floor's (bench/receivers_side_by_side.ts).
- * The collector runs in its own process (bench/collector_under_test.ts); the load generator
+ * The collector runs in its own process (bench/collector_for_bench.ts); the load generator
  * shares the machine's CPUs with it, so the figures are a floor.
  *
  * Usage: deno task bench [--seconds N] [--concurrency 1,4,16,64] [--soak-records N]
@@ -57,7 +57,7 @@ async function startCollector(noOp: boolean) {
     args: [
       "run",
       "--allow-all",
-      new URL("./collector_under_test.ts", import.meta.url).pathname,
+      new URL("./collector_for_bench.ts", import.meta.url).pathname,
       ...(noOp ? ["--no-op-log"] : []),
     ],
     stdin: "piped",
