@@ -16,6 +16,7 @@ let renderedGeneration = -1;
 let rendering = false;
 let renderAgain = null;
 let charts = [];
+let pendingCharts = [];
 
 const PRESETS = { "1h": 3600e3, "24h": 86400e3, "7d": 7 * 86400e3, "30d": 30 * 86400e3 };
 const KIND_LABELS = {
@@ -155,9 +156,10 @@ function chart(title, description, options, data) {
     el("figcaption", {}, el("h2", {}, title), el("p", { class: "hint" }, description)),
     holder,
   );
-  queueMicrotask(() => {
+  // Drawn once the figure is on the page, where it has a width.
+  pendingCharts.push(() => {
     if (typeof uPlot !== "function") return;
-    const width = Math.max(320, holder.clientWidth || main.clientWidth - 40);
+    const width = Math.max(320, holder.clientWidth - 8);
     charts.push(new uPlot({ width, height: 220, ...options }, data, holder));
   });
   return figure;
@@ -221,7 +223,8 @@ async function renderOverview() {
       ? uPlot.paths.bars({ size: [0.6, 60] })
       : undefined;
     parts.push(chart("Tokens by day", "input plus output tokens per model and day", {
-      scales: { x: { time: true } },
+      scales: { x: { time: true, range: (_u, min, max) => [min - 86400, max + 86400] } },
+      axes: [{}, { size: 80 }],
       series: [
         {},
         ...tk.models.map((model, i) => ({
@@ -459,10 +462,10 @@ function content(label, field, event) {
       marks.push(
         el(
           "span",
-          { class: "mark mark-redact" },
+          { class: field.redactions ? "mark mark-redact" : "mark mark-note" },
           field.redactions
             ? `redacted · ${field.redactions} secret${field.redactions === 1 ? "" : "s"} removed`
-            : "redact rule · nothing found",
+            : "redact rule · no secret found",
         ),
       );
     }
@@ -734,12 +737,14 @@ async function render({ focus = false } = {}) {
   }
   syncRangeInputs();
   try {
+    pendingCharts = [];
     const parts = await view.render();
     const active = document.activeElement;
     const keep = active && main.contains(active) && active.name ? active.name : null;
     for (const c of charts) c.destroy();
     charts = [];
     main.replaceChildren(...parts.flat().filter(Boolean));
+    for (const draw of pendingCharts.splice(0)) draw();
     renderedGeneration = seen;
     if (keep) main.querySelector(`[name="${keep}"]`)?.focus();
     if (focus) main.querySelector("h1")?.focus();
