@@ -1,14 +1,27 @@
-import { timingSafeEqual } from "node:crypto";
+import { createHash, timingSafeEqual } from "node:crypto";
 
 /**
  * True when no token is required, or when `authorization` is `Bearer <token>` with the right
- * token. Compared in constant time so the token cannot be guessed byte by byte.
+ * token. Both sides are hashed (SHA-256) first, so the comparison is constant-time over two
+ * equal-length digests: neither the token's bytes nor its length can be learnt from timing.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { isAuthorized } from "./is_authorized.ts";
+ * assert.equal(isAuthorized("s3cret-token-0123456", "Bearer s3cret-token-0123456"), true);
+ * assert.equal(isAuthorized("s3cret-token-0123456", "Bearer s3cret"), false);
+ * assert.equal(isAuthorized(undefined, null), true);
+ * ```
  */
 export function isAuthorized(token: string | undefined, authorization: string | null): boolean {
   if (!token) return true;
   const match = /^Bearer\s+(\S+)\s*$/i.exec(authorization ?? "");
-  if (!match) return false;
-  const given = new TextEncoder().encode(match[1]);
-  const wanted = new TextEncoder().encode(token);
-  return given.length === wanted.length && timingSafeEqual(given, wanted);
+  const given = digest(match ? match[1] : "");
+  const wanted = digest(token);
+  return timingSafeEqual(given, wanted) && match !== null;
+}
+
+function digest(text: string): Uint8Array {
+  return createHash("sha256").update(text, "utf8").digest();
 }

@@ -85,7 +85,8 @@ export async function applyEndpointPlan(input: {
 
     step = ENDPOINT_STEPS[3];
     wasRunning = (await controller.status()).running;
-    const changes = await controller.install(serviceStepOf(plan).spec);
+    const service = serviceStepOf(plan);
+    const changes = await controller.install(service.spec, { restart: service.restart });
     startedService = changes.some((change) => change.kind === "start" || change.kind === "restart");
     for (const change of changes) input.onStep?.(step, change.kind);
 

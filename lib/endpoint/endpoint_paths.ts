@@ -11,6 +11,12 @@ export interface EndpointPaths {
   statePath: string;
   /** Serialises applies: held while a plan is computed and written. */
   lockPath: string;
+  /**
+   * The collector token Beacon generated for this machine when the policy sets none (one line,
+   * 0600 in the 0700 state folder; root's in system mode). The collector reads it with
+   * `--token-file`.
+   */
+  tokenPath: string;
   /** The default runtime log when the policy does not name one. */
   runtimeLogPath: string;
   /** The policy file a user may keep. */
@@ -33,6 +39,7 @@ export function endpointPaths(mode: "user" | "system", host: Host): EndpointPath
       stateDir,
       statePath: join(stateDir, "state.json"),
       lockPath: join(stateDir, "apply.lock"),
+      tokenPath: join(stateDir, "collector.token"),
       runtimeLogPath: join(host.systemRoot, "var", "log", "beacon-agent", "runtime.jsonl"),
       userPolicyPath,
       systemPolicyPath,
@@ -44,6 +51,7 @@ export function endpointPaths(mode: "user" | "system", host: Host): EndpointPath
     stateDir,
     statePath: join(stateDir, "state.json"),
     lockPath: join(stateDir, "apply.lock"),
+    tokenPath: join(stateDir, "collector.token"),
     runtimeLogPath: join(stateDir, "logs", "runtime.jsonl"),
     userPolicyPath,
     systemPolicyPath,

@@ -28,6 +28,11 @@ import {
 import type { ServiceChange, ServiceController } from "./service/service_controller.ts";
 import type { ServiceManager } from "./service/detect_service_manager.ts";
 import { RUNTIME_LOG_MODES } from "../runtime_log/open_runtime_log.ts";
+import {
+  generateCollectorToken,
+  readCollectorToken,
+  renderCollectorTokenFile,
+} from "./collector_token.ts";
 
 /** A folder the endpoint needs; created (with `mode`) when it does not exist. */
 export interface EndpointFolderStep {
@@ -54,6 +59,8 @@ export interface EndpointServiceStep {
   manager: ServiceManager;
   spec: CollectorServiceSpec;
   changes: ServiceChange[];
+  /** Restart a running collector although its definition is unchanged (its token changed). */
+  restart: boolean;
 }
 
 /**
@@ -85,6 +92,12 @@ export interface EndpointPlan {
   endpointConfig: EndpointConfig;
   /** Things people should know (troubleshooting options, no service manager, ...). */
   notes: string[];
+  /**
+   * The token the collector will require: the policy's `collector.token`, or the machine's
+   * generated one (the `collector token` file step). A secret: views copy the plan's fields by
+   * name and never this one.
+   */
+  token: string | undefined;
 }
 
 /** `http://127.0.0.1:4318` for the policy's listen address. */
@@ -105,9 +118,24 @@ export async function planEndpoint(input: {
   force: boolean;
   version: string;
   controller: ServiceController;
+  /** Replace the machine's generated token (`endpoint repair --rotate-token`). */
+  rotateToken?: boolean;
+  /** Makes a new token (default {@link generateCollectorToken}). */
+  newToken?: () => string;
 }): Promise<EndpointPlan> {
-  const { host, fs, policy, mode } = input;
+  const { host, fs, mode } = input;
   const paths = endpointPaths(mode, host);
+  if (input.rotateToken && input.policy.collector.token) {
+    throw new Error(
+      `Cannot rotate the collector token: the policy (${input.loaded.source}) sets ` +
+        "collector.token. Change it there, then run `beacon endpoint repair`.",
+    );
+  }
+  const token = await planCollectorToken(input, paths);
+  // Codex's exporter headers carry the token, whichever it is.
+  const policy: Policy = token.step
+    ? { ...input.policy, collector: { ...input.policy.collector, token: token.value } }
+    : input.policy;
   const adapters: HarnessAdapter[] = HARNESS_ADAPTERS.filter((adapter) =>
     input.harnesses.includes(adapter.name)
   );
@@ -176,12 +204,16 @@ export async function planEndpoint(input: {
     policyPath: explicitPolicy ? resolve(host.cwd, input.loaded.source) : undefined,
     runtimeLogPath,
     includeCodexSpans: input.includeCodexSpans,
+    tokenFile: token.step ? token.step.path : undefined,
   });
+  // The collector reads its token file only when it starts.
+  const restart = token.replaced;
   const service: EndpointServiceStep = {
     kind: "service",
     manager: input.controller.manager,
     spec,
-    changes: await input.controller.plan(spec),
+    changes: await input.controller.plan(spec, { restart }),
+    restart,
   };
 
   const notes: string[] = [];
@@ -189,6 +221,14 @@ export async function planEndpoint(input: {
     notes.push(
       "Codex's raw spans are kept (--include-codex-spans): hundreds per turn. Troubleshooting " +
         "only; run `beacon endpoint repair` without it to stop.",
+    );
+  }
+  if (token.step && token.step.action !== "none") {
+    notes.push(
+      (token.replaced ? "A new collector token replaces this machine's" : "The collector will " +
+        "require a token generated for this machine") +
+        `, kept in ${token.step.path} (readable by its owner only) and sent by Codex in its ` +
+        "exporter headers; `beacon endpoint repair --rotate-token` replaces it.",
     );
   }
   if (input.controller.manager === "detached") {
@@ -203,10 +243,47 @@ export async function planEndpoint(input: {
     createdAt: reconcile.createdAt,
     mode,
     paths,
-    steps: [...folders, ...reconcile.steps, config, service],
+    steps: [...folders, ...reconcile.steps, ...(token.step ? [token.step] : []), config, service],
     warnings: reconcile.warnings,
     endpointConfig,
     notes,
+    token: token.value,
+  };
+}
+
+/**
+ * The token the collector requires. The policy's, when it sets one (nothing to write); else the
+ * machine's generated token, kept as it is unless rotated, made when there is none yet, and
+ * written again when its file lost its 0600 mode.
+ */
+async function planCollectorToken(
+  input: { policy: Policy; fs: FileSystem; rotateToken?: boolean; newToken?: () => string },
+  paths: EndpointPaths,
+): Promise<{ value: string | undefined; step?: EndpointFileStep; replaced: boolean }> {
+  if (input.policy.collector.token) {
+    return { value: input.policy.collector.token, replaced: false };
+  }
+  const existing = await readCollectorToken(input.fs, paths.tokenPath);
+  const value = existing && !input.rotateToken
+    ? existing
+    : (input.newToken ?? generateCollectorToken)();
+  const info = existing === undefined ? undefined : await input.fs.lstat(paths.tokenPath);
+  const action = existing === undefined
+    ? "create"
+    : existing !== value || !info?.isFile || (info.mode !== null && (info.mode & 0o777) !== 0o600)
+    ? "update"
+    : "none";
+  return {
+    value,
+    replaced: existing !== undefined && existing !== value,
+    step: {
+      kind: "file",
+      path: paths.tokenPath,
+      purpose: "collector token",
+      action,
+      after: renderCollectorTokenFile(value),
+      mode: 0o600,
+    },
   };
 }
 

@@ -78,7 +78,10 @@ export async function planUninstall(options: PlanUninstallOptions): Promise<Unin
     return found;
   };
 
-  const beaconFiles = [{ path: endpointConfigPath(paths), what: "endpoint configuration" }];
+  const beaconFiles = [
+    { path: endpointConfigPath(paths), what: "endpoint configuration" },
+    { path: paths.tokenPath, what: "collector token" },
+  ];
   if (!options.stateInUse) beaconFiles.push({ path: paths.statePath, what: "Beacon's state" });
 
   const logs: UninstallFile[] = [

@@ -79,8 +79,9 @@ export async function sendTestEvent(input: {
   const body = sent.body;
   if (response.status === 401) {
     throw new TestEventError(
-      `The collector at ${input.collectorUrl} rejected the token: the policy's collector.token ` +
-        "differs from the one the collector runs with. Run `beacon endpoint repair`.",
+      `The collector at ${input.collectorUrl} rejected the token: the one sent (the policy's ` +
+        "collector.token, or the endpoint's generated token) differs from the one the collector " +
+        "runs with. Run `beacon endpoint repair`.",
     );
   }
   if (response.status === 503) {

@@ -70,14 +70,19 @@ export interface CollectorServiceSpecInput {
   runtimeLogPath: string;
   /** `--include-codex-spans` (troubleshooting). */
   includeCodexSpans?: boolean;
+  /**
+   * The machine's generated token, as a file the collector reads (`--token-file`): the token
+   * itself never goes on a command line, into a unit file or into the environment.
+   */
+  tokenFile?: string;
 }
 
 /** Variables passed through to the service when set (service managers start from nothing). */
 const PASSED_VARIABLES = ["PATH", "BEACON_POLICY", "CODEX_HOME"] as const;
 
 /**
- * The collector's service spec: `beacon collector run` (with `--system`, `--policy` and
- * `--include-codex-spans` as needed) in the endpoint state folder, its output appended to the
+ * The collector's service spec: `beacon collector run` (with `--system`, `--policy`,
+ * `--include-codex-spans` and `--token-file` as needed) in the endpoint state folder, its output appended to the
  * collector log.
  */
 export function buildCollectorServiceSpec(input: CollectorServiceSpecInput): CollectorServiceSpec {
@@ -94,6 +99,7 @@ export function buildCollectorServiceSpec(input: CollectorServiceSpecInput): Col
   if (mode === "system") args.push("--system");
   if (input.policyPath) args.push("--policy", input.policyPath);
   if (input.includeCodexSpans) args.push("--include-codex-spans");
+  if (input.tokenFile) args.push("--token-file", input.tokenFile);
   return {
     mode,
     executable: program.executable,

@@ -6,7 +6,12 @@ import { installChanges } from "./install_changes.ts";
 import { isCollectorAlive } from "./is_collector_alive.ts";
 import { readPidFile } from "./pid_file.ts";
 import { renderDetachedRecord } from "./render_detached_record.ts";
-import type { ServiceChange, ServiceController, ServiceStatus } from "./service_controller.ts";
+import type {
+  InstallOptions,
+  ServiceChange,
+  ServiceController,
+  ServiceStatus,
+} from "./service_controller.ts";
 import type { ServiceFiles } from "./service_files.ts";
 import { startDetached } from "./start_detached.ts";
 import { stopDetached } from "./stop_detached.ts";
@@ -43,7 +48,10 @@ export function detachedController(options: DetachedControllerOptions): ServiceC
     return { pid, running: pid !== undefined && await isCollectorAlive(pid) };
   }
 
-  async function plan(spec: CollectorServiceSpec): Promise<ServiceChange[]> {
+  async function plan(
+    spec: CollectorServiceSpec,
+    options: InstallOptions = {},
+  ): Promise<ServiceChange[]> {
     if (spec.mode !== mode) {
       throw new Error(`Cannot install a ${spec.mode}-mode collector in ${mode} mode.`);
     }
@@ -55,6 +63,7 @@ export function detachedController(options: DetachedControllerOptions): ServiceC
       fileMode: 0o600,
       running: (await runningPid()).running,
       pidFile,
+      restart: options.restart,
     });
   }
 
@@ -79,8 +88,8 @@ export function detachedController(options: DetachedControllerOptions): ServiceC
     definitionPath: detachedRecordFile,
     plan,
 
-    async install(spec) {
-      const changes = await plan(spec);
+    async install(spec, options) {
+      const changes = await plan(spec, options);
       if (changes.length) await ensureServiceFolders(files, spec, detachedRecordFile);
       for (const change of changes) {
         if (change.kind === "write-file") {

@@ -19,11 +19,17 @@ export interface InstallFacts {
   enabled?: boolean;
   /** The pid file, for background processes. */
   pidFile?: string;
+  /**
+   * Restart a running collector even when its definition is unchanged: something it reads only
+   * at start changed (its token file after `endpoint repair --rotate-token`).
+   */
+  restart?: boolean;
 }
 
 /**
  * The changes every controller plans the same way: write the definition when it differs;
- * restart a running collector whose definition changed; start (and enable) one that is not
+ * restart a running collector whose definition changed (or that must read its files again);
+ * start (and enable) one that is not
  * running or not enabled.
  *
  * @example
@@ -49,7 +55,7 @@ export function installChanges(facts: InstallFacts): ServiceChange[] {
       mode: facts.fileMode,
     });
   }
-  if (facts.running && rewrite) changes.push({ kind: "restart", ...process });
+  if (facts.running && (rewrite || facts.restart)) changes.push({ kind: "restart", ...process });
   else if (!facts.running || facts.enabled === false) changes.push({ kind: "start", ...process });
   return changes;
 }

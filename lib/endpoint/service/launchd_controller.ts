@@ -4,7 +4,12 @@ import { ensureServiceFolders } from "./ensure_service_folders.ts";
 import { installChanges } from "./install_changes.ts";
 import { launchdPlistPath, renderLaunchdPlist } from "./render_launchd_plist.ts";
 import type { CommandRunner } from "./run_command.ts";
-import type { ServiceChange, ServiceController, ServiceStatus } from "./service_controller.ts";
+import type {
+  InstallOptions,
+  ServiceChange,
+  ServiceController,
+  ServiceStatus,
+} from "./service_controller.ts";
 import type { ServiceFiles } from "./service_files.ts";
 
 /** Options of {@link launchdController}. */
@@ -81,7 +86,7 @@ export function launchdController(options: LaunchdControllerOptions): ServiceCon
     }
   }
 
-  async function inspect(spec: CollectorServiceSpec) {
+  async function inspect(spec: CollectorServiceSpec, options: InstallOptions = {}) {
     if (spec.mode !== mode) {
       throw new Error(`Cannot install a ${spec.mode}-mode collector as a ${where}.`);
     }
@@ -99,6 +104,7 @@ export function launchdController(options: LaunchdControllerOptions): ServiceCon
       desired: renderLaunchdPlist(spec),
       fileMode: 0o644,
       running: state.state === "running",
+      restart: options.restart,
     });
     return { changes, state };
   }
@@ -115,17 +121,19 @@ export function launchdController(options: LaunchdControllerOptions): ServiceCon
   return {
     manager,
     definitionPath: plistPath,
-    plan: async (spec) => (await inspect(spec)).changes,
+    plan: async (spec, options) => (await inspect(spec, options)).changes,
 
-    async install(spec) {
-      const { changes, state } = await inspect(spec);
+    async install(spec, options) {
+      const { changes, state } = await inspect(spec, options);
       if (changes.length) await ensureServiceFolders(files, spec, plistPath);
       const rewrite = changes.some((change) => change.kind === "write-file");
       for (const change of changes) {
         if (change.kind === "write-file") {
           await files.writeFile(change.path, change.text, change.mode);
         } else if (state.loaded && !rewrite) {
-          await launchctl(["kickstart", target], "start the collector");
+          // -k: a running job is killed and started again (a restart to read its token anew).
+          const kill = change.kind === "restart" ? ["-k"] : [];
+          await launchctl(["kickstart", ...kill, target], "start the collector");
         } else {
           if (state.loaded) {
             await launchctl(["bootout", target], "stop the collector");

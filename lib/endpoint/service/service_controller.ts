@@ -38,6 +38,15 @@ export interface ServiceStatus {
   detail: string;
 }
 
+/** Options of {@link ServiceController.install} and its `plan`. */
+export interface InstallOptions {
+  /**
+   * Restart a running collector even when its definition is unchanged, because a file it reads
+   * only at start changed (its token file).
+   */
+  restart?: boolean;
+}
+
 /** Keeps the collector running through one service manager. */
 export interface ServiceController {
   /** Which manager this controller drives. */
@@ -45,12 +54,12 @@ export interface ServiceController {
   /** The file that defines the service: unit file, plist or background-process record. */
   readonly definitionPath: string;
   /** What `install(spec)` would change, without changing anything. Empty when all is in place. */
-  plan(spec: CollectorServiceSpec): Promise<ServiceChange[]>;
+  plan(spec: CollectorServiceSpec, options?: InstallOptions): Promise<ServiceChange[]>;
   /**
    * Writes the definition (through the caller's `ServiceFiles`) and starts the collector, or
-   * restarts it when its definition changed. Returns the changes made.
+   * restarts it when its definition changed (or `options.restart`). Returns the changes made.
    */
-  install(spec: CollectorServiceSpec): Promise<ServiceChange[]>;
+  install(spec: CollectorServiceSpec, options?: InstallOptions): Promise<ServiceChange[]>;
   /** Stops the collector; harmless when it is not running or not installed. */
   stop(): Promise<void>;
   /** What `uninstall()` would change, without changing anything. */

@@ -4,7 +4,12 @@ import { ensureServiceFolders } from "./ensure_service_folders.ts";
 import { installChanges } from "./install_changes.ts";
 import { renderSystemdUnit, systemdUnitPath } from "./render_systemd_unit.ts";
 import type { CommandRunner } from "./run_command.ts";
-import type { ServiceChange, ServiceController, ServiceStatus } from "./service_controller.ts";
+import type {
+  InstallOptions,
+  ServiceChange,
+  ServiceController,
+  ServiceStatus,
+} from "./service_controller.ts";
 import type { ServiceFiles } from "./service_files.ts";
 
 /** Options of {@link systemdController}. */
@@ -74,7 +79,7 @@ export function systemdController(options: SystemdControllerOptions): ServiceCon
     };
   }
 
-  async function inspect(spec: CollectorServiceSpec) {
+  async function inspect(spec: CollectorServiceSpec, options: InstallOptions = {}) {
     if (spec.mode !== mode) {
       throw new Error(
         `Cannot install a ${spec.mode}-mode collector with ${where}; use the ${spec.mode} mode's ` +
@@ -92,6 +97,7 @@ export function systemdController(options: SystemdControllerOptions): ServiceCon
       fileMode: 0o644,
       running: state.activeState === "active",
       enabled: state.unitFileState === "enabled",
+      restart: options.restart,
     });
   }
 
@@ -109,8 +115,8 @@ export function systemdController(options: SystemdControllerOptions): ServiceCon
     definitionPath: unitPath,
     plan: inspect,
 
-    async install(spec) {
-      const changes = await inspect(spec);
+    async install(spec, options) {
+      const changes = await inspect(spec, options);
       if (changes.length) await ensureServiceFolders(files, spec, unitPath);
       for (const change of changes) {
         if (change.kind === "write-file") {

@@ -92,6 +92,7 @@ export async function installOrRepair(
     force: values.force === true,
     version: VERSION,
     controller,
+    rotateToken: verb === "repair" && values["rotate-token"] === true,
   });
   plan.notes.push(...harnesses.notes);
   const json = values.json === true;
@@ -118,7 +119,7 @@ export async function installOrRepair(
       verify: async () => {
         testEvent = await verifyCollector({
           collectorUrl: plan.endpointConfig.collectorUrl,
-          token: policy.collector.token,
+          token: plan.token,
           runtimeLogPath: plan.endpointConfig.runtimeLogPath,
         });
       },

@@ -16,6 +16,7 @@ import { maskSecretValues } from "../../../reconcile/mask_secret_values.ts";
 import type { TomlValue } from "../../../toml/toml_value.ts";
 import { stringifyTomlJson } from "../../../toml/toml_json.ts";
 import { printablePlan } from "../../printable_plan.ts";
+import { endpointCollectorToken } from "../../../endpoint/collector_token.ts";
 
 /** `beacon endpoint status`: is this machine set up as the policy says, and is it collecting? */
 export const endpointStatusCommand: Command = {
@@ -37,13 +38,14 @@ export const endpointStatusCommand: Command = {
     const logPath = runtimeLogPathOf(policy, setup.mode, setup.host);
     const problems: string[] = [];
     const controller = setup.controllerOn(context.fs);
+    const token = await endpointCollectorToken(policy, context.fs, setup.paths);
 
     const [discovery, probe, log, endpointPlan, service] = await Promise.all([
       discoverHarnesses(setup.host, { fs: context.fs, run: runCommand }, {
         beaconAddresses: [policy.collector.listen, policy.collector.grpc_listen],
         skipVersion: true,
       }),
-      probeCollector(collectorUrl, { token: policy.collector.token }),
+      probeCollector(collectorUrl, { token }),
       summarizeRuntimeLog(logPath),
       planEndpoint({
         loaded: setup.loaded,
@@ -89,7 +91,11 @@ export const endpointStatusCommand: Command = {
         );
       }
       if (probe.tokenCheck === "rejected") {
-        problems.push("the collector rejects the policy's token: run `beacon endpoint repair`");
+        problems.push(
+          "the collector rejects the token " +
+            (policy.collector.token ? "in the policy" : `in ${setup.paths.tokenPath}`) +
+            ": run `beacon endpoint repair`",
+        );
       }
     }
     if (!log.exists) problems.push(`the runtime log ${logPath} does not exist yet`);

@@ -4,13 +4,15 @@ import { ENDPOINT_COMMON_OPTIONS, endpointSetup } from "../../endpoint_setup.ts"
 import { collectorUrlOf } from "../../../endpoint/plan_endpoint.ts";
 import { runtimeLogPathOf } from "../../../endpoint/endpoint_paths.ts";
 import { sendTestEvent, TestEventError } from "../../../endpoint/send_test_event.ts";
+import { endpointCollectorToken } from "../../../endpoint/collector_token.ts";
 
 /** `beacon endpoint test-event`: prove the whole path from an OTLP sender to the runtime log. */
 export const endpointTestEventCommand: Command = {
   words: ["endpoint", "test-event"],
   summary: "Send a synthetic event through the collector and find it in the runtime log",
   description: "Sends one Codex-shaped OTLP log record (a session start with session id\n" +
-    "beacon-test-event-<uuid>) to the policy's collector address, with the policy's token, and\n" +
+    "beacon-test-event-<uuid>) to the policy's collector address, with the collector's token (the\n" +
+    "policy's, or the one endpoint install generated for this machine), and\n" +
     "waits until it appears in the runtime log. A failure names the cause: nothing listening,\n" +
     "token rejected, runtime log unwritable, or written somewhere else.\n\n" +
     "Exit codes: 0 the event arrived, 1 it did not.",
@@ -21,7 +23,7 @@ export const endpointTestEventCommand: Command = {
     try {
       const result = await sendTestEvent({
         collectorUrl: collectorUrlOf(setup.policy),
-        token: setup.policy.collector.token,
+        token: await endpointCollectorToken(setup.policy, context.fs, setup.paths),
         runtimeLogPath: logPath,
       });
       context.stdout(
