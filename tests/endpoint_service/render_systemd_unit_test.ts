@@ -139,7 +139,8 @@ Deno.test("unit paths: user config folder, system /etc under the system root", a
 const systemdAnalyze = await hasProgram("systemd-analyze");
 
 Deno.test({
-  name: "systemd-analyze verify accepts the units, hostile values included (where installed)",
+  name:
+    "systemd-analyze verify accepts the units, hostile values included (needs systemd-analyze; CI installs it)",
   ignore: !systemdAnalyze,
   async fn() {
     await using host = await temporaryHost();

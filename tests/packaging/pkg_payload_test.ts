@@ -349,11 +349,11 @@ Deno.test("build_pkg_payload.sh refuses bad input with one clear message and wri
   );
 });
 
-Deno.test("the build and Installer scripts pass bash -n, and shellcheck when it is installed", async () => {
-  await using tmp = await tempDir();
-  const out = `${tmp.path}/out`;
-  await buildPayload(tmp.path, out);
-  const scripts = [
+/** The build scripts and the Installer scripts, as written and as laid out in the payload. */
+async function shellScripts(dir: string): Promise<string[]> {
+  const out = `${dir}/out`;
+  await buildPayload(dir, out);
+  return [
     PAYLOAD_SCRIPT,
     PKG_SCRIPT,
     `${MACOS_DIR}scripts/preinstall`,
@@ -361,17 +361,27 @@ Deno.test("the build and Installer scripts pass bash -n, and shellcheck when it 
     `${out}/scripts/preinstall`,
     `${out}/scripts/postinstall`,
   ];
-  for (const script of scripts) {
+}
+
+Deno.test("the build and Installer scripts pass bash -n", async () => {
+  await using tmp = await tempDir();
+  for (const script of await shellScripts(tmp.path)) {
     const syntax = await run(BASH, ["-n", script]);
     assert.equal(syntax.code, 0, `${script}: ${syntax.stderr}`);
   }
-  const shellcheck = await run("sh", ["-c", "command -v shellcheck"]);
-  if (shellcheck.code === 0) {
+});
+
+const hasShellcheck = (await run("sh", ["-c", "command -v shellcheck"])).code === 0;
+
+Deno.test({
+  name: "the build and Installer scripts pass shellcheck (needs shellcheck; CI installs it)",
+  ignore: !hasShellcheck,
+  async fn() {
+    await using tmp = await tempDir();
+    const scripts = await shellScripts(tmp.path);
     const lint = await run("shellcheck", ["--shell=bash", "--severity=style", ...scripts]);
     assert.equal(lint.code, 0, lint.stdout + lint.stderr);
-  } else {
-    console.warn("shellcheck is not installed: checked the scripts with bash -n only");
-  }
+  },
 });
 
 /** A fake `launchctl` knowing one job, loaded while $LAUNCHCTL_STATE exists; records its calls. */
@@ -390,8 +400,9 @@ exit 64
  * namespace), so postinstall can install "on the running system" without touching it; null
  * where that is not possible (macOS, or a container without mount namespaces).
  */
-async function mountSandbox(dir: string): Promise<string[] | null> {
-  const probe = `${dir}/probe`;
+async function mountSandbox(): Promise<string[] | null> {
+  await using tmp = await tempDir();
+  const probe = `${tmp.path}/probe`;
   await Deno.mkdir(probe);
   const attempts = Deno.uid() === 0
     ? [["--mount", "--propagation", "private"], ["--user", "--map-root-user", "--mount"]]
@@ -410,13 +421,18 @@ async function mountSandbox(dir: string): Promise<string[] | null> {
   return null;
 }
 
+/** The `unshare` arguments of the sandbox, or null where none can be made (tests ignored). */
+const sandbox = await mountSandbox();
+const SANDBOX_NEEDS = "(needs a mount namespace: Linux with unshare and mount, as root or with " +
+  "user namespaces)";
+
 /**
  * The running system as postinstall sees it, in a sandbox: the payload's /opt, an empty
- * /var/log, a fake launchctl first on PATH. Null where no sandbox can be made.
+ * /var/log, a fake launchctl first on PATH.
  */
 async function runningSystem(dir: string) {
-  const unshare = await mountSandbox(dir);
-  if (!unshare) return null;
+  const unshare = sandbox;
+  assert.ok(unshare, "only called by tests that are ignored without a sandbox");
   const out = `${dir}/out`;
   await buildPayload(dir, out);
   const opt = `${dir}/opt`;
@@ -467,13 +483,14 @@ async function runningSystem(dir: string) {
   };
 }
 
-Deno.test("postinstall runs `beacon endpoint install --system`, checks the daemon is loaded, logs it", async () => {
+Deno.test({
+  name:
+    "postinstall runs `beacon endpoint install --system`, checks the daemon is loaded, logs it " +
+    SANDBOX_NEEDS,
+  ignore: sandbox === null,
+}, async () => {
   await using tmp = await tempDir();
   const system = await runningSystem(tmp.path);
-  if (!system) {
-    console.warn("no mount namespace here (unshare): postinstall's running-system path not run");
-    return;
-  }
   const result = await system.postinstall();
   assert.equal(result.code, 0, result.stdout + result.stderr);
 
@@ -496,13 +513,13 @@ Deno.test("postinstall runs `beacon endpoint install --system`, checks the daemo
   assert.equal(logDir.mode! & 0o777, 0o750, "admins may read the logs, nobody else");
 });
 
-Deno.test("postinstall fails the installation, saying why: beacon fails, no daemon, no binary", async () => {
+Deno.test({
+  name: "postinstall fails the installation, saying why: beacon fails, no daemon, no binary " +
+    SANDBOX_NEEDS,
+  ignore: sandbox === null,
+}, async () => {
   await using tmp = await tempDir();
   const system = await runningSystem(tmp.path);
-  if (!system) {
-    console.warn("no mount namespace here (unshare): postinstall's running-system path not run");
-    return;
-  }
   const failed = await system.postinstall({ fakeExit: 3 });
   assert.equal(failed.code, 1);
   assert.match(failed.stdout, /^fake beacon: configured the collector and Codex$/m);
@@ -674,11 +691,11 @@ print(json.dumps({
   );
 });
 
-Deno.test("build_pkg.sh refuses clearly without pkgbuild, and builds an unsigned package on macOS", async () => {
-  await using tmp = await tempDir();
-  const binary = `${tmp.path}/fake-beacon`;
+/** Runs build_pkg.sh on a fake binary; returns its result and where the package would be. */
+async function buildPkg(dir: string) {
+  const binary = `${dir}/fake-beacon`;
   await writeScript(binary, FAKE_BEACON);
-  const pkg = `${tmp.path}/dist/beacon-${VERSION}.pkg`;
+  const pkg = `${dir}/dist/beacon-${VERSION}.pkg`;
   const result = await run(BASH, [
     PKG_SCRIPT,
     "--binary",
@@ -688,21 +705,37 @@ Deno.test("build_pkg.sh refuses clearly without pkgbuild, and builds an unsigned
     "--out",
     pkg,
   ], {
-    HOME: tmp.path,
-    TMPDIR: tmp.path,
+    HOME: dir,
+    TMPDIR: dir,
   });
-  const hasPkgbuild = (await run("sh", ["-c", "command -v pkgbuild"])).code === 0;
-  if (!hasPkgbuild) {
-    assert.equal(result.code, 1, result.stdout + result.stderr);
-    assert.match(
-      result.stderr,
-      /^build_pkg\.sh: cannot build a macOS package here: missing pkgbuild productbuild .*\(they come with macOS\)\. On other systems, build_pkg_payload\.sh lays out the same payload/,
-    );
-    assert.equal(result.stdout, "", "it stops before building anything");
-    assert.equal(await Deno.stat(pkg).catch(() => null), null);
-    return;
-  }
-  // macOS: the real tools, no signing secrets.
+  return { result, pkg };
+}
+
+const hasPkgbuild = (await run("sh", ["-c", "command -v pkgbuild"])).code === 0;
+
+Deno.test({
+  name:
+    "build_pkg.sh refuses clearly without pkgbuild (needs a system without pkgbuild: not macOS)",
+  ignore: hasPkgbuild,
+}, async () => {
+  await using tmp = await tempDir();
+  const { result, pkg } = await buildPkg(tmp.path);
+  assert.equal(result.code, 1, result.stdout + result.stderr);
+  assert.match(
+    result.stderr,
+    /^build_pkg\.sh: cannot build a macOS package here: missing pkgbuild productbuild .*\(they come with macOS\)\. On other systems, build_pkg_payload\.sh lays out the same payload/,
+  );
+  assert.equal(result.stdout, "", "it stops before building anything");
+  assert.equal(await Deno.stat(pkg).catch(() => null), null);
+});
+
+Deno.test({
+  name: "build_pkg.sh builds an unsigned package (needs macOS: pkgbuild, pkgutil, lsbom)",
+  ignore: !hasPkgbuild,
+}, async () => {
+  await using tmp = await tempDir();
+  const { result, pkg } = await buildPkg(tmp.path);
+  // The real tools, no signing secrets.
   assert.equal(result.code, 0, result.stdout + result.stderr);
   assert.match(result.stderr, /APPLE_INSTALLER_IDENTITY is not set: .* is unsigned/);
   const expanded = `${tmp.path}/expanded`;

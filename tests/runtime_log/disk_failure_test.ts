@@ -186,7 +186,7 @@ Deno.test("a listener that throws does not break the log", async () => {
 const hasDevFull = await Deno.stat("/dev/full").then((info) => !info.isFile, () => false);
 
 Deno.test({
-  name: "a real ENOSPC (/dev/full) rejects retryable and is reported once",
+  name: "a real ENOSPC (/dev/full) rejects retryable and is reported once (needs /dev/full)",
   ignore: !hasDevFull,
   async fn() {
     const log = await openRuntimeLog({ path: "/dev/full" });

@@ -147,10 +147,11 @@ Deno.test("archives: 0 discards the full file on rotation and keeps no archive",
   assert.deepEqual((await readRuntimeLogRecords(path)).map((record) => record.n), [2]);
 });
 
-/** Whether `chattr +i` works here (Linux, root, a file system with attributes). */
-async function canMakeImmutable(): Promise<boolean> {
-  if (Deno.build.os !== "linux" || Deno.uid() !== 0) return false;
-  const probe = await Deno.makeTempDir();
+const REPO_TMP = new URL("../../.tmp/", import.meta.url).pathname;
+
+/** Whether `chattr +i` works on a fresh folder inside `parent`. */
+async function chattrWorksIn(parent: string): Promise<boolean> {
+  const probe = await Deno.makeTempDir({ dir: parent, prefix: "beacon-chattr-probe-" });
   try {
     const set = await new Deno.Command("chattr", { args: ["+i", probe], stderr: "null" }).output();
     if (!set.success) return false;
@@ -163,6 +164,62 @@ async function canMakeImmutable(): Promise<boolean> {
   }
 }
 
+/**
+ * A new folder whose file system takes `chattr +i` (needs Linux and root, for
+ * CAP_LINUX_IMMUTABLE), removed on dispose; null where there is none. /tmp may be a tmpfs without
+ * file attributes, so the repository's .tmp/ (usually ext4 or overlay) is tried next, and last a
+ * small ext4 image mounted on a loop device.
+ */
+async function immutableCapableFolder(): Promise<({ path: string } & AsyncDisposable) | null> {
+  if (Deno.build.os !== "linux" || Deno.uid() !== 0) return null;
+  const removing = (path: string, also = async () => {}) => ({
+    path,
+    async [Symbol.asyncDispose]() {
+      await also();
+      await Deno.remove(path, { recursive: true });
+    },
+  });
+  const tmp = await Deno.makeTempDir({ prefix: "beacon-rotation-" });
+  if (await chattrWorksIn(tmp)) return removing(tmp);
+  await Deno.remove(tmp, { recursive: true });
+  await Deno.mkdir(REPO_TMP, { recursive: true });
+  const repoTmp = await Deno.makeTempDir({ dir: REPO_TMP, prefix: "beacon-rotation-" });
+  if (await chattrWorksIn(repoTmp)) return removing(repoTmp);
+  const image = join(repoTmp, "ext4.img");
+  const mountPoint = join(repoTmp, "mnt");
+  await Deno.mkdir(mountPoint);
+  let mounted = false;
+  const loop = {
+    path: mountPoint,
+    async [Symbol.asyncDispose]() {
+      if (mounted) await new Deno.Command("umount", { args: [mountPoint] }).output();
+      await Deno.remove(repoTmp, { recursive: true });
+    },
+  };
+  const commands = [
+    ["truncate", "-s", "8M", image],
+    ["mkfs.ext4", "-q", "-F", image],
+    ["mount", "-o", "loop", image, mountPoint],
+  ];
+  for (const [command, ...args] of commands) {
+    const done = await new Deno.Command(command, { args, stdout: "null", stderr: "null" })
+      .output().catch(() => ({ success: false }));
+    if (!done.success) {
+      await loop[Symbol.asyncDispose]();
+      return null;
+    }
+  }
+  mounted = true;
+  if (await chattrWorksIn(mountPoint)) return loop;
+  await loop[Symbol.asyncDispose]();
+  return null;
+}
+
+const canMakeImmutable = await (async () => {
+  await using folder = await immutableCapableFolder();
+  return folder !== null;
+})();
+
 async function chattr(flag: "+i" | "-i", path: string): Promise<void> {
   const result = await new Deno.Command("chattr", { args: [flag, path] }).output();
   assert.ok(result.success, `chattr ${flag} ${path} failed`);
@@ -170,10 +227,11 @@ async function chattr(flag: "+i" | "-i", path: string): Promise<void> {
 
 Deno.test({
   name:
-    "a rotation the folder refuses (immutable) rejects retryable, keeps the file, and rotates once allowed",
-  ignore: !(await canMakeImmutable()),
+    "a rotation the folder refuses (immutable) rejects retryable, keeps the file, and rotates once allowed (needs Linux, root and chattr)",
+  ignore: !canMakeImmutable,
   async fn() {
-    await using folder = await temporaryFolder();
+    await using folder = await immutableCapableFolder();
+    assert.ok(folder, "chattr +i worked when the test was registered");
     const logs = join(folder.path, "logs");
     const path = join(logs, "runtime.jsonl");
     const log = await openRuntimeLog({ path, maxBytes: 30, archives: 3 });
