@@ -15,6 +15,7 @@
  * shares the machine's CPUs with it, so the figures are a floor.
  *
  * Usage: deno task bench [--seconds N] [--concurrency 1,4,16,64] [--soak-records N]
+ *   [--dashboard-events N] (0 skips the dashboard)
  * Results are recorded in bench/RESULTS.md.
  */
 import { parseArgs } from "node:util";
@@ -22,6 +23,7 @@ import { fromBinary } from "@bufbuild/protobuf";
 import { ExportLogsServiceRequestSchema } from "../lib/otlp/gen/opentelemetry/proto/collector/logs/v1/logs_service_pb.ts";
 import { measureEndpointStatus } from "./endpoint_status.ts";
 import { describeTimes, measureCiStart } from "./ci_start.ts";
+import { measureDashboard } from "./dashboard_bench.ts";
 import { measureReceiversSideBySide } from "./receivers_side_by_side.ts";
 import { BINARY_PERMISSION_FLAGS, bundleBeacon } from "../tests/support/beacon_bundle.ts";
 
@@ -31,6 +33,7 @@ const { values } = parseArgs({
     seconds: { type: "string", default: "5" },
     concurrency: { type: "string", default: "1,4,16,64" },
     "soak-records": { type: "string", default: "1000000" },
+    "dashboard-events": { type: "string", default: "1000000" },
   },
 });
 const seconds = Number(values.seconds);
@@ -248,3 +251,6 @@ ${describeTimes(ciTimes.start)}; \`beacon ci finish\` of an empty run: ${
   describeTimes(ciTimes.finish)
 }.
 `);
+
+const dashboardEvents = Number(values["dashboard-events"]);
+if (dashboardEvents > 0) console.log(await measureDashboard(dashboardEvents));
