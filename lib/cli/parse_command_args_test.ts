@@ -1,8 +1,12 @@
 import assert from "node:assert/strict";
-import { COMMANDS } from "./commands.ts";
+import { COMMANDS as ENTRIES, loadCommands } from "./commands.ts";
 import { parseCommandArgs } from "./parse_command_args.ts";
 import { resolveCommandLine } from "./resolve_command_line.ts";
 import { UsageError } from "./usage_error.ts";
+
+// The command line works on the entries' words alone; these tests parse flags, so they load
+// every command.
+const COMMANDS = await loadCommands(ENTRIES);
 
 /** The command line as runCli reads it: which command, then its flags. */
 function parse(argv: string[]) {
@@ -105,5 +109,16 @@ Deno.test("unknown commands still name the closest one, with flags before them t
   assert.throws(
     () => resolveCommandLine(["policy"], COMMANDS),
     /"beacon policy" needs a subcommand: validate, schema/,
+  );
+});
+
+Deno.test("each command entry's words are its command's words, and each loads", () => {
+  assert.deepEqual(
+    ENTRIES.map((entry) => entry.words.join(" ")),
+    COMMANDS.map((command) => command.words.join(" ")),
+  );
+  assert.deepEqual(
+    resolveCommandLine(["--policy", "p.toml", "collector", "run"], ENTRIES),
+    { kind: "run", command: ENTRIES[3], args: ["--policy", "p.toml"] },
   );
 });

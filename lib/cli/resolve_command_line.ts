@@ -6,13 +6,17 @@
  */
 
 import { closestMatch } from "../text/closest_match.ts";
-import type { Command } from "./command.ts";
 import { UsageError } from "./usage_error.ts";
 
 /**
  * Flags that may come before the command as well as after it (`beacon --policy P apply`), as in
  * git, kubectl and terraform. Each command's own parser still decides whether it takes them.
  */
+/** What the command line needs of a command: its words (`["endpoint", "install"]`). */
+export interface Worded {
+  readonly words: readonly string[];
+}
+
 export const GLOBAL_FLAGS: Readonly<Record<string, { takesValue: boolean }>> = {
   policy: { takesValue: true },
   json: { takesValue: false },
@@ -23,11 +27,11 @@ const HELP_FLAGS = new Set(["--help", "-h"]);
 const VERSION_FLAGS = new Set(["--version", "-V"]);
 
 /** What a command line asks for. */
-export type CommandLine =
+export type CommandLine<C extends Worded = Worded> =
   /** Run `command` with `args` (global flags given before it moved after its words). */
-  | { kind: "run"; command: Command; args: string[] }
+  | { kind: "run"; command: C; args: string[] }
   /** Help for one command, for a group (`beacon endpoint --help`), or for Beacon. */
-  | { kind: "help"; command?: Command; group?: readonly Command[] }
+  | { kind: "help"; command?: C; group?: readonly C[] }
   | { kind: "version" }
   /** Nothing to run (`beacon` alone): the main help, as a usage error. */
   | { kind: "none" };
@@ -49,7 +53,10 @@ export type CommandLine =
  * assert.deepEqual(line.args, ["--policy", "team.toml", "--plan"]);
  * ```
  */
-export function resolveCommandLine(argv: string[], commands: readonly Command[]): CommandLine {
+export function resolveCommandLine<C extends Worded>(
+  argv: string[],
+  commands: readonly C[],
+): CommandLine<C> {
   const dash = argv.indexOf("--");
   const flagArea = dash === -1 ? argv : argv.slice(0, dash);
   if (flagArea.some((arg) => VERSION_FLAGS.has(arg))) return { kind: "version" };
@@ -110,13 +117,13 @@ export function resolveCommandLine(argv: string[], commands: readonly Command[])
   return { kind: "run", command: found.command, args: [...leading, ...found.rest] };
 }
 
-type Found =
-  | { kind: "command"; command: Command; rest: string[] }
-  | { kind: "group"; group: readonly Command[] };
+type Found<C> =
+  | { kind: "command"; command: C; rest: string[] }
+  | { kind: "group"; group: readonly C[] };
 
 /** The longest command whose words start `argv`; a group word alone; else a usage error. */
-function findCommand(argv: string[], commands: readonly Command[]): Found {
-  let best: { command: Command; rest: string[] } | undefined;
+function findCommand<C extends Worded>(argv: string[], commands: readonly C[]): Found<C> {
+  let best: { command: C; rest: string[] } | undefined;
   for (const command of commands) {
     if (command.words.every((word, i) => argv[i] === word)) {
       if (!best || command.words.length > best.command.words.length) {
@@ -156,7 +163,7 @@ function takesValue(arg: string | undefined): boolean {
     GLOBAL_FLAGS[arg.slice(2)]?.takesValue === true;
 }
 
-function isCommandWord(word: string, commands: readonly Command[]): boolean {
+function isCommandWord(word: string, commands: readonly Worded[]): boolean {
   return commands.some((command) => command.words[0] === word);
 }
 

@@ -1,7 +1,7 @@
 import { readHost } from "../host/host.ts";
 import { realFileSystem } from "../reconcile/real_file_system.ts";
 import type { CliContext } from "./cli_context.ts";
-import { COMMANDS } from "./commands.ts";
+import { COMMANDS, loadCommands } from "./commands.ts";
 import { describeFailure, isDebug } from "./describe_failure.ts";
 import { EXIT } from "./exit_codes.ts";
 import { parseCommandArgs } from "./parse_command_args.ts";
@@ -26,7 +26,7 @@ export async function runCli(argv: string[], context?: Partial<CliContext>): Pro
     const line = resolveCommandLine(argv, COMMANDS);
     switch (line.kind) {
       case "none":
-        stderr(renderMainHelp(COMMANDS, VERSION));
+        stderr(renderMainHelp(await loadCommands(COMMANDS), VERSION));
         return EXIT.usage;
       case "version":
         stdout(`beacon ${VERSION}\n`);
@@ -34,14 +34,15 @@ export async function runCli(argv: string[], context?: Partial<CliContext>): Pro
       case "help":
         stdout(
           line.command
-            ? renderCommandHelp(line.command)
-            : renderMainHelp(line.group ?? COMMANDS, VERSION),
+            ? renderCommandHelp(await line.command.load())
+            : renderMainHelp(await loadCommands(line.group ?? COMMANDS), VERSION),
         );
         return EXIT.ok;
     }
-    const args = parseCommandArgs(line.command, line.args);
+    const command = await line.command.load();
+    const args = parseCommandArgs(command, line.args);
     if (args.values.help) {
-      stdout(renderCommandHelp(line.command));
+      stdout(renderCommandHelp(command));
       return EXIT.ok;
     }
     const full: CliContext = {
@@ -50,7 +51,7 @@ export async function runCli(argv: string[], context?: Partial<CliContext>): Pro
       stdout,
       stderr,
     };
-    return await line.command.run(args, full);
+    return await command.run(args, full);
   } catch (error) {
     const env = context?.host?.env ?? Deno.env.toObject();
     const failure = describeFailure(error, isDebug(env));
