@@ -24,7 +24,10 @@ export async function verifyCollector(input: {
         );
       }
       if (probe.tokenCheck === "rejected") {
-        throw new Error(`the collector at ${input.collectorUrl} rejects the policy's token`);
+        throw new Error(
+          `the collector at ${input.collectorUrl} rejects the token Beacon configured: is ` +
+            "another Beacon collector holding the address?",
+        );
       }
       return await sendTestEvent(input);
     }

@@ -2,7 +2,9 @@
  * Issue 7 item 1: no command prints a secret. The policy's collector token, a token already in
  * Codex's exporter headers and another team's header value are planted, then every command that
  * prints runs, as text and as `--json`, before and after a real install (when Beacon's state
- * holds the config's original text), and none of them may appear in stdout or stderr.
+ * holds the config's original text), and none of them may appear in stdout or stderr. With a
+ * policy that sets no token, the token `endpoint install` generates (and the one `repair
+ * --rotate-token` replaces it with) is planted the same way.
  */
 import assert from "node:assert/strict";
 import { join } from "node:path";
@@ -22,14 +24,17 @@ function freePort(): number {
   return port;
 }
 
-async function setUp(codexConfig: (port: number) => string) {
+async function setUp(codexConfig: (port: number) => string, policyToken = true) {
   const tmp = await makeTempHome();
   const port = freePort();
   const policyPath = join(tmp.home, "team-policy.toml");
   await Deno.writeTextFile(
     policyPath,
-    `version = 1\n[collector]\nlisten = "127.0.0.1:${port}"\ntoken = "${POLICY_TOKEN}"\n`,
+    `version = 1\n[collector]\nlisten = "127.0.0.1:${port}"\n` +
+      (policyToken ? `token = "${POLICY_TOKEN}"\n` : ""),
   );
+  /** What must never be printed; tests add the tokens Beacon generates. */
+  const secrets = [...SECRETS];
   await Deno.mkdir(tmp.codexHome, { recursive: true });
   await Deno.writeTextFile(join(tmp.codexHome, "config.toml"), codexConfig(port));
   const env = {
@@ -38,12 +43,13 @@ async function setUp(codexConfig: (port: number) => string) {
     BEACON_SERVICE_MANAGER: "detached",
     BEACON_SYSTEM_ROOT: join(tmp.home, "root"),
   };
-  /** Runs beacon and checks that it ran (one of `codes`) and printed no secret. */
-  const check = async (args: string[], codes: number[]): Promise<BeaconRun> => {
-    const run = await runBeacon(args, { env });
-    const what = `beacon ${args.join(" ")}`;
-    assert.ok(codes.includes(run.code), `${what} exited ${run.code}:\n${run.stdout}${run.stderr}`);
-    for (const secret of SECRETS) {
+  const runs: { what: string; run: BeaconRun }[] = [];
+  /** Checks that no run so far printed a secret (also one planted after it ran). */
+  const recheck = () => {
+    for (const { what, run } of runs) noSecretIn(what, run);
+  };
+  const noSecretIn = (what: string, run: BeaconRun) => {
+    for (const secret of secrets) {
       assert.ok(
         !run.stdout.includes(secret),
         `${what} printed ${secret} on stdout:\n${run.stdout}`,
@@ -53,9 +59,17 @@ async function setUp(codexConfig: (port: number) => string) {
         `${what} printed ${secret} on stderr:\n${run.stderr}`,
       );
     }
+  };
+  /** Runs beacon and checks that it ran (one of `codes`) and printed no secret. */
+  const check = async (args: string[], codes: number[]): Promise<BeaconRun> => {
+    const run = await runBeacon(args, { env });
+    const what = `beacon ${args.join(" ")}`;
+    assert.ok(codes.includes(run.code), `${what} exited ${run.code}:\n${run.stdout}${run.stderr}`);
+    noSecretIn(what, run);
+    runs.push({ what, run });
     return run;
   };
-  return { tmp, port, policyPath, check };
+  return { tmp, port, policyPath, check, recheck, secrets, env };
 }
 
 /** Every command that prints a plan, a config or a report, text and JSON. */
@@ -103,6 +117,40 @@ Deno.test("no command prints the collector token or a token already in Codex's c
       env: { ...tmp.env, BEACON_SERVICE_MANAGER: "detached" },
     });
     assert.equal(uninstall.code, 0, install.stdout + uninstall.stdout + uninstall.stderr);
+  }
+});
+
+Deno.test("no command prints the token endpoint install generates, nor its rotation", async () => {
+  const { tmp, policyPath, check, recheck, secrets, env } = await setUp(
+    (port) =>
+      `model = "gpt-5"\n[otel]\nenvironment = "dev"\nexporter = { otlp-http = { endpoint = ` +
+      `"http://127.0.0.1:${port}/v1/logs", protocol = "binary", headers = { authorization = ` +
+      `"Bearer ${OLD_TOKEN}" } } }\n`,
+    false,
+  );
+  await using _home = tmp;
+  const p = ["--policy", policyPath];
+  const tokenPath = join(tmp.home, ".beacon", "endpoint", "collector.token");
+  const readToken = async () => (await Deno.readTextFile(tokenPath)).trim();
+  await check(["endpoint", "install", ...p], [0, 3]);
+  try {
+    secrets.push(await readToken());
+    await checkEveryCommand(check, policyPath);
+    await check(["endpoint", "test-event", ...p], [0]);
+    await check(["endpoint", "test-event", "--json", ...p], [0]);
+    await check(["endpoint", "repair", "--rotate-token", "--plan", ...p], [2]);
+    await check(["endpoint", "repair", "--rotate-token", "--plan", "--json", ...p], [2]);
+    await check(["endpoint", "repair", "--rotate-token", ...p], [0, 3]);
+    secrets.push(await readToken());
+    assert.notEqual(secrets.at(-1), secrets.at(-2), "the token was rotated");
+    await check(["endpoint", "repair", "--rotate-token", "--json", ...p], [0, 3]);
+    secrets.push(await readToken());
+    await checkEveryCommand(check, policyPath);
+    // The install and each rotation ran before their token was known: check them again.
+    recheck();
+  } finally {
+    const uninstall = await runBeacon(["endpoint", "uninstall", ...p], { env });
+    assert.equal(uninstall.code, 0, uninstall.stdout + uninstall.stderr);
   }
 });
 
