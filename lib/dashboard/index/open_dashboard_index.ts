@@ -15,7 +15,7 @@ import { createHash } from "node:crypto";
 import { dirname, join } from "node:path";
 
 /** Bump when the schema or what a row holds changes: older indexes are rebuilt. */
-export const DASHBOARD_INDEX_SCHEMA = "1";
+export const DASHBOARD_INDEX_SCHEMA = "2";
 
 const SCHEMA_SQL = `
 CREATE TABLE meta(key TEXT PRIMARY KEY, value TEXT NOT NULL) STRICT;
@@ -50,6 +50,10 @@ CREATE TABLE sessions(
 ) STRICT;
 CREATE INDEX sessions_by_first ON sessions(first_ms);
 CREATE INDEX sessions_by_last ON sessions(last_ms);
+-- The sessions view's filter choices (DISTINCT) read these instead of every session.
+CREATE INDEX sessions_by_model ON sessions(model);
+CREATE INDEX sessions_by_harness ON sessions(harness);
+CREATE INDEX sessions_by_environment ON sessions(environment);
 `;
 
 /** An open index. */
