@@ -6,6 +6,7 @@
  *
  * @module
  */
+import type { LoadedPolicy } from "../policy/load_policy.ts";
 import type { Policy } from "../policy/policy_schema.ts";
 import type { FileSystem } from "../reconcile/file_system.ts";
 import type { EndpointPaths } from "./endpoint_paths.ts";
@@ -58,4 +59,21 @@ export async function endpointCollectorToken(
   paths: EndpointPaths,
 ): Promise<string | undefined> {
   return policy.collector.token ?? await readCollectorToken(fs, paths.tokenPath);
+}
+
+/**
+ * The loaded policy as `beacon apply` must plan with it: unchanged, unless the policy sets no
+ * token and the endpoint generated one, which Codex's headers must keep carrying (without it,
+ * apply would take the header away and the collector would refuse Codex).
+ */
+export async function withEndpointToken(
+  loaded: LoadedPolicy,
+  fs: FileSystem,
+  paths: EndpointPaths,
+): Promise<LoadedPolicy> {
+  if (loaded.policy.collector.token) return loaded;
+  const token = await readCollectorToken(fs, paths.tokenPath);
+  if (!token) return loaded;
+  const collector = { ...loaded.policy.collector, token };
+  return { ...loaded, policy: { ...loaded.policy, collector } };
 }

@@ -129,9 +129,15 @@ Deno.test("endpoint install generates a machine token; repair --rotate-token rep
     assert.equal(healthy.code, 0, healthy.stdout + healthy.stderr);
     assert.match(healthy.stdout, /token: ok/);
 
-    // A second install keeps the token: nothing to change.
+    // A second install keeps the token: nothing to change; nor does `beacon apply`.
     const again = await beacon("endpoint", "install", "--plan");
     assert.equal(again.code, 0, again.stdout);
+    const apply = await beacon("apply", "--plan");
+    assert.equal(
+      apply.code,
+      0,
+      `apply keeps the endpoint's token in Codex's headers:\n${apply.stdout}`,
+    );
 
     const rotate = await beacon("endpoint", "repair", "--rotate-token");
     assert.equal(rotate.code, 0, rotate.stdout + rotate.stderr);

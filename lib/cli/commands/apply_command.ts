@@ -6,6 +6,7 @@ import { UsageError } from "../usage_error.ts";
 import { loadPolicy } from "../../policy/load_policy.ts";
 import { endpointPaths } from "../../endpoint/endpoint_paths.ts";
 import { HARNESS_ADAPTERS } from "../../harness/harness_adapters.ts";
+import { withEndpointToken } from "../../endpoint/collector_token.ts";
 import { computePlan } from "../../reconcile/compute_plan.ts";
 import { applyPlan } from "../../reconcile/apply_plan.ts";
 import { type OwnershipState, readOwnershipState } from "../../reconcile/ownership_store.ts";
@@ -47,9 +48,11 @@ export const applyCommand: Command = {
     if (values["from-plan"] && (values.plan || values.force)) {
       throw new UsageError("beacon apply: --from-plan cannot be combined with --plan or --force");
     }
-    const loaded = await loadPolicy(context.host, values.policy as string | undefined);
-    const paths = endpointPaths(loaded.policy.endpoint.mode, context.host);
     const { fs } = context;
+    const policy = await loadPolicy(context.host, values.policy as string | undefined);
+    const paths = endpointPaths(policy.policy.endpoint.mode, context.host);
+    // An installed endpoint's generated token stays in Codex's headers.
+    const loaded = await withEndpointToken(policy, fs, paths);
     const json = values.json === true;
     const planFrom = (ownership: OwnershipState) =>
       computePlan({

@@ -92,8 +92,10 @@ export const endpointStatusCommand: Command = {
       }
       if (probe.tokenCheck === "rejected") {
         problems.push(
-          "the collector rejects the token " +
-            (policy.collector.token ? "in the policy" : `in ${setup.paths.tokenPath}`) +
+          "the collector rejects " +
+            (policy.collector.token
+              ? "the policy's token"
+              : `the token in ${setup.paths.tokenPath}`) +
             ": run `beacon endpoint repair`",
         );
       }
