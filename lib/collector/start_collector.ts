@@ -43,6 +43,8 @@ export interface CollectorOptions {
   /** One line for people (stderr): classification bugs, server errors. */
   onError?: (message: string) => void;
   now?: () => Date;
+  /** More members of the `/healthz` document (the forwarder's `forwarding`). */
+  extraHealth?: () => Record<string, unknown>;
 }
 
 /** A running collector. */
@@ -84,8 +86,9 @@ export async function startCollector(options: CollectorOptions): Promise<Running
   });
   let address = options.http;
   let grpcAddress: ListenAddress | undefined;
-  const health = () =>
-    collectorHealth({
+  const health = (): CollectorHealth => ({
+    ...options.extraHealth?.(),
+    ...collectorHealth({
       version: options.version,
       mode: options.mode,
       startedAt,
@@ -104,7 +107,8 @@ export async function startCollector(options: CollectorOptions): Promise<Running
         connections,
         connectionsRefused,
       },
-    });
+    }),
+  });
 
   const fallback = async (request: IncomingMessage, response: ServerResponse) => {
     try {

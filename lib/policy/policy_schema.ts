@@ -146,6 +146,122 @@ const CiSchema = v.strictObject({
   ),
 });
 
+const DestinationContentSchema = v.strictObject({
+  prompt: v.optional(ContentRuleSchema),
+  tool_arguments: v.optional(ContentRuleSchema),
+  tool_output: v.optional(ContentRuleSchema),
+  agent_response: v.optional(ContentRuleSchema),
+  identity: v.optional(ContentRuleSchema),
+});
+
+const LITERAL_HEADER_REFUSED =
+  "a literal header value is refused: a committed policy must not hold a secret; " +
+  'write { env = "VARIABLE" } or { file = "/path/to/secret" } (optionally with prefix = "Bearer ")';
+
+/** Where a header's value comes from: an environment variable or a file, never the policy. */
+const HeaderSourceSchema = v.pipe(
+  v.unknown(),
+  v.check((value) => typeof value !== "string", LITERAL_HEADER_REFUSED),
+  v.strictObject({
+    env: v.optional(
+      v.pipe(v.string(), v.regex(/^[A-Za-z_][A-Za-z0-9_]*$/, "expected a variable name")),
+    ),
+    file: v.optional(v.pipe(v.string(), v.minLength(1))),
+    prefix: v.optional(v.string()),
+  }),
+  v.check(
+    (source) => (source.env === undefined) !== (source.file === undefined),
+    "expected exactly one of env or file",
+  ),
+);
+
+/** One gateway Beacon forwards the runtime log's events to, as OTLP logs. */
+const DestinationSchema = v.strictObject({
+  name: v.pipe(
+    v.string(),
+    v.regex(/^[a-z0-9][a-z0-9_-]{0,62}$/, "expected lowercase letters, digits, - and _ (1 to 63)"),
+  ),
+  endpoint: v.pipe(
+    v.string(),
+    v.regex(
+      /^https?:\/\/[^\s/@]+(\/\S*)?$/,
+      "expected an http:// or https:// URL (credentials go in headers)",
+    ),
+    v.description("The OTLP/HTTP logs URL; a URL without a path gets /v1/logs."),
+  ),
+  protocol: v.optional(
+    v.pipe(
+      v.string(),
+      v.check(
+        (value) => value === "http/protobuf" || value === "http/json",
+        'expected "http/protobuf" or "http/json" ("grpc" is not supported yet: use http/protobuf)',
+      ),
+    ),
+    "http/protobuf",
+  ),
+  headers: v.optional(
+    v.record(v.pipe(v.string(), v.regex(/^[A-Za-z0-9!#$%&'*+.^_`|~-]+$/)), HeaderSourceSchema),
+    {},
+  ),
+  tls: v.optional(
+    v.strictObject({
+      ca_file: v.optional(v.pipe(v.string(), v.minLength(1))),
+      cert_file: v.optional(v.pipe(v.string(), v.minLength(1))),
+      key_file: v.optional(v.pipe(v.string(), v.minLength(1))),
+      server_name: v.optional(v.pipe(v.string(), v.minLength(1))),
+    }),
+    {},
+  ),
+  timeout_seconds: v.optional(v.pipe(v.number(), v.minValue(0.1), v.maxValue(600)), 10),
+  content: v.optional(DestinationContentSchema, {}),
+  batch_max_events: v.optional(
+    v.pipe(v.number(), v.integer(), v.minValue(1), v.maxValue(100_000)),
+    1000,
+  ),
+  batch_max_bytes: v.optional(
+    v.pipe(v.number(), v.integer(), v.minValue(1024), v.maxValue(64 * 1024 * 1024)),
+    4 * 1024 * 1024,
+  ),
+  batch_delay_ms: v.optional(
+    v.pipe(v.number(), v.integer(), v.minValue(0), v.maxValue(60_000)),
+    1000,
+  ),
+  retry_initial_ms: v.optional(
+    v.pipe(v.number(), v.integer(), v.minValue(1), v.maxValue(60_000)),
+    1000,
+  ),
+  retry_max_ms: v.optional(
+    v.pipe(v.number(), v.integer(), v.minValue(1), v.maxValue(3_600_000)),
+    60_000,
+  ),
+});
+
+/** Settings shared by every destination. */
+const ForwardingSchema = v.strictObject({
+  max_undelivered_archives: v.optional(
+    v.pipe(
+      v.number(),
+      v.integer(),
+      v.minValue(0),
+      v.maxValue(999),
+      v.description(
+        "Archives kept beyond runtime_log.archives while a destination still needs them; past " +
+          "this the oldest undelivered archive is deleted, and its events are counted as dropped.",
+      ),
+    ),
+    20,
+  ),
+  failing_after_seconds: v.optional(
+    v.pipe(
+      v.number(),
+      v.integer(),
+      v.minValue(1),
+      v.description("endpoint status exits 3 once a destination has failed for this long."),
+    ),
+    900,
+  ),
+});
+
 /** The whole policy file. */
 export const PolicySchema = v.strictObject({
   version: v.optional(v.literal(1), 1),
@@ -160,10 +276,23 @@ export const PolicySchema = v.strictObject({
   collector: v.optional(CollectorSchema, {}),
   runtime_log: v.optional(RuntimeLogSchema, {}),
   ci: v.optional(CiSchema, {}),
+  forwarding: v.optional(ForwardingSchema, {}),
+  destinations: v.optional(
+    v.pipe(
+      v.array(DestinationSchema),
+      v.check(
+        (list) => new Set(list.map((d) => d.name)).size === list.length,
+        "expected each destination name once",
+      ),
+    ),
+    [],
+  ),
 });
 
 /** A validated policy with every default filled in. */
 export type Policy = v.InferOutput<typeof PolicySchema>;
+/** One `[[destinations]]` entry, defaults filled in. */
+export type Destination = Policy["destinations"][number];
 /** One of `keep`, `redact`, `hash`, `drop`. */
 export type ContentRule = v.InferOutput<typeof ContentRuleSchema>;
 /** The content kinds a policy rules on. */

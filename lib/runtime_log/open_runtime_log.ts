@@ -12,7 +12,7 @@ import {
   openLogFileForAppend,
 } from "./open_log_file_for_append.ts";
 import type { TornTailRepair } from "./repair_torn_tail.ts";
-import { rotateRuntimeLog } from "./rotate_runtime_log.ts";
+import { rotateRuntimeLog, type RotationRetention } from "./rotate_runtime_log.ts";
 import { encodeRuntimeLogEntries, type RuntimeLogEntry } from "./encode_runtime_log_entries.ts";
 import { openRealFile, type OpenRuntimeLogFile, writeAll } from "./runtime_log_file.ts";
 import {
@@ -77,6 +77,8 @@ export interface OpenRuntimeLogOptions {
   openFile?: OpenRuntimeLogFile;
   /** Clock for `stats().lastWriteTime` and incident times; tests pin it. */
   now?: () => Date;
+  /** Keeps archives a reader still needs (see `rotateRuntimeLog`). */
+  retention?: RotationRetention;
 }
 
 /** Counters of a runtime log since it was opened; a snapshot. */
@@ -175,6 +177,7 @@ interface Settings {
   gid: number | undefined;
   openFile: OpenRuntimeLogFile;
   now: () => Date;
+  retention?: RotationRetention;
 }
 
 function validate(options: OpenRuntimeLogOptions): Settings {
@@ -212,6 +215,7 @@ function validate(options: OpenRuntimeLogOptions): Settings {
     gid: options.gid,
     openFile: options.openFile ?? openRealFile,
     now: options.now ?? (() => new Date()),
+    retention: options.retention,
   };
 }
 
@@ -475,7 +479,11 @@ class DurableRuntimeLog implements RuntimeLog {
   /** Closes the current file (every byte in it is synced), rotates, opens a fresh file. */
   async #rotate(): Promise<void> {
     this.#closeFile();
-    this.#stats.archives = await rotateRuntimeLog(this.path, this.#settings.archives);
+    this.#stats.archives = await rotateRuntimeLog(
+      this.path,
+      this.#settings.archives,
+      this.#settings.retention,
+    );
     this.#stats.rotations++;
     await this.#open();
   }

@@ -52,8 +52,18 @@ export function planRotation(existing: readonly number[], archives: number): Rot
 }
 
 /**
+ * Asked before each rotation with the archive numbers that exist and `archives`: how many
+ * archives this rotation keeps (never fewer than `archives`). See `createForwarder`.
+ */
+export type RotationRetention = (
+  existing: readonly number[],
+  archives: number,
+) => Promise<number>;
+
+/**
  * Rotates the closed log at `path`: drops the oldest archives beyond `archives`, renumbers the
  * rest, renames the log to `path.1` (or deletes it when `archives` is 0) and syncs the folder.
+ * With `retention`, keeps as many archives as it asks for (at least `archives`).
  * Returns how many archives exist afterwards. A missing log file is not an error (it was
  * deleted; the writer creates a new one).
  *
@@ -68,8 +78,15 @@ export function planRotation(existing: readonly number[], archives: number): Rot
  * // runtime.jsonl is now runtime.jsonl.1; the next append creates a new runtime.jsonl
  * ```
  */
-export async function rotateRuntimeLog(path: string, archives: number): Promise<number> {
-  const plan = planRotation(await listRuntimeLogArchives(path), archives);
+export async function rotateRuntimeLog(
+  path: string,
+  archives: number,
+  retention?: RotationRetention,
+): Promise<number> {
+  const existing = await listRuntimeLogArchives(path);
+  // A reader that has not finished an archive (a forwarding destination) may keep more.
+  if (retention) archives = Math.max(archives, await retention(existing, archives));
+  const plan = planRotation(existing, archives);
   for (const index of plan.remove) await removeIfExists(archivePath(path, index));
   for (const [from, to] of plan.renames) {
     await Deno.rename(archivePath(path, from), archivePath(path, to));

@@ -9,6 +9,7 @@ import { openRuntimeLog, RUNTIME_LOG_MODES } from "../../runtime_log/open_runtim
 import { startCollector } from "../../collector/start_collector.ts";
 import { parseListenAddress } from "../../collector/parse_listen_address.ts";
 import { harnessClassifier } from "../../collector/harness_classifier.ts";
+import { createForwarder } from "../../forward/start_forwarder.ts";
 
 /** `beacon collector run`: the long-running OTLP receiver Codex sends its telemetry to. */
 export const collectorRunCommand: Command = {
@@ -48,7 +49,22 @@ export const collectorRunCommand: Command = {
     }
     const mode = values.system ? "system" : policy.endpoint.mode;
     const logPath = runtimeLogPathOf(policy, mode, context.host);
+    const stamp = () => new Date().toISOString();
+    // Forwarding to gateways ([[destinations]]): cursors load before the log opens, so that
+    // rotation keeps the archives a destination has not delivered yet.
+    const forwarder = policy.destinations.length
+      ? await createForwarder({
+        logPath,
+        destinations: policy.destinations,
+        forwarding: policy.forwarding,
+        archives: policy.runtime_log.archives,
+        resource: { hostName: Deno.hostname(), version: VERSION },
+        fileMode: RUNTIME_LOG_MODES[mode].fileMode,
+        onLog: (line) => context.stderr(`${stamp()} ${line}\n`),
+      })
+      : null;
     const log = await openRuntimeLog({
+      retention: forwarder?.retention,
       path: logPath,
       maxBytes: policy.runtime_log.max_bytes,
       archives: policy.runtime_log.archives,
@@ -56,7 +72,6 @@ export const collectorRunCommand: Command = {
       // A system log is readable by the administrators' group (0640), by nobody else.
       ...(mode === "system" && Deno.uid() === 0 ? { gid: await adminGroupId() } : {}),
     });
-    const stamp = () => new Date().toISOString();
     log.onIncident((error) =>
       context.stderr(
         `${stamp()} runtime log unavailable (requests get 503 until it recovers): ${error.message}\n`,
@@ -96,6 +111,9 @@ export const collectorRunCommand: Command = {
         log,
         classify: harnessClassifier(policy),
         onError: (message) => context.stderr(`${stamp()} ${message}\n`),
+        extraHealth: forwarder
+          ? () => ({ forwarding: { destinations: forwarder.status(), ...policy.forwarding } })
+          : undefined,
       });
     } catch (error) {
       for (const remove of handlers) remove();
@@ -110,12 +128,16 @@ export const collectorRunCommand: Command = {
         (collector.grpc
           ? `  listening on ${collector.grpc.hostname}:${collector.grpc.port} (OTLP/gRPC)\n`
           : "") +
-        `  writing events to ${logPath}\n`,
+        `  writing events to ${logPath}\n` +
+        policy.destinations.map((d) => `  forwarding to ${d.name} (${d.endpoint}, ${d.protocol})\n`)
+          .join(""),
     );
+    forwarder?.start(() => log.stats().bytes);
 
     const signal = await stop.promise;
     context.stdout(`${signal}: finishing in-flight requests\n`);
     await collector.close();
+    await forwarder?.stop();
     await log.close();
     for (const remove of handlers) remove();
     context.stdout(`stopped; ${log.stats().linesWritten} events written since start\n`);

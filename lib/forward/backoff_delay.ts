@@ -1,0 +1,64 @@
+/**
+ * How long to wait before retrying a batch, and what an answer means for it.
+ *
+ * @module
+ */
+
+/** Retry timing of a destination. */
+export interface BackoffPolicy {
+  /** The first retry's base delay, ms. */
+  initialMs: number;
+  /** The longest delay, ms (also the cap on a gateway's Retry-After). */
+  maxMs: number;
+}
+
+/**
+ * Exponential backoff with full jitter: a delay drawn from [base/2, base], where base doubles per
+ * failed attempt from `initialMs` up to `maxMs`. `attempt` counts failures so far (1 = the first
+ * failure). `random` is `Math.random` in production; tests pass a fixed value. Pure.
+ *
+ * @example
+ * ```ts
+ * backoffDelay(1, { initialMs: 1000, maxMs: 60_000 }, () => 1); // 1000
+ * backoffDelay(3, { initialMs: 1000, maxMs: 60_000 }, () => 0); // 2000
+ * ```
+ */
+export function backoffDelay(attempt: number, policy: BackoffPolicy, random: () => number): number {
+  const base = Math.min(
+    policy.maxMs,
+    policy.initialMs * 2 ** Math.max(0, Math.min(attempt - 1, 30)),
+  );
+  return Math.round(base / 2 + (base / 2) * random());
+}
+
+/**
+ * A `Retry-After` header (seconds, or an HTTP date) as milliseconds from `now`, capped at
+ * `maxMs`; `null` when absent or unreadable. Pure.
+ */
+export function retryAfterMs(header: string | null, now: Date, maxMs: number): number | null {
+  if (!header) return null;
+  const text = header.trim();
+  let ms: number;
+  if (/^\d+$/.test(text)) ms = Number(text) * 1000;
+  else {
+    const at = Date.parse(text);
+    if (!Number.isFinite(at)) return null;
+    ms = at - now.getTime();
+  }
+  return Math.max(0, Math.min(ms, maxMs));
+}
+
+/** What to do with a batch after the gateway answered with `status`. */
+export type SendOutcome = "delivered" | "retry" | "rejected";
+
+/**
+ * OTLP/HTTP's rules: 2xx delivered; 408, 429, 5xx (OTLP names 502, 503, 504; a 500 from a
+ * gateway behind a proxy is usually passing too) retried; any other 4xx and anything else is
+ * a permanent refusal: retrying the same bytes cannot succeed, so the batch is counted and
+ * skipped. Pure.
+ */
+export function sendOutcomeOf(status: number): SendOutcome {
+  if (status >= 200 && status < 300) return "delivered";
+  if (status === 408 || status === 429 || status >= 500) return "retry";
+  return "rejected";
+}
