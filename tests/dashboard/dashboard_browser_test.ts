@@ -4,7 +4,9 @@
  * from the real Codex captures: every view renders, the runtime-log source warning shows, a new
  * event appears without a reload (also across a rotation), search finds a command, the keyboard
  * reaches everything, axe finds no serious accessibility problem, the CSP is never violated and
- * no request leaves loopback. Screenshots of each view go to docs/screenshots/.
+ * no request leaves loopback. Screenshots of each view go to .tmp/screenshots/, or to
+ * docs/screenshots/ (what the README shows) with BEACON_UPDATE_SCREENSHOTS=1, so that a test run
+ * never changes tracked files.
  */
 import assert from "node:assert/strict";
 import { join } from "node:path";
@@ -17,7 +19,10 @@ import { startInProcessCollector } from "../support/in_process_collector.ts";
 import { startChromium } from "./support/chromium.ts";
 import { fixtureLogText, SYNTHETIC_SESSION } from "./support/build_fixture_log.ts";
 
-const SCREENSHOTS = new URL("../../docs/screenshots/", import.meta.url);
+const SCREENSHOTS = new URL(
+  Deno.env.get("BEACON_UPDATE_SCREENSHOTS") ? "../../docs/screenshots/" : "../../.tmp/screenshots/",
+  import.meta.url,
+);
 const WAIT = { timeout: 15_000 };
 
 async function axeViolations(page: Page) {
