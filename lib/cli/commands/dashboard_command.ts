@@ -1,3 +1,4 @@
+import { endpointCollectorToken } from "../../endpoint/collector_token.ts";
 import type { Command } from "../command.ts";
 import { EXIT } from "../exit_codes.ts";
 import { UsageError } from "../usage_error.ts";
@@ -54,7 +55,10 @@ export const dashboardCommand: Command = {
       : runtimeLogPathOf(setup.policy, setup.mode, setup.host);
     const checkSource = checkRuntimeLogSource({
       collectorUrl: collectorUrlOf(setup.policy),
-      token: setup.policy.collector.token,
+      // The token the endpoint's collector requires (the policy's, else the machine's).
+      token: await endpointCollectorToken(setup.policy, context.fs, setup.paths).catch(() =>
+        setup.policy.collector.token
+      ),
       logPath,
       readingMode: given ? undefined : setup.mode,
     });
