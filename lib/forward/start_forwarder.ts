@@ -43,6 +43,8 @@ export interface ForwarderOptions {
   now?: () => Date;
   random?: () => number;
   secrets?: SecretSources;
+  /** Waits before a retry (tests record the delays asked for); resolves early on `signal`. */
+  retryWait?: (ms: number, signal: AbortSignal) => Promise<void>;
   /** One line for people (stderr): failures, recoveries, refused batches, dropped data. */
   onLog?: (line: string) => void;
 }
@@ -485,7 +487,7 @@ class DestinationWorker {
       attempt++;
       this.#retries++;
       await this.#refreshLag(await listLogFiles(this.options.logPath).catch(() => []), false);
-      await sleep(
+      await (this.options.retryWait ?? sleep)(
         retryAfter ??
           backoffDelay(
             attempt,
