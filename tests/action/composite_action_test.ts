@@ -10,6 +10,7 @@ import { BINARY_PERMISSION_FLAGS, bundleBeacon } from "../support/beacon_bundle.
 import { MOCK_API_KEY_ENV, MOCK_MODEL, runCodexExec } from "../support/codex_cli.ts";
 import { startMockModelProvider } from "../support/mock_model_provider.ts";
 import { type ActionRun, runCompositeAction } from "../support/run_composite_action.ts";
+import { readBeaconEvents } from "../support/beacon_event_schema.ts";
 
 const ROOT = new URL("../../", import.meta.url).pathname.replace(/\/$/, "");
 
@@ -97,9 +98,8 @@ function step(run: ActionRun, idOrUses: string) {
   return found;
 }
 
-async function readEvents(logPath: string): Promise<Array<Record<string, unknown>>> {
-  const text = await Deno.readTextFile(logPath);
-  return text.split("\n").filter(Boolean).map((line) => JSON.parse(line));
+function readEvents(logPath: string): Promise<Array<Record<string, unknown>>> {
+  return readBeaconEvents(logPath);
 }
 
 Deno.test("Action: start, a real Codex run with codex-action's edits, finish", async () => {

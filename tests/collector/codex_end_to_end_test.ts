@@ -10,6 +10,7 @@ import { createCodexWorkspace, mockProviderToml, runCodexExec } from "../support
 import { startMockModelProvider } from "../support/mock_model_provider.ts";
 import { startCollectorProcess } from "../support/collector_process.ts";
 import { runBeacon } from "../support/beacon_bundle.ts";
+import { parseBeaconEvents, readBeaconEvents } from "../support/beacon_event_schema.ts";
 
 const PROMPT_MARKER = "PROMPT-MARKER-7731";
 const OUTPUT_MARKER = "TOOL-OUTPUT-MARKER-4411";
@@ -56,7 +57,7 @@ async function runTurn(policyExtra: string, collectorExtra = "") {
     assert.equal((await collector.stop("SIGTERM")).code, 0, collector.output());
 
     const text = await Deno.readTextFile(logPath);
-    const events = text.split("\n").filter(Boolean).map((line) => JSON.parse(line));
+    const events = parseBeaconEvents(text, logPath);
     return { text, events, provider };
   } finally {
     await provider.close();
@@ -143,8 +144,7 @@ Deno.test("codex exec --approve-for-me: the reviewer's denial is an approval eve
     const run = await runCodexExec({ ...workspace, prompt: "try it", args: ["--approve-for-me"] });
     assert.equal(run.code, 0, run.stderr);
     assert.equal((await collector.stop("SIGTERM")).code, 0);
-    const events = (await Deno.readTextFile(logPath)).split("\n").filter(Boolean)
-      .map((line) => JSON.parse(line));
+    const events = await readBeaconEvents(logPath);
     const approval = events.find((event) => event.kind === "approval");
     assert.ok(approval, JSON.stringify(events.map((event) => event.kind)));
     assert.equal(approval.approved, false);

@@ -8,6 +8,7 @@ import { join } from "node:path";
 import { startCollectorProcess } from "../support/collector_process.ts";
 import { codexLogsBody } from "../support/codex_payloads.ts";
 import { makeTempHome, runBeacon } from "../support/beacon_bundle.ts";
+import { readBeaconEvents } from "../support/beacon_event_schema.ts";
 
 async function writePolicy(
   home: string,
@@ -31,8 +32,7 @@ function exportLogs(url: string, session: string) {
 }
 
 async function sessionStarts(logPath: string): Promise<string[]> {
-  const text = await Deno.readTextFile(logPath);
-  return text.split("\n").filter(Boolean).map((line) => JSON.parse(line))
+  return (await readBeaconEvents(logPath))
     .filter((event) => event.kind === "session_start").map((event) => event.session_id);
 }
 

@@ -14,10 +14,11 @@ import { startCollectorProcess } from "../support/collector_process.ts";
 import { codexLogsBody } from "../support/codex_payloads.ts";
 import { makeTempHome } from "../support/beacon_bundle.ts";
 import { openRawHttpRequest, type RawHttpOutcome } from "../support/raw_http_request.ts";
+import { parseBeaconEvents } from "../support/beacon_event_schema.ts";
 
 async function sessionStarts(logPath: string): Promise<string[]> {
   const text = await Deno.readTextFile(logPath).catch(() => "");
-  return text.split("\n").filter(Boolean).map((line) => JSON.parse(line))
+  return parseBeaconEvents(text, logPath)
     .filter((event) => event.kind === "session_start").map((event) => event.session_id);
 }
 

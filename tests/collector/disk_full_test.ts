@@ -12,6 +12,7 @@ import { openRuntimeLog } from "../../lib/runtime_log/open_runtime_log.ts";
 import { startInProcessCollector } from "../support/in_process_collector.ts";
 import { codexLogsBody, codexLogsRequest } from "../support/codex_payloads.ts";
 import { faultyFileSystem } from "../runtime_log/support/faulty_file_system.ts";
+import { readBeaconEvents } from "../support/beacon_event_schema.ts";
 
 Deno.test("disk full: 503 with Retry-After, Unavailable over Connect, one incident, recovery", async () => {
   const dir = await Deno.makeTempDir();
@@ -63,8 +64,8 @@ Deno.test("disk full: 503 with Retry-After, Unavailable over Connect, one incide
     const after = await post("after-space-returns");
     assert.equal(after.status, 200);
     await after.body?.cancel();
-    const sessions = (await Deno.readTextFile(join(dir, "runtime.jsonl"))).split("\n")
-      .filter(Boolean).map((line) => JSON.parse(line).session_id);
+    const sessions = (await readBeaconEvents(join(dir, "runtime.jsonl")))
+      .map((event) => event.session_id);
     assert.ok(sessions.includes("after-space-returns"));
     assert.ok(
       !sessions.some((session) => String(session).includes("full")),

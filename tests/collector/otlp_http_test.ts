@@ -9,6 +9,7 @@ import { fromBinary } from "@bufbuild/protobuf";
 import { StatusSchema } from "../../lib/otlp/gen/google/rpc/status_pb.ts";
 import { startInProcessCollector } from "../support/in_process_collector.ts";
 import { capturedBodies, codexLogsBody } from "../support/codex_payloads.ts";
+import { parseBeaconEvents } from "../support/beacon_event_schema.ts";
 
 const PROTOBUF = "application/x-protobuf";
 
@@ -256,6 +257,6 @@ Deno.test("bad-input corpus: right statuses, the collector stays up, earlier dat
   await health.body?.cancel();
   const after = await Deno.readTextFile(c.logPath);
   assert.ok(after.startsWith(before), "earlier events are intact");
-  for (const line of after.split("\n").filter(Boolean)) JSON.parse(line);
+  parseBeaconEvents(after, c.logPath);
   assert.deepEqual(c.errors, [], "no internal errors");
 });

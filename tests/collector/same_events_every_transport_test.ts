@@ -10,6 +10,7 @@ import { capturedBodies, codexLogsRequest } from "../support/codex_payloads.ts";
 import { BINARY_TRANSPORTS, type OtlpTransport, sendOtlp } from "../support/otlp_transports.ts";
 import { convertOtlpJsonIds } from "../../lib/otlp/convert_otlp_json_ids.ts";
 import { ExportLogsServiceRequestSchema } from "../../lib/otlp/gen/opentelemetry/proto/collector/logs/v1/logs_service_pb.ts";
+import { parseBeaconEvents } from "../support/beacon_event_schema.ts";
 
 const RECEIVED_AT = new Date("2026-11-25T12:00:00.000Z");
 const POLICY = `version = 1\n[content]\nprompt = "keep"\ntool_arguments = "keep"\n` +
@@ -37,6 +38,7 @@ async function linesPerTransport(
       assert.ok(outcome.accepted, `${transport}: ${outcome.code} ${outcome.message}`);
     }
     const text = await Deno.readTextFile(c.logPath);
+    parseBeaconEvents(text, `${c.logPath} (${transport})`);
     result.set(transport, text.split("\n").filter(Boolean));
   }
   return result;

@@ -17,6 +17,7 @@ import { type CollectorProcess, startCollectorProcess } from "../support/collect
 import { makeTempHome } from "../support/beacon_bundle.ts";
 import { buildGoOtlpPeer, runGoOtlpPeer } from "./support/build_go_otlp_peer.ts";
 import { sendRawAndClose } from "./support/http2_frames.ts";
+import { parseBeaconEvents } from "../support/beacon_event_schema.ts";
 
 async function startWithGrpc(home: string): Promise<{ c: CollectorProcess; grpcPort: number }> {
   const policyPath = join(home, "policy.toml");
@@ -33,10 +34,9 @@ async function startWithGrpc(home: string): Promise<{ c: CollectorProcess; grpcP
 
 /** The `session_id`s (the records' `conversation.id`) in the runtime log. */
 async function sessionIds(home: string): Promise<Set<string>> {
-  const text = await Deno.readTextFile(join(home, "logs", "runtime.jsonl")).catch(() => "");
-  return new Set(
-    text.split("\n").filter((line) => line).map((line) => JSON.parse(line).session_id),
-  );
+  const path = join(home, "logs", "runtime.jsonl");
+  const text = await Deno.readTextFile(path).catch(() => "");
+  return new Set(parseBeaconEvents(text, path).map((event) => event.session_id as string));
 }
 
 const ERROR_LINE = /gRPC connection error/;

@@ -15,6 +15,7 @@ import { runCli } from "../../lib/cli/run_cli.ts";
 import { realFileSystem } from "../../lib/reconcile/real_file_system.ts";
 import type { FileSystem } from "../../lib/reconcile/file_system.ts";
 import { adminGroupId } from "../../lib/endpoint/admin_group_id.ts";
+import { readBeaconEvents } from "../support/beacon_event_schema.ts";
 
 const TOOLS_BIN = new URL("../../tools/node_modules/.bin", import.meta.url).pathname;
 
@@ -97,9 +98,7 @@ Deno.test("endpoint lifecycle: discover, install, codex, status, break, repair, 
       env: { HOME: tmp.home },
     });
     assert.equal(run.code, 0, run.stderr);
-    const events = (await Deno.readTextFile(logPath)).split("\n").filter(Boolean).map((l) =>
-      JSON.parse(l)
-    );
+    const events = await readBeaconEvents(logPath);
     assert.ok(events.some((event) => event.kind === "command_run"), "codex's events arrive");
 
     const healthy = await beacon("endpoint", "status");

@@ -11,6 +11,7 @@ import { makeTempHome, runBeacon } from "../support/beacon_bundle.ts";
 import { startCollectorProcess } from "../support/collector_process.ts";
 import { mockProviderToml, runCodexExec } from "../support/codex_cli.ts";
 import { startMockModelProvider } from "../support/mock_model_provider.ts";
+import { readBeaconEvents } from "../support/beacon_event_schema.ts";
 
 const TOOLS_BIN = new URL("../../tools/node_modules/.bin", import.meta.url).pathname;
 const TOKEN = "policy-token-0123456789abcdef";
@@ -157,8 +158,7 @@ Deno.test("endpoint install --include-codex-spans keeps a real Codex turn's span
       });
       assert.equal(run.code, 0, run.stderr);
       const logPath = join(endpoint.tmp.home, ".beacon", "endpoint", "logs", "runtime.jsonl");
-      const kinds = (await Deno.readTextFile(logPath)).split("\n").filter(Boolean)
-        .map((line) => JSON.parse(line).kind as string);
+      const kinds = (await readBeaconEvents(logPath)).map((event) => event.kind as string);
       assert.ok(kinds.includes("command_run"), "Codex's events arrive");
       const spans = kinds.filter((kind) => kind === "span").length;
       if (withSpans) assert.ok(spans > 0, "spans are kept with --include-codex-spans");

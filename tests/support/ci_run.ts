@@ -1,5 +1,6 @@
 /** Helpers for tests of `beacon ci`: the run's state, and events sent to the run's collector. */
 import { codexLogsBody } from "./codex_payloads.ts";
+import { readBeaconEvents } from "./beacon_event_schema.ts";
 
 /** The parts of `state.json` tests use. */
 export interface CiStateForTest {
@@ -37,10 +38,9 @@ export async function sendCiEvents(
   return response.status;
 }
 
-/** The events in a runtime log file (the live file only). */
-export async function readEvents(path: string): Promise<Record<string, unknown>[]> {
-  const text = await Deno.readTextFile(path);
-  return text.split("\n").filter(Boolean).map((line) => JSON.parse(line));
+/** The events in a runtime log file (the live file only), each valid against the schema. */
+export function readEvents(path: string): Promise<Record<string, unknown>[]> {
+  return readBeaconEvents(path);
 }
 
 /** Whether process `pid` exists (and is not a zombie). */

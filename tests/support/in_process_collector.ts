@@ -7,6 +7,7 @@ import { parsePolicy } from "../../lib/policy/parse_policy.ts";
 import { openRuntimeLog, type RuntimeLog } from "../../lib/runtime_log/open_runtime_log.ts";
 import { type RunningCollector, startCollector } from "../../lib/collector/start_collector.ts";
 import { harnessClassifier } from "../../lib/collector/harness_classifier.ts";
+import { parseBeaconEvents } from "./beacon_event_schema.ts";
 
 /** A running in-process collector and where it writes. */
 export interface InProcessCollector extends AsyncDisposable {
@@ -65,7 +66,7 @@ export async function startInProcessCollector(
     errors,
     async events() {
       const text = await Deno.readTextFile(log.path).catch(() => "");
-      return text.split("\n").filter(Boolean).map((line) => JSON.parse(line));
+      return parseBeaconEvents(text, log.path);
     },
     async [Symbol.asyncDispose]() {
       await collector.close();
