@@ -1,0 +1,76 @@
+import type { HarnessAdapter } from "../harness_adapter.ts";
+import type { DesiredSetting } from "../../reconcile/diff_managed_settings.ts";
+import { planJsonSettings } from "../../reconcile/plan_json_settings.ts";
+import { ClaudeCodePolicySchema } from "./claude_code_policy_schema.ts";
+import { claudeCodePolicyOf } from "./claude_code_policy_of.ts";
+import { claudeCodeDesiredSettings } from "./claude_code_desired_settings.ts";
+import { claudeCodeSettingsPath } from "./claude_code_settings_paths.ts";
+import { findClaudeCodeOverrideLayers } from "./find_claude_code_override_layers.ts";
+import { isClaudeCodeService } from "./is_claude_code_service.ts";
+import { classifyClaudeCodeExport } from "./classify_claude_code_telemetry.ts";
+import { classifyClaudeCodeLogRecord } from "./classify_claude_code_log_record.ts";
+
+/**
+ * Claude Code: Beacon's telemetry variables in the `env` block of `~/.claude/settings.json`
+ * (user mode) or of the machine's managed settings (system mode). When the policy disables
+ * Claude Code, the plan gives back what Beacon took: each key it wrote returns to the user's
+ * value from before (or is removed), the file's own bytes when nobody changed it since.
+ */
+export const claudeCodeAdapter = {
+  name: "claude-code",
+  displayName: "Claude Code",
+  command: "claude",
+  policySchema: ClaudeCodePolicySchema,
+  configPath: (host, mode) => claudeCodeSettingsPath(host, mode),
+  desiredSettings: claudeCodeDesiredSettings,
+  async plan({ policy, host, fs, ownership, force, mode }) {
+    const endpointMode = mode ?? policy.endpoint.mode;
+    const path = claudeCodeSettingsPath(host, endpointMode);
+    const claude = claudeCodePolicyOf(policy);
+    const takeOver = force || claude.on_conflict === "take_over";
+    if (!claude.enabled) {
+      const realPath = (await fs.lstat(path))?.isSymlink ? await fs.resolveTarget(path) : path;
+      const owned = ownership.files[realPath];
+      if (!owned) return { steps: [], warnings: [] };
+      const desired: DesiredSetting[] = Object.keys(owned.written).map((key) => ({
+        path: splitEnvKey(key),
+        value: owned.originals[key] ?? undefined,
+      }));
+      const step = await planJsonSettings({
+        fs,
+        harness: "claude-code",
+        path,
+        desired,
+        ownership: ownership.files,
+        takeOver,
+        release: true,
+      });
+      return { steps: [step], warnings: [] };
+    }
+    const step = await planJsonSettings({
+      fs,
+      harness: "claude-code",
+      path,
+      desired: claudeCodeDesiredSettings(policy),
+      ownership: ownership.files,
+      takeOver,
+    });
+    return { steps: [step], warnings: await findClaudeCodeOverrideLayers(host, fs, endpointMode) };
+  },
+  isService: isClaudeCodeService,
+  classifyLogRecord: classifyClaudeCodeLogRecord,
+  classifyExport: classifyClaudeCodeExport,
+  serviceEnvironment(policy) {
+    return Object.fromEntries(
+      claudeCodeDesiredSettings(policy).flatMap((setting) =>
+        typeof setting.value === "string" ? [[setting.path[1], setting.value]] : []
+      ),
+    );
+  },
+} as const satisfies HarnessAdapter<"claude-code">;
+
+/** `env.OTEL_LOGS_EXPORTER` -> `["env", "OTEL_LOGS_EXPORTER"]` (variable names hold no dot). */
+function splitEnvKey(key: string): string[] {
+  const dot = key.indexOf(".");
+  return [key.slice(0, dot), key.slice(dot + 1)];
+}
