@@ -1,0 +1,133 @@
+/**
+ * A real OpenTelemetry Collector (OTLP receiver + file exporter, tools/otel_gateway) as the
+ * gateway of forwarding tests, built once by tools/build_otel_gateway.sh into .tmp/bin.
+ */
+const ROOT = new URL("../../", import.meta.url).pathname;
+const BINARY = `${ROOT}.tmp/bin/beacon-otel-gateway`;
+
+let built: Promise<string> | undefined;
+
+/** Builds the gateway (skipped when up to date) and returns its path. */
+export function otelGatewayBinary(): Promise<string> {
+  built ??= (async () => {
+    const result = await new Deno.Command("bash", {
+      args: [`${ROOT}tools/build_otel_gateway.sh`],
+      stdout: "piped",
+      stderr: "piped",
+    }).output();
+    if (!result.success) {
+      throw new Error(
+        "Cannot build the OpenTelemetry Collector gateway (tools/build_otel_gateway.sh needs Go " +
+          `and the Go module proxy):\n${new TextDecoder().decode(result.stderr)}`,
+      );
+    }
+    return BINARY;
+  })();
+  return built;
+}
+
+/** A gateway process writing what it receives to `outputPath` (one OTLP/JSON line per batch). */
+export interface OtelGateway {
+  port: number;
+  outputPath: string;
+  start(): Promise<void>;
+  stop(signal?: Deno.Signal): Promise<void>;
+  /** Every log record received so far: its attributes and its resource's. */
+  records(): Array<{ attributes: Record<string, unknown>; resource: Record<string, unknown> }>;
+}
+
+/** A free loopback port (bound, then released). */
+export function freePort(): number {
+  const listener = Deno.listen({ hostname: "127.0.0.1", port: 0 });
+  const port = (listener.addr as Deno.NetAddr).port;
+  listener.close();
+  return port;
+}
+
+/** Prepares a gateway on a fixed port in `dir` (start it with `start()`; restartable). */
+export async function otelGateway(dir: string): Promise<OtelGateway> {
+  const binary = await otelGatewayBinary();
+  const port = freePort();
+  const outputPath = `${dir}/gateway-out.jsonl`;
+  const config = `${dir}/gateway.yaml`;
+  await Deno.writeTextFile(
+    config,
+    `receivers:
+  otlp:
+    protocols:
+      http:
+        endpoint: 127.0.0.1:${port}
+exporters:
+  file:
+    path: ${outputPath}
+    append: true
+    flush_interval: 50ms
+service:
+  telemetry:
+    logs:
+      level: warn
+    metrics:
+      level: none
+  pipelines:
+    logs:
+      receivers: [otlp]
+      exporters: [file]
+`,
+  );
+  let child: Deno.ChildProcess | null = null;
+  return {
+    port,
+    outputPath,
+    async start() {
+      child = new Deno.Command(binary, {
+        args: ["--config", config],
+        stdout: "null",
+        stderr: "null",
+      }).spawn();
+      for (let i = 0; i < 400; i++) {
+        try {
+          (await Deno.connect({ hostname: "127.0.0.1", port })).close();
+          return;
+        } catch {
+          await new Promise((resolve) => setTimeout(resolve, 25));
+        }
+      }
+      throw new Error(`the gateway did not listen on ${port}`);
+    },
+    async stop(signal: Deno.Signal = "SIGTERM") {
+      if (!child) return;
+      try {
+        child.kill(signal);
+      } catch {
+        // already gone
+      }
+      await child.status;
+      child = null;
+    },
+    records() {
+      let text = "";
+      try {
+        text = Deno.readTextFileSync(outputPath);
+      } catch {
+        return [];
+      }
+      const out = [];
+      for (const line of text.split("\n")) {
+        if (!line.trim()) continue;
+        for (const resourceLogs of JSON.parse(line).resourceLogs ?? []) {
+          const resource = attributeMap(resourceLogs.resource?.attributes);
+          for (const scopeLogs of resourceLogs.scopeLogs ?? []) {
+            for (const record of scopeLogs.logRecords ?? []) {
+              out.push({ attributes: attributeMap(record.attributes), resource });
+            }
+          }
+        }
+      }
+      return out;
+    },
+  };
+}
+
+function attributeMap(list: Array<{ key: string; value: Record<string, unknown> }> = []) {
+  return Object.fromEntries(list.map((a) => [a.key, Object.values(a.value ?? {})[0]]));
+}
