@@ -1,9 +1,10 @@
 /**
  * Property: for random realistic Codex config files (comments, profiles, MCP servers, multi-line
  * strings that mention `[otel]`, CRLF or LF, with or without a BOM, `[otel]` absent or in any
- * accepted form), applying Beacon's settings changes nothing outside the `otel` region (the file
- * with every otel line removed is byte-identical), the managed values read back as wanted, and
- * a second application changes nothing.
+ * accepted form, blank lines or not, a final newline or not), applying Beacon's settings keeps
+ * every byte outside the `otel` table in place and adds nothing but `otel` (checked with the
+ * generator's own record of which pieces are the user's, and smol-toml, not Beacon's TOML code),
+ * the managed values read back as wanted, and a second application changes nothing.
  */
 import assert from "node:assert/strict";
 import fc from "fast-check";
@@ -11,7 +12,7 @@ import { editToml } from "./edit_toml.ts";
 import { parseToml } from "./parse_toml.ts";
 import { getTomlValue } from "./get_toml_value.ts";
 import { tomlValuesEqual } from "./toml_values_equal.ts";
-import { indexTomlDocument, pathStartsWith } from "./index_toml_document.ts";
+import { parse as parseIndependently } from "smol-toml";
 import { codexDesiredSettings } from "../harness/codex/codex_desired_settings.ts";
 import { parsePolicy } from "../policy/parse_policy.ts";
 
@@ -64,7 +65,13 @@ const otelRegion = fc.record({
   extraUserKey: fc.boolean(),
 });
 
-const config = fc.record({
+/** A generated config: its text, and the same text cut into user pieces and otel pieces. */
+interface GeneratedConfig {
+  text: string;
+  pieces: { text: string; otel: boolean }[];
+}
+
+const config: fc.Arbitrary<GeneratedConfig> = fc.record({
   rootLines: fc.subarray(ROOT_LINES),
   sections: fc.shuffledSubarray(SECTIONS),
   otel: otelRegion,
@@ -77,15 +84,17 @@ const config = fc.record({
   const { otel } = c;
   const pairs = [...otel.keys];
   if (otel.extraUserKey) pairs.push(["log_guardian_assessments", "true"]);
-  const root = [...c.rootLines];
-  const sections = [...c.sections];
+  const user = (text: string) => ({ text, otel: false });
+  const ours = (text: string) => ({ text, otel: true });
+  const root = c.rootLines.map(user);
+  const sections = c.sections.map(user);
   if (otel.form === "dotted") {
-    for (const [key, value] of pairs) root.push(`otel.${key} = ${value}`);
-    if (otel.toolResult) root.push(`otel.tool_result.max_bytes = ${otel.toolResult}`);
+    for (const [key, value] of pairs) root.push(ours(`otel.${key} = ${value}`));
+    if (otel.toolResult) root.push(ours(`otel.tool_result.max_bytes = ${otel.toolResult}`));
   } else if (otel.form === "inline") {
     const inner = pairs.map(([key, value]) => `${key} = ${value}`);
     if (otel.toolResult) inner.push(`tool_result = { max_bytes = ${otel.toolResult} }`);
-    root.push(`otel = { ${inner.join(", ")} }`);
+    root.push(ours(`otel = { ${inner.join(", ")} }`));
   } else if (otel.form !== "none") {
     const lines = ["[otel]"];
     if (otel.comment) lines.push("# telemetry, set up by hand");
@@ -105,16 +114,31 @@ const config = fc.record({
     sections.splice(
       c.otelAt % (sections.length + 1),
       0,
-      [lines.join("\n"), ...subtables].join(
-        c.blankLines ? "\n\n" : "\n",
-      ),
+      ours([lines.join("\n"), ...subtables].join(c.blankLines ? "\n\n" : "\n")),
     );
   }
+  // A line break after an otel piece is the otel table's (new keys go after its last line);
+  // every other one is the user's, the final newline included.
   const separator = c.blankLines ? "\n\n" : "\n";
-  let text = [...root, ...sections].join(separator);
-  if (c.trailingNewline && text) text += "\n";
-  if (c.crlf) text = text.replaceAll("\n", "\r\n");
-  return (c.bom ? "\uFEFF" : "") + text;
+  const lines = [...root, ...sections];
+  const pieces: { text: string; otel: boolean }[] = [];
+  lines.forEach((line, index) => {
+    if (index > 0) pieces.push({ text: separator, otel: lines[index - 1].otel });
+    pieces.push(line);
+  });
+  if (c.trailingNewline && lines.length > 0) pieces.push({ text: "\n", otel: lines.at(-1)!.otel });
+  if (c.bom) pieces.unshift(user("\uFEFF"));
+  const merged: { text: string; otel: boolean }[] = [];
+  for (const piece of pieces) {
+    const text = c.crlf ? piece.text.replaceAll("\n", "\r\n") : piece.text;
+    const last = merged.at(-1);
+    if (last && last.otel === piece.otel) last.text += text;
+    else merged.push({ text, otel: piece.otel });
+  }
+  return {
+    text: merged.map((piece) => piece.text).join(""),
+    pieces: merged,
+  };
 });
 
 const policies = fc.record({
@@ -131,44 +155,39 @@ const policies = fc.record({
   )
 );
 
-/** The text with every line that belongs to the otel table removed, and blank lines dropped. */
-function withoutOtel(text: string): string {
-  const body = text.startsWith("\uFEFF") ? text.slice(1) : text;
-  const index = indexTomlDocument(body);
-  const drop: Array<[number, number]> = [];
-  for (const section of index.sections) {
-    if (pathStartsWith(section.path, ["otel"])) {
-      drop.push([
-        section.node.range[0],
-        section.node.body.at(-1)?.range[1] ?? section.node.range[1],
-      ]);
-    }
+/**
+ * Checks, without Beacon's TOML code, that `after` holds every user piece of `before` byte for
+ * byte and in order, and that whatever else it holds is only the otel table: each stretch between
+ * user pieces, read by smol-toml on its own, defines nothing but `otel`.
+ */
+function assertOnlyOtelChanged(before: GeneratedConfig, after: string): void {
+  let at = 0;
+  const others: string[] = [];
+  for (const piece of before.pieces.filter((piece) => !piece.otel)) {
+    const found = after.indexOf(piece.text, at);
+    assert.ok(found >= 0, `user text lost or changed: ${JSON.stringify(piece.text)}\n${after}`);
+    others.push(after.slice(at, found));
+    at = found + piece.text.length;
   }
-  for (const entry of index.entries) {
-    if (!entry.inInline && pathStartsWith(entry.path, ["otel"])) drop.push(entry.node.range);
+  others.push(after.slice(at));
+  for (const other of others) {
+    const keys = Object.keys(parseIndependently(other.replace(/^\uFEFF/, "")));
+    assert.ok(keys.every((key) => key === "otel"), `not otel: ${JSON.stringify(other)}`);
   }
-  const lines: string[] = [];
-  let offset = 0;
-  for (const line of body.split(/(?<=\n)/)) {
-    const start = offset;
-    offset += line.length;
-    if (drop.some(([from, to]) => start < to && offset > from)) continue;
-    if (line.trim() === "") continue;
-    lines.push(line.endsWith("\n") ? line : line + (body.includes("\r\n") ? "\r\n" : "\n"));
-  }
-  return (text.startsWith("\uFEFF") ? "\uFEFF" : "") + lines.join("");
 }
 
 Deno.test("editToml changes nothing outside the otel region, for random realistic configs", () => {
   fc.assert(
-    fc.property(config, policies, (before, policy) => {
+    fc.property(config, policies, (generated, policy) => {
+      const before = generated.text;
       assert.ok(parseToml(before).ok, `generated config must be valid:\n${before}`);
       const edits = codexDesiredSettings(policy).map(({ path, value }) => ({ path, value }));
       const after = editToml(before, edits);
 
-      assert.equal(withoutOtel(after), withoutOtel(before));
+      assertOnlyOtelChanged(generated, after);
       assert.equal(after.startsWith("\uFEFF"), before.startsWith("\uFEFF"));
       if (before.includes("\r\n")) assert.ok(!/[^\r]\n/.test(after), "CRLF stays CRLF");
+      assert.ok(parseIndependently(after.replace(/^\uFEFF/, "")), "smol-toml reads it too");
       const parsed = parseToml(after);
       assert.ok(parsed.ok);
       for (const { path, value } of edits) {
@@ -178,4 +197,15 @@ Deno.test("editToml changes nothing outside the otel region, for random realisti
     }),
     { numRuns: 400 },
   );
+});
+
+Deno.test("the generated configs exercise blank lines, no final newline, CRLF and every otel form", () => {
+  const samples = fc.sample(config, { numRuns: 400, seed: 11 });
+  assert.ok(samples.some(({ text }) => /\n\r?\n/.test(text)));
+  assert.ok(samples.some(({ text }) => text.length > 0 && !text.endsWith("\n")));
+  assert.ok(samples.some(({ text }) => text.includes("\r\n")));
+  assert.ok(samples.some(({ text }) => text.startsWith("\uFEFF")));
+  for (const form of [/^\[otel\]/m, /^otel\./m, /^otel = \{/m, /^\[otel\.exporter/m]) {
+    assert.ok(samples.some(({ text }) => form.test(text)), String(form));
+  }
 });
