@@ -16,6 +16,7 @@ import { maskSecretValues } from "../../../reconcile/mask_secret_values.ts";
 import type { TomlValue } from "../../../toml/toml_value.ts";
 import { stringifyTomlJson } from "../../../toml/toml_json.ts";
 import { printablePlan } from "../../printable_plan.ts";
+import { describeDestinations } from "../../../forward/describe_destinations.ts";
 import { endpointCollectorToken } from "../../../endpoint/collector_token.ts";
 
 /** `beacon endpoint status`: is this machine set up as the policy says, and is it collecting? */
@@ -107,6 +108,8 @@ export const endpointStatusCommand: Command = {
       readingMode: setup.mode,
     });
     if (sourceWarning) problems.push(sourceWarning);
+    const forwarding = describeDestinations(policy, probe.health, new Date());
+    problems.push(...forwarding.problems);
 
     const report = {
       healthy: problems.length === 0,
@@ -124,6 +127,7 @@ export const endpointStatusCommand: Command = {
       drift: printablePlan(plan),
       collector: { url: collectorUrl, ...probe, service },
       runtimeLog: log,
+      destinations: forwarding.destinations,
       problems,
     };
     if (args.values.json) {
@@ -190,6 +194,7 @@ export const endpointStatusCommand: Command = {
         log.lastEventTime ? `${log.lastEventTime} (${log.lastEventKind})` : "none yet"
       }`,
     );
+    if (forwarding.lines.length) out.push("", "Destinations", ...forwarding.lines);
     out.push("");
     if (problems.length) {
       out.push(
