@@ -104,19 +104,26 @@ Deno.test("connections beyond max_connections are closed at once", async () => {
   await using tmp = await makeTempHome();
   const policyPath = await writePolicy(tmp.home, "max_connections = 5");
   await using c = await startCollectorProcess({ policyPath, home: tmp.home });
-  const held = await Promise.all(
-    Array.from({ length: 5 }, () => Deno.connect({ hostname: "127.0.0.1", port: c.port })),
-  );
-  // Let the collector accept all five before the sixth arrives.
-  await new Promise((resolve) => setTimeout(resolve, 200));
+  // Five kept-alive connections, each answered once: the collector has accepted all five.
+  const held = await Promise.all(Array.from({ length: 5 }, async () => {
+    const connection = await Deno.connect({ hostname: "127.0.0.1", port: c.port });
+    await connection.write(new TextEncoder().encode("GET /healthz HTTP/1.1\r\nhost: x\r\n\r\n"));
+    assert.ok((await connection.read(new Uint8Array(4096))) !== null, "answered");
+    return connection;
+  }));
   const extra = await Deno.connect({ hostname: "127.0.0.1", port: c.port });
   await extra.write(new TextEncoder().encode("GET /healthz HTTP/1.1\r\nhost: x\r\n\r\n"))
     .catch(() => {});
   const read = await extra.read(new Uint8Array(64)).catch(() => null);
   assert.equal(read, null, "the sixth connection is closed without an answer");
   extra.close();
-  for (const connection of held) connection.close();
-  await new Promise((resolve) => setTimeout(resolve, 200));
-  const health = await (await fetch(`${c.url}/healthz`)).json();
+  // Ask on a held connection (a new one would be refused too).
+  await held[0].write(new TextEncoder().encode("GET /healthz HTTP/1.1\r\nhost: x\r\n\r\n"));
+  const buffer = new Uint8Array(65536);
+  const length = (await held[0].read(buffer)) ?? 0;
+  const text = new TextDecoder().decode(buffer.subarray(0, length));
+  const health = JSON.parse(text.slice(text.indexOf("{")));
   assert.equal(health.admission.connectionsRefused, 1);
+  assert.equal(health.admission.connections, 5);
+  for (const connection of held) connection.close();
 });
