@@ -11,7 +11,7 @@ import { decodeOtlpRequest } from "./decode_otlp_request.ts";
 import { flattenLogRecords } from "./flatten_log_records.ts";
 import { flattenSpans } from "./flatten_spans.ts";
 import { summarizeMetrics } from "./summarize_metrics.ts";
-import { type OtlpEncoding, type OtlpRequest, type OtlpSignal } from "./otlp_signal.ts";
+import type { OtlpEncoding, OtlpRequest, OtlpSignal } from "./otlp_signal.ts";
 
 const CAPTURES = new URL("../../fixtures/codex-0.169/", import.meta.url);
 const NO_EVENT_NAME = "(no event.name; body=flushing OTEL metrics)";
