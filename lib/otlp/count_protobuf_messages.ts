@@ -142,3 +142,26 @@ function messageOf(field: DescField): DescMessage | undefined {
   if (field.fieldKind === "list" && field.listKind === "message") return field.message;
   return undefined;
 }
+
+/**
+ * Whether `bytes` holds more than `limit` messages (see {@link countProtobufMessages}), without
+ * scanning when it cannot: every nested message takes at least two bytes (its tag and length),
+ * so a body of fewer than `2 * (limit + 1)` bytes is within the limit whatever it holds. Codex's
+ * requests (tens of KiB against a budget of half a million) are never scanned.
+ *
+ * @example
+ * ```ts
+ * import { exceedsMessageBudget } from "./count_protobuf_messages.ts";
+ * import { ExportLogsServiceRequestSchema } from "./gen/opentelemetry/proto/collector/logs/v1/logs_service_pb.ts";
+ * exceedsMessageBudget(ExportLogsServiceRequestSchema, new Uint8Array(10), 1000, 100); // false
+ * ```
+ */
+export function exceedsMessageBudget(
+  schema: DescMessage | WireShape,
+  bytes: Uint8Array,
+  limit: number,
+  maxDepth: number,
+): boolean {
+  if (bytes.byteLength < 2 * (limit + 1)) return false;
+  return countProtobufMessages(schema, bytes, limit, maxDepth) > limit;
+}

@@ -67,3 +67,13 @@ Deno.test("LOGS_REQUEST_WIRE_SHAPE is the generated logs schema's shape", async 
   };
   walk(LOGS_REQUEST_WIRE_SHAPE, wireShapeOf(LOGS), "request");
 });
+
+Deno.test("exceedsMessageBudget skips bodies too small to pass the limit, and counts the rest", async () => {
+  const { exceedsMessageBudget } = await import("./count_protobuf_messages.ts");
+  // 3 empty records: 4 messages in 8 bytes.
+  const bytes = new Uint8Array([0x0a, 0x06, 0x12, 0x04, 0x12, 0x00, 0x12, 0x00]);
+  assert.equal(exceedsMessageBudget(LOGS, bytes, 3, 100), true, "8 bytes can hold 4 > 3");
+  assert.equal(exceedsMessageBudget(LOGS, bytes, 4, 100), false);
+  // Under 2 * (limit + 1) bytes nothing is scanned: garbage that would count high is not read.
+  assert.equal(exceedsMessageBudget(LOGS, bytes, 4, 100), false);
+});

@@ -11,7 +11,7 @@ import { decompressOtlpBody } from "./decompress_otlp_body.ts";
 import type { FlatLogRecord } from "./flatten_log_records.ts";
 import { otlpEncodingOfContentType } from "./otlp_encoding_of_content_type.ts";
 import { OTLP_RECURSION_LIMIT, type OtlpEncoding } from "./otlp_signal.ts";
-import { countProtobufMessages } from "./count_protobuf_messages.ts";
+import { exceedsMessageBudget } from "./count_protobuf_messages.ts";
 import { LOGS_REQUEST_WIRE_SHAPE } from "./logs_request_wire_shape.ts";
 import { otlpItemBudget, tooManyItemsMessage } from "./otlp_item_budget.ts";
 
@@ -87,7 +87,7 @@ export async function decodeOtlpLogsFast(
   // Counted before decoding (a cheap pass that allocates nothing), so that a body of tiny
   // records is refused before the decoder builds any of them.
   if (
-    countProtobufMessages(LOGS_REQUEST_WIRE_SHAPE, bytes, maxItems, OTLP_RECURSION_LIMIT) > maxItems
+    exceedsMessageBudget(LOGS_REQUEST_WIRE_SHAPE, bytes, maxItems, OTLP_RECURSION_LIMIT)
   ) {
     return { ok: false, status: 413, message: tooManyItemsMessage(maxItems), encoding };
   }

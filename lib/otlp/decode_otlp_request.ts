@@ -18,7 +18,7 @@ import {
 } from "./otlp_signal.ts";
 import { quoteHeaderValue } from "./quote_header_value.ts";
 import { repairProtobufUtf8 } from "./repair_protobuf_utf8.ts";
-import { countProtobufMessages } from "./count_protobuf_messages.ts";
+import { exceedsMessageBudget } from "./count_protobuf_messages.ts";
 import { OTLP_JSON_MAX_DEPTH, scanJsonShape } from "./scan_json_shape.ts";
 import { otlpItemBudget, tooManyItemsMessage } from "./otlp_item_budget.ts";
 
@@ -130,8 +130,7 @@ export async function decodeOtlpRequest<S extends OtlpSignal>(
   const maxItems = options.maxItems ?? otlpItemBudget(options.maxBytes);
   if (
     encoding === "protobuf" &&
-    countProtobufMessages(OTLP_REQUEST_SCHEMAS[signal], bytes, maxItems, OTLP_RECURSION_LIMIT) >
-      maxItems
+    exceedsMessageBudget(OTLP_REQUEST_SCHEMAS[signal], bytes, maxItems, OTLP_RECURSION_LIMIT)
   ) {
     return { ok: false, status: 413, message: tooManyItemsMessage(maxItems), encoding };
   }
