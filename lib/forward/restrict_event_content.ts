@@ -5,7 +5,7 @@
  */
 import type { ContentField } from "../content/content_field.ts";
 import { hashContent } from "../content/hash_content.ts";
-import { hashIdentity } from "../content/hash_identity.ts";
+import { applyIdentityRule, hashIdentity } from "../content/hash_identity.ts";
 import { scrubJsonStrings } from "../content/scrub_json_strings.ts";
 import { scrubSecrets } from "../content/scrub_secrets.ts";
 import type { ContentKind, ContentRule } from "../policy/policy_schema.ts";
@@ -122,6 +122,12 @@ function restrictField(
   const text = field.text ?? "";
   switch (mode) {
     case "redact": {
+      if (identity) {
+        // An identity is redacted as the local rule would (`***@domain`), not scrubbed for
+        // secrets: scrubbing leaves an email address whole.
+        const redacted = applyIdentityRule(text, "redact", Infinity);
+        return { ...redacted, bytes: field.bytes };
+      }
       const scrubbed = json ? scrubJsonStrings(text) : scrubSecrets(text);
       return {
         mode,
