@@ -41,6 +41,9 @@ export function retryAfterMs(header: string | null, now: Date, maxMs: number): n
   let ms: number;
   if (/^\d+$/.test(text)) ms = Number(text) * 1000;
   else {
+    // An HTTP date (all three forms RFC 9110 names start with the weekday); anything else
+    // ("1.5", "-5") is unreadable, though Date.parse would make a date of it.
+    if (!/^(mon|tue|wed|thu|fri|sat|sun)/i.test(text)) return null;
     const at = Date.parse(text);
     if (!Number.isFinite(at)) return null;
     ms = at - now.getTime();

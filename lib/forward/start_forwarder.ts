@@ -8,6 +8,7 @@ import { hashContent } from "../content/hash_content.ts";
 import type { Destination, Policy } from "../policy/policy_schema.ts";
 import { archivePath } from "../runtime_log/list_runtime_log_archives.ts";
 import { backoffDelay, retryAfterMs, sendOutcomeOf } from "./backoff_delay.ts";
+import { batchWaitMs } from "./batch_wait_ms.ts";
 import { encodeOtlpLogs, type ForwardResource } from "./encode_otlp_logs.ts";
 import {
   type ForwardCursor,
@@ -358,14 +359,20 @@ class DestinationWorker {
         await sleep(poll, signal); // a line still being written
         continue;
       }
-      const full = taken.lines.length >= maxEvents || taken.bytes + 64 * 1024 >= maxBytes;
-      if (!full && file.live && this.destination.batch_delay_ms > 0) {
-        waitingSince ??= Date.now();
-        const left = waitingSince + this.destination.batch_delay_ms - Date.now();
-        if (left > 0) {
-          await sleep(Math.min(left, poll), signal);
-          continue;
-        }
+      const now = Date.now();
+      const wait = batchWaitMs({
+        events: taken.lines.length,
+        maxEvents,
+        moreInLog: limit - this.cursor.offset > chunk.length,
+        live: file.live,
+        delayMs: this.destination.batch_delay_ms,
+        waitingSince,
+        now,
+      });
+      if (wait > 0) {
+        waitingSince ??= now;
+        await sleep(Math.min(wait, poll), signal);
+        continue;
       }
       waitingSince = null;
       this.#state = this.#state === "failing" ? "failing" : "delivering";
