@@ -4,14 +4,12 @@
  *
  * @module
  */
-import { fileURLToPath } from "node:url";
-
 /** A run is killed after this long. A healthy run takes about a second. */
 export const CLAUDE_CODE_TIMEOUT_MS = 60_000;
 
 /** The CLI's path: the native binary the npm package links over `bin/claude.exe`. */
 export function claudeCodeBinary(): string {
-  return fileURLToPath(new URL("../../tools/node_modules/.bin/claude", import.meta.url));
+  return new URL("../../tools/node_modules/.bin/claude", import.meta.url).pathname;
 }
 
 /** Options for {@linkcode runClaudeCode}. */
