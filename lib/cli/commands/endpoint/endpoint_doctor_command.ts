@@ -1,0 +1,110 @@
+import type { Command } from "../../command.ts";
+import { EXIT } from "../../exit_codes.ts";
+import { VERSION } from "../../version.ts";
+import { ENDPOINT_COMMON_OPTIONS, endpointSetup } from "../../endpoint_setup.ts";
+import { readEndpointConfig } from "../../../endpoint/endpoint_config.ts";
+import { collectorUrlOf, harnessPlanOf, planEndpoint } from "../../../endpoint/plan_endpoint.ts";
+import { runtimeLogPathOf } from "../../../endpoint/endpoint_paths.ts";
+import { probeCollector } from "../../../endpoint/probe/probe_collector.ts";
+import { discoverHarnesses } from "../../../endpoint/probe/discover_harnesses.ts";
+import { runCommand } from "../../../endpoint/probe/run_command.ts";
+import { endpointCollectorToken } from "../../../endpoint/collector_token.ts";
+import { type DoctorCheck, doctorChecks } from "../../../endpoint/doctor/doctor_checks.ts";
+import { lastEventByHarness } from "../../../runtime_log/last_event_by_harness.ts";
+import { stringifyTomlJson } from "../../../toml/toml_json.ts";
+import { HARNESS_ADAPTERS } from "../../../harness/harness_adapters.ts";
+import { installOrRepair } from "./endpoint_install_command.ts";
+
+const MARK: Record<DoctorCheck["status"], string> = {
+  ok: "ok  ",
+  fail: "FAIL",
+  warn: "warn",
+  skip: "skip",
+};
+
+/** `beacon endpoint doctor [--fix]`: named checks, one line each, and what --fix would do. */
+export const endpointDoctorCommand: Command = {
+  words: ["endpoint", "doctor"],
+  summary: "Run named health checks, one line each; --fix repairs what failed",
+  description:
+    "Checks, for each harness the endpoint manages: its config parses, is configured as the\n" +
+    "policy wants, points at Beacon, and its events arrive; then: the collector answers, accepts\n" +
+    "the token, can write the runtime log, and no config layer overrides Beacon's settings.\n" +
+    "A failing check says what --fix would do. --fix runs `beacon endpoint repair` when a check\n" +
+    "it can fix failed (the repair plan holds only what differs), then checks again.\n\n" +
+    "Exit codes: 0 every check passed (warnings allowed), 3 a check failed, 1 error.",
+  options: {
+    ...ENDPOINT_COMMON_OPTIONS,
+    fix: { type: "boolean", description: "Repair what failed (as `beacon endpoint repair`)." },
+  },
+  async run(args, context) {
+    let checks = await runChecks(args, context);
+    const fixable = checks.filter((check) =>
+      check.status === "fail" && check.fix && !check.fix.startsWith("none")
+    );
+    if (args.values.fix && fixable.length) {
+      context.stdout(`Fixing: ${fixable.map((check) => check.name).join(", ")}\n`);
+      const code = await installOrRepair(
+        { ...args, values: { ...args.values, fix: undefined } },
+        context,
+        "repair",
+      );
+      if (code === EXIT.error) return code;
+      context.stdout("\n");
+      checks = await runChecks(args, context);
+    }
+    if (args.values.json) {
+      context.stdout(stringifyTomlJson({ checks }, 2) + "\n");
+    } else {
+      for (const check of checks) {
+        context.stdout(`${MARK[check.status]} ${check.name}: ${check.detail}\n`);
+        if (check.status === "fail" && check.fix) context.stdout(`       --fix: ${check.fix}\n`);
+      }
+    }
+    return checks.some((check) => check.status === "fail") ? EXIT.attention : EXIT.ok;
+  },
+};
+
+async function runChecks(
+  args: Parameters<Command["run"]>[0],
+  context: Parameters<Command["run"]>[1],
+): Promise<DoctorCheck[]> {
+  const setup = await endpointSetup(args, context);
+  const installed = await readEndpointConfig(context.fs, setup.paths).catch(() => undefined);
+  const policy = setup.policy;
+  const collectorUrl = collectorUrlOf(policy);
+  const logPath = runtimeLogPathOf(policy, setup.mode, setup.host);
+  const token = await endpointCollectorToken(policy, context.fs, setup.paths);
+  const harnesses = installed?.harnesses ??
+    HARNESS_ADAPTERS.filter((adapter) => policy.harnesses[adapter.name].enabled)
+      .map((adapter) => adapter.name);
+  const [discovery, probe, endpointPlan, lastEvents] = await Promise.all([
+    discoverHarnesses(setup.host, { fs: context.fs, run: runCommand }, {
+      beaconAddresses: [policy.collector.listen, policy.collector.grpc_listen],
+      skipVersion: true,
+    }),
+    probeCollector(collectorUrl, { token }),
+    planEndpoint({
+      loaded: setup.loaded,
+      policy,
+      mode: setup.mode,
+      host: setup.host,
+      fs: context.fs,
+      harnesses,
+      includeCodexSpans: installed?.includeCodexSpans ?? false,
+      force: false,
+      version: installed?.version ?? VERSION,
+      controller: setup.controllerOn(context.fs),
+    }),
+    lastEventByHarness(logPath),
+  ]);
+  return doctorChecks({
+    harnesses,
+    discovery,
+    plan: harnessPlanOf(endpointPlan),
+    probe,
+    collectorUrl,
+    logPath,
+    lastEvents,
+  });
+}
