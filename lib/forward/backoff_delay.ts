@@ -65,3 +65,19 @@ export function sendOutcomeOf(status: number): SendOutcome {
   if (status === 408 || status === 429 || status >= 500) return "retry";
   return "rejected";
 }
+
+/**
+ * OTLP/gRPC's rules: OK delivered; CANCELLED, DEADLINE_EXCEEDED, ABORTED, OUT_OF_RANGE,
+ * UNAVAILABLE and DATA_LOSS retried; RESOURCE_EXHAUSTED retried only when the server sent a
+ * RetryInfo (it can recover), refused otherwise; every other code (INVALID_ARGUMENT,
+ * UNAUTHENTICATED, PERMISSION_DENIED, UNIMPLEMENTED, ...) is a permanent refusal. Pure.
+ */
+export function grpcOutcomeOf(code: number, hasRetryInfo: boolean): SendOutcome {
+  if (code === 0) return "delivered";
+  if (RETRYABLE_GRPC_CODES.has(code)) return "retry";
+  if (code === 8) return hasRetryInfo ? "retry" : "rejected";
+  return "rejected";
+}
+
+// CANCELLED 1, DEADLINE_EXCEEDED 4, ABORTED 10, OUT_OF_RANGE 11, UNAVAILABLE 14, DATA_LOSS 15
+const RETRYABLE_GRPC_CODES = new Set([1, 4, 10, 11, 14, 15]);

@@ -1,6 +1,8 @@
 import assert from "node:assert/strict";
 import fc from "fast-check";
-import { backoffDelay, retryAfterMs, sendOutcomeOf } from "./backoff_delay.ts";
+import * as v from "valibot";
+import { PolicySchema } from "../policy/policy_schema.ts";
+import { backoffDelay, grpcOutcomeOf, retryAfterMs, sendOutcomeOf } from "./backoff_delay.ts";
 
 const policy = { initialMs: 1000, maxMs: 60_000 };
 
@@ -81,4 +83,32 @@ Deno.test("sendOutcomeOf: 2xx delivered; 408, 429 and 5xx retried; other 4xx ref
   for (const status of [400, 401, 403, 404, 405, 413, 415]) {
     assert.equal(sendOutcomeOf(status), "rejected");
   }
+});
+
+Deno.test("grpcOutcomeOf: OK delivered; UNAVAILABLE, DEADLINE_EXCEEDED retried; RESOURCE_EXHAUSTED only with RetryInfo", () => {
+  assert.equal(grpcOutcomeOf(0, false), "delivered");
+  for (const code of [1, 4, 10, 11, 14, 15]) assert.equal(grpcOutcomeOf(code, false), "retry");
+  assert.equal(grpcOutcomeOf(8, true), "retry");
+  assert.equal(grpcOutcomeOf(8, false), "rejected");
+  for (const code of [2, 3, 5, 6, 7, 9, 12, 13, 16]) {
+    assert.equal(grpcOutcomeOf(code, true), "rejected", `code ${code}`);
+  }
+});
+
+Deno.test("the destinations schema: grpc takes http(s)://host:port, without a path", () => {
+  const parse = (endpoint: string, protocol = "grpc") =>
+    v.safeParse(PolicySchema, { destinations: [{ name: "gw", endpoint, protocol }] });
+  assert.ok(parse("http://127.0.0.1:4317").success);
+  assert.ok(parse("https://gw.example.com:443/").success);
+  const refused = parse("https://gw.example.com:443/v1/logs");
+  assert.ok(!refused.success);
+  assert.match(
+    v.summarize(refused.issues),
+    /grpc endpoint .* without a path[\s\S]*destinations\.0\.endpoint/,
+  );
+  assert.ok(parse("https://gw.example.com/v1/logs", "http/protobuf").success);
+  assert.match(
+    v.summarize(parse("http://x:1", "thrift").issues!),
+    /"http\/protobuf", "http\/json" or "grpc"/,
+  );
 });

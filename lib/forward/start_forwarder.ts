@@ -7,9 +7,16 @@
 import { hashContent } from "../content/hash_content.ts";
 import type { Destination, Policy } from "../policy/policy_schema.ts";
 import { archivePath } from "../runtime_log/list_runtime_log_archives.ts";
-import { backoffDelay, retryAfterMs, sendOutcomeOf } from "./backoff_delay.ts";
+import * as grpc from "@grpc/grpc-js";
+import {
+  backoffDelay,
+  grpcOutcomeOf,
+  retryAfterMs,
+  type SendOutcome,
+  sendOutcomeOf,
+} from "./backoff_delay.ts";
 import { batchWaitMs } from "./batch_wait_ms.ts";
-import { encodeOtlpLogs, type ForwardResource } from "./encode_otlp_logs.ts";
+import { encodeOtlpLogs, type ForwardResource, type OtlpHttpProtocol } from "./encode_otlp_logs.ts";
 import {
   type ForwardCursor,
   forwardCursorPath,
@@ -25,6 +32,7 @@ import {
   type SecretSources,
 } from "./resolve_destination_headers.ts";
 import { restrictEventContent } from "./restrict_event_content.ts";
+import { createOtlpGrpcSender, type OtlpGrpcSender } from "./send_otlp_grpc.ts";
 import { sendOtlpLogs } from "./send_otlp_logs.ts";
 import { countLines, takeCompleteLines } from "./take_complete_lines.ts";
 
@@ -199,6 +207,18 @@ async function retention(
   return keep;
 }
 
+/** One attempt's answer, whichever the protocol. */
+interface Answer {
+  outcome: SendOutcome;
+  /** `HTTP 503`, `gRPC UNAVAILABLE`. */
+  status: string;
+  message: string;
+  /** Records a partial success rejected. */
+  rejected: number;
+  /** How long the gateway asked to wait (Retry-After, RetryInfo), capped; null: backoff. */
+  retryAfterMs: number | null;
+}
+
 const sleep = (ms: number, signal: AbortSignal) =>
   new Promise<void>((resolve) => {
     if (signal.aborted) return resolve();
@@ -227,6 +247,7 @@ class DestinationWorker {
   #retries = 0;
   #lag = { events: 0, bytes: 0, seconds: 0, at: 0 };
   readonly #archiveLines = new Map<string, number>();
+  #grpc: { key: string; sender: OtlpGrpcSender } | null = null;
 
   constructor(
     readonly destination: Destination,
@@ -250,6 +271,8 @@ class DestinationWorker {
     this.#abort.abort();
     await this.#loop;
     await this.#writes;
+    this.#grpc?.sender.close();
+    this.#grpc = null;
     this.#state = "stopped";
   }
 
@@ -257,7 +280,9 @@ class DestinationWorker {
     const iso = (date: Date | null) => date?.toISOString() ?? null;
     return {
       name: this.destination.name,
-      endpoint: logsUrlOf(this.destination.endpoint),
+      endpoint: this.destination.protocol === "grpc"
+        ? this.destination.endpoint
+        : logsUrlOf(this.destination.endpoint),
       protocol: this.destination.protocol,
       state: this.#state,
       lag_events: this.#lag.events,
@@ -431,28 +456,8 @@ class DestinationWorker {
     while (!signal.aborted && events.length > 0) {
       let retryAfter: number | null = null;
       try {
-        const { body, contentType } = encodeOtlpLogs(
-          events,
-          this.options.resource,
-          this.destination.protocol as "http/protobuf" | "http/json",
-          this.#now(),
-        );
-        const response = await sendOtlpLogs({
-          url: logsUrlOf(this.destination.endpoint),
-          body,
-          contentType,
-          headers: await resolveDestinationHeaders(
-            this.destination,
-            this.options.secrets ?? REAL_SECRET_SOURCES,
-          ),
-          tls: await resolveDestinationTls(
-            this.destination,
-            this.options.secrets ?? REAL_SECRET_SOURCES,
-          ),
-          timeoutMs: this.destination.timeout_seconds * 1000,
-          signal,
-        });
-        const result = sendOutcomeOf(response.status);
+        const response = await this.#send(events, signal);
+        const result = response.outcome;
         if (result === "delivered") {
           outcome = "delivered";
           rejectedRecords = response.rejected;
@@ -467,7 +472,7 @@ class DestinationWorker {
           }
           break;
         }
-        const reason = `HTTP ${response.status}${response.message ? `: ${response.message}` : ""}`;
+        const reason = `${response.status}${response.message ? `: ${response.message}` : ""}`;
         if (result === "rejected") {
           outcome = "rejected";
           this.#lastError = {
@@ -479,13 +484,7 @@ class DestinationWorker {
           this.#log(this.#lastError.message);
           break;
         }
-        if (response.status === 429 || response.status === 503) {
-          retryAfter = retryAfterMs(
-            response.retryAfter,
-            this.#now(),
-            this.destination.retry_max_ms,
-          );
-        }
+        retryAfter = response.retryAfterMs;
         this.#failed(reason);
       } catch (error) {
         if (signal.aborted) break;
@@ -524,6 +523,59 @@ class DestinationWorker {
       this.#state = "delivering";
       if (wasFailing) this.#log("delivering again");
     }
+  }
+
+  /** One attempt at `events`, over OTLP/HTTP or OTLP/gRPC; a transport failure throws. */
+  async #send(events: Record<string, unknown>[], signal: AbortSignal): Promise<Answer> {
+    const secrets = this.options.secrets ?? REAL_SECRET_SOURCES;
+    const headers = await resolveDestinationHeaders(this.destination, secrets);
+    const tls = await resolveDestinationTls(this.destination, secrets);
+    const timeoutMs = this.destination.timeout_seconds * 1000;
+    const maxMs = this.destination.retry_max_ms;
+    if (this.destination.protocol === "grpc") {
+      const { body } = encodeOtlpLogs(events, this.options.resource, "http/protobuf", this.#now());
+      const key = JSON.stringify(tls);
+      if (this.#grpc?.key !== key) {
+        // New TLS material (a renewed certificate): a new channel.
+        this.#grpc?.sender.close();
+        this.#grpc = { key, sender: createOtlpGrpcSender(this.destination.endpoint, tls) };
+      }
+      const answer = await this.#grpc.sender.send({ body, headers, timeoutMs, signal });
+      const outcome = grpcOutcomeOf(answer.code, answer.retryDelayMs !== null);
+      return {
+        outcome,
+        status: `gRPC ${grpc.status[answer.code] ?? answer.code}`,
+        message: answer.message,
+        rejected: answer.rejected,
+        retryAfterMs: outcome === "retry" && answer.retryDelayMs !== null
+          ? Math.min(answer.retryDelayMs, maxMs)
+          : null,
+      };
+    }
+    const { body, contentType } = encodeOtlpLogs(
+      events,
+      this.options.resource,
+      this.destination.protocol as OtlpHttpProtocol,
+      this.#now(),
+    );
+    const response = await sendOtlpLogs({
+      url: logsUrlOf(this.destination.endpoint),
+      body,
+      contentType,
+      headers,
+      tls,
+      timeoutMs,
+      signal,
+    });
+    return {
+      outcome: sendOutcomeOf(response.status),
+      status: `HTTP ${response.status}`,
+      message: response.message,
+      rejected: response.rejected,
+      retryAfterMs: response.status === 429 || response.status === 503
+        ? retryAfterMs(response.retryAfter, this.#now(), maxMs)
+        : null,
+    };
   }
 
   #failed(reason: string): void {

@@ -187,14 +187,14 @@ const DestinationSchema = v.strictObject({
       /^https?:\/\/[^\s/@]+(\/\S*)?$/,
       "expected an http:// or https:// URL (credentials go in headers)",
     ),
-    v.description("The OTLP/HTTP logs URL; a URL without a path gets /v1/logs."),
+    v.description("The OTLP/HTTP logs URL (none: /v1/logs); for grpc, http(s)://host:port."),
   ),
   protocol: v.optional(
     v.pipe(
       v.string(),
       v.check(
-        (value) => value === "http/protobuf" || value === "http/json",
-        'expected "http/protobuf" or "http/json" ("grpc" is not supported yet: use http/protobuf)',
+        (value) => value === "http/protobuf" || value === "http/json" || value === "grpc",
+        'expected "http/protobuf", "http/json" or "grpc"',
       ),
     ),
     "http/protobuf",
@@ -235,6 +235,18 @@ const DestinationSchema = v.strictObject({
     60_000,
   ),
 });
+
+/** A grpc destination names a host and port only: gRPC has its own method path. */
+const DestinationEndpointSchema = v.pipe(
+  DestinationSchema,
+  v.forward(
+    v.check(
+      (d) => d.protocol !== "grpc" || /^https?:\/\/[^\s/@]+\/?$/.test(d.endpoint),
+      'a grpc endpoint is "http://host:port" or "https://host:port", without a path',
+    ),
+    ["endpoint"],
+  ),
+);
 
 /** Settings shared by every destination. */
 const ForwardingSchema = v.strictObject({
@@ -279,7 +291,7 @@ export const PolicySchema = v.strictObject({
   forwarding: v.optional(ForwardingSchema, {}),
   destinations: v.optional(
     v.pipe(
-      v.array(DestinationSchema),
+      v.array(DestinationEndpointSchema),
       v.check(
         (list) => new Set(list.map((d) => d.name)).size === list.length,
         "expected each destination name once",

@@ -28,7 +28,10 @@ export function otelGatewayBinary(): Promise<string> {
 
 /** A gateway process writing what it receives to `outputPath` (one OTLP/JSON line per batch). */
 export interface OtelGateway {
+  /** OTLP/HTTP. */
   port: number;
+  /** OTLP/gRPC. */
+  grpcPort: number;
   outputPath: string;
   start(): Promise<void>;
   stop(signal?: Deno.Signal): Promise<void>;
@@ -48,6 +51,7 @@ export function freePort(): number {
 export async function otelGateway(dir: string): Promise<OtelGateway> {
   const binary = await otelGatewayBinary();
   const port = freePort();
+  const grpcPort = freePort();
   const outputPath = `${dir}/gateway-out.jsonl`;
   const config = `${dir}/gateway.yaml`;
   await Deno.writeTextFile(
@@ -57,6 +61,8 @@ export async function otelGateway(dir: string): Promise<OtelGateway> {
     protocols:
       http:
         endpoint: 127.0.0.1:${port}
+      grpc:
+        endpoint: 127.0.0.1:${grpcPort}
 exporters:
   file:
     path: ${outputPath}
@@ -77,6 +83,7 @@ service:
   let child: Deno.ChildProcess | null = null;
   return {
     port,
+    grpcPort,
     outputPath,
     async start() {
       child = new Deno.Command(binary, {
@@ -84,15 +91,18 @@ service:
         stdout: "null",
         stderr: "null",
       }).spawn();
-      for (let i = 0; i < 400; i++) {
-        try {
-          (await Deno.connect({ hostname: "127.0.0.1", port })).close();
-          return;
-        } catch {
-          await new Promise((resolve) => setTimeout(resolve, 25));
+      for (const wanted of [port, grpcPort]) {
+        let listening = false;
+        for (let i = 0; i < 400 && !listening; i++) {
+          try {
+            (await Deno.connect({ hostname: "127.0.0.1", port: wanted })).close();
+            listening = true;
+          } catch {
+            await new Promise((resolve) => setTimeout(resolve, 25));
+          }
         }
+        if (!listening) throw new Error(`the gateway did not listen on ${wanted}`);
       }
-      throw new Error(`the gateway did not listen on ${port}`);
     },
     async stop(signal: Deno.Signal = "SIGTERM") {
       if (!child) return;

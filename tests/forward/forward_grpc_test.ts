@@ -1,0 +1,291 @@
+/**
+ * Forwarding over OTLP/gRPC (`protocol = "grpc"`): to a real OpenTelemetry Collector gateway, to
+ * a second Beacon collector's gRPC listener, and to a grpc-js server scripted with the status
+ * codes a real gateway does not give on demand (RESOURCE_EXHAUSTED with and without RetryInfo,
+ * UNAVAILABLE, INVALID_ARGUMENT, partial success). The runtime log is real, on disk.
+ */
+import assert from "node:assert/strict";
+import { Buffer } from "node:buffer";
+import * as grpc from "@grpc/grpc-js";
+import { create, fromBinary, toBinary } from "@bufbuild/protobuf";
+import { BinaryWriter } from "@bufbuild/protobuf/wire";
+import * as v from "valibot";
+import {
+  type ExportLogsServiceRequest,
+  ExportLogsServiceRequestSchema,
+  ExportLogsServiceResponseSchema,
+} from "../../lib/otlp/gen/opentelemetry/proto/collector/logs/v1/logs_service_pb.ts";
+import { StatusSchema } from "../../lib/otlp/gen/google/rpc/status_pb.ts";
+import { PolicySchema } from "../../lib/policy/policy_schema.ts";
+import { openRuntimeLog } from "../../lib/runtime_log/open_runtime_log.ts";
+import { createForwarder, type Forwarder } from "../../lib/forward/start_forwarder.ts";
+import { LOGS_EXPORT_METHOD } from "../../lib/forward/send_otlp_grpc.ts";
+import { startCollectorProcess } from "../support/collector_process.ts";
+import { freePort, otelGateway } from "../support/otel_gateway.ts";
+
+interface Answer {
+  code: number;
+  retryDelayMs?: number;
+  rejected?: number;
+}
+
+function statusDetails(code: number, retryDelayMs: number): Buffer {
+  const duration = new BinaryWriter().uint32(8).int64(Math.floor(retryDelayMs / 1000))
+    .uint32(16).int32((retryDelayMs % 1000) * 1e6).finish();
+  const retryInfo = new BinaryWriter().uint32(10).bytes(duration).finish();
+  return Buffer.from(toBinary(
+    StatusSchema,
+    create(StatusSchema, {
+      code,
+      message: "slow down",
+      details: [{ typeUrl: "type.googleapis.com/google.rpc.RetryInfo", value: retryInfo }],
+    }),
+  ));
+}
+
+/** A grpc-js OTLP Logs server answering with `script` in turn (the last answer repeats). */
+async function scriptedGrpcGateway(script: Answer[]) {
+  const requests: Array<{ body: ExportLogsServiceRequest; metadata: grpc.Metadata }> = [];
+  const server = new grpc.Server();
+  server.addService({
+    Export: {
+      path: LOGS_EXPORT_METHOD,
+      requestStream: false,
+      responseStream: false,
+      requestSerialize: (b: Buffer) => b,
+      requestDeserialize: (b: Buffer) => fromBinary(ExportLogsServiceRequestSchema, b),
+      responseSerialize: (b: Buffer) => b,
+      responseDeserialize: (b: Buffer) => b,
+    },
+  }, {
+    Export: (
+      call: grpc.ServerUnaryCall<ExportLogsServiceRequest, Buffer>,
+      callback: grpc.sendUnaryData<Buffer>,
+    ) => {
+      requests.push({ body: call.request, metadata: call.metadata });
+      const answer = script[Math.min(requests.length - 1, script.length - 1)];
+      if (answer.code === 0) {
+        return callback(
+          null,
+          Buffer.from(toBinary(
+            ExportLogsServiceResponseSchema,
+            create(ExportLogsServiceResponseSchema, {
+              partialSuccess: answer.rejected
+                ? { rejectedLogRecords: BigInt(answer.rejected), errorMessage: "too old" }
+                : undefined,
+            }),
+          )),
+        );
+      }
+      const metadata = new grpc.Metadata();
+      if (answer.retryDelayMs !== undefined) {
+        metadata.set("grpc-status-details-bin", statusDetails(answer.code, answer.retryDelayMs));
+      }
+      callback({ code: answer.code, details: `scripted ${grpc.status[answer.code]}`, metadata });
+    },
+  });
+  const port = await new Promise<number>((resolve, reject) =>
+    server.bindAsync(
+      "127.0.0.1:0",
+      grpc.ServerCredentials.createInsecure(),
+      (error, port) => error ? reject(error) : resolve(port),
+    )
+  );
+  return {
+    url: `http://127.0.0.1:${port}`,
+    requests,
+    stop: () => new Promise<void>((resolve) => server.tryShutdown(() => resolve())),
+  };
+}
+
+function destination(name: string, url: string, extra: Record<string, unknown> = {}) {
+  return {
+    name,
+    endpoint: url,
+    protocol: "grpc",
+    batch_delay_ms: 0,
+    retry_initial_ms: 1,
+    retry_max_ms: 5000,
+    ...extra,
+  };
+}
+
+function event(i: number) {
+  return {
+    schema_version: 1,
+    id: `id-${String(i).padStart(6, "0")}`,
+    time: new Date(Date.UTC(2026, 10, 25, 12, 0, 0, i)).toISOString(),
+    harness: "codex",
+    kind: "prompt",
+    session_id: "session-grpc",
+    source_event: "codex.user_prompt",
+    prompt: { mode: "keep", bytes: 5, text: `hello ${i}` },
+  };
+}
+
+async function until(condition: () => boolean | Promise<boolean>, what: string) {
+  for (let i = 0; i < 1000; i++) {
+    if (await condition()) return;
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+  throw new Error(`timed out waiting for ${what}`);
+}
+
+async function withForwarder(
+  destinations: unknown[],
+  body: (context: {
+    forwarder: Forwarder;
+    append(events: unknown[]): Promise<void>;
+    waits: number[];
+  }) => Promise<void>,
+) {
+  const policy = v.parse(PolicySchema, { destinations });
+  const dir = await Deno.makeTempDir({ prefix: "beacon-forward-grpc-" });
+  const logPath = `${dir}/runtime.jsonl`;
+  const waits: number[] = [];
+  const forwarder = await createForwarder({
+    logPath,
+    destinations: policy.destinations,
+    forwarding: policy.forwarding,
+    archives: 5,
+    resource: { hostName: "test-host", version: "0.0.0-test" },
+    pollMs: 10,
+    random: () => 1,
+    secrets: { env: (name) => ({ TEAM: "platform" })[name], readTextFile: Deno.readTextFile },
+    retryWait: (ms) => {
+      waits.push(ms);
+      return new Promise((resolve) => setTimeout(resolve, 1));
+    },
+  });
+  const log = await openRuntimeLog({ path: logPath, retention: forwarder.retention });
+  try {
+    forwarder.start(() => log.stats().bytes);
+    await body({ forwarder, append: (events) => log.append(events as never), waits });
+  } finally {
+    await forwarder.stop();
+    await log.close();
+    await Deno.remove(dir, { recursive: true });
+  }
+}
+
+const uidsOf = (request: ExportLogsServiceRequest) =>
+  request.resourceLogs.flatMap((r) => r.scopeLogs.flatMap((s) => s.logRecords)).map((record) => {
+    const uid = record.attributes.find((a) => a.key === "log.record.uid")!.value!.value;
+    return uid.case === "stringValue" ? uid.value : "";
+  });
+
+Deno.test("forward grpc: RESOURCE_EXHAUSTED with RetryInfo waits as told, UNAVAILABLE backs off; headers as metadata", async () => {
+  const gateway = await scriptedGrpcGateway([
+    { code: grpc.status.RESOURCE_EXHAUSTED, retryDelayMs: 1500 },
+    { code: grpc.status.UNAVAILABLE },
+    { code: grpc.status.DEADLINE_EXCEEDED },
+    { code: 0 },
+  ]);
+  try {
+    await withForwarder(
+      [destination("gw", gateway.url, { headers: { "x-team": { env: "TEAM" } } })],
+      async ({ forwarder, append, waits }) => {
+        await append([event(1), event(2), event(3)]);
+        await until(() => forwarder.status()[0].delivered === 3, "delivery");
+        // RetryInfo's 1.5 s, then backoff from retry_initial_ms = 1 (random = 1): 2 ms, 4 ms.
+        assert.deepEqual(waits, [1500, 2, 4]);
+        assert.equal(gateway.requests.length, 4);
+        assert.deepEqual(uidsOf(gateway.requests[3].body), ["id-000001", "id-000002", "id-000003"]);
+        assert.deepEqual(gateway.requests[0].metadata.get("x-team"), ["platform"]);
+        const status = forwarder.status()[0];
+        assert.equal(status.retries, 3);
+        assert.equal(status.protocol, "grpc");
+        assert.match(status.last_error!.message, /gRPC DEADLINE_EXCEEDED: scripted/);
+      },
+    );
+  } finally {
+    await gateway.stop();
+  }
+});
+
+Deno.test("forward grpc: INVALID_ARGUMENT and RESOURCE_EXHAUSTED without RetryInfo are not retried; partial success is counted", async () => {
+  const gateway = await scriptedGrpcGateway([
+    { code: grpc.status.INVALID_ARGUMENT },
+    { code: grpc.status.RESOURCE_EXHAUSTED },
+    { code: 0, rejected: 1 },
+  ]);
+  try {
+    await withForwarder([destination("gw", gateway.url)], async ({ forwarder, append, waits }) => {
+      await append([event(1), event(2)]);
+      await until(() => forwarder.status()[0].rejected === 2, "the first refusal");
+      await append([event(3)]);
+      await until(() => forwarder.status()[0].rejected === 3, "the second refusal");
+      await append([event(4), event(5)]);
+      await until(() => forwarder.status()[0].partially_rejected === 1, "the partial success");
+      assert.deepEqual(waits, [], "nothing retried");
+      assert.equal(gateway.requests.length, 3);
+      const status = forwarder.status()[0];
+      assert.equal(status.delivered, 1);
+      assert.match(status.last_error!.message, /rejected 1 of 2 record\(s\): too old/);
+    });
+  } finally {
+    await gateway.stop();
+  }
+});
+
+Deno.test("forward grpc: a real OpenTelemetry Collector receives every event over OTLP/gRPC", async () => {
+  const dir = await Deno.makeTempDir({ prefix: "beacon-forward-grpc-gw-" });
+  const gateway = await otelGateway(dir);
+  await gateway.start();
+  try {
+    await withForwarder(
+      [destination("gw", `http://127.0.0.1:${gateway.grpcPort}`, { batch_max_events: 40 })],
+      async ({ forwarder, append }) => {
+        for (let i = 0; i < 5; i++) {
+          await append(Array.from({ length: 30 }, (_, j) => event(i * 30 + j)));
+        }
+        const ids = () => new Set(gateway.records().map((r) => r.attributes["log.record.uid"]));
+        await until(() => ids().size === 150, "150 events at the gateway");
+        const sample = gateway.records().find((r) =>
+          r.attributes["log.record.uid"] === "id-000007"
+        )!;
+        assert.equal(sample.attributes["event.name"], "beacon.prompt");
+        assert.equal(sample.attributes["prompt.text"], "hello 7");
+        assert.equal(sample.resource["beacon.harness"], "codex");
+        assert.equal(sample.resource["host.name"], "test-host");
+        assert.equal(forwarder.status()[0].delivered, 150);
+      },
+    );
+  } finally {
+    await gateway.stop();
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
+Deno.test("forward grpc: a second Beacon collector's gRPC listener acknowledges every batch", async () => {
+  const home = await Deno.makeTempDir({ prefix: "beacon-forward-grpc-peer-" });
+  const grpcPort = freePort();
+  const policyPath = `${home}/policy.toml`;
+  await Deno.writeTextFile(
+    policyPath,
+    `[collector]
+listen = "127.0.0.1:${freePort()}"
+grpc = true
+grpc_listen = "127.0.0.1:${grpcPort}"
+[runtime_log]
+path = "${home}/logs/runtime.jsonl"
+`,
+  );
+  const peer = await startCollectorProcess({ policyPath, home });
+  try {
+    await withForwarder(
+      [destination("peer", `http://127.0.0.1:${grpcPort}`)],
+      async ({ forwarder, append }) => {
+        await append(Array.from({ length: 25 }, (_, i) => event(i)));
+        await until(() => forwarder.status()[0].delivered === 25, "25 acknowledged events");
+        const health = await (await fetch(`${peer.url}/healthz`)).json();
+        // The peer counts them as another service's records: it keeps harness telemetry only.
+        assert.equal(health.counters.recordsFromOtherServices, 25);
+        assert.equal(forwarder.status()[0].last_error, null);
+      },
+    );
+  } finally {
+    await peer.stop("SIGTERM");
+    await Deno.remove(home, { recursive: true });
+  }
+});
