@@ -16,7 +16,7 @@
  *
  * Usage: deno task bench [--seconds N] [--concurrency 1,4,16,64] [--soak-records N]
  *   [--dashboard-events N] (0 skips the dashboard)
- * Results are recorded in bench/RESULTS.md.
+ * Results are recorded in bench/RESULTS.md. Forwarding has its own entry: bench/forward_bench.ts.
  */
 import { parseArgs } from "node:util";
 import { fromBinary } from "@bufbuild/protobuf";
