@@ -1,9 +1,8 @@
 import { readRuntimeLog } from "./read_runtime_log.ts";
 
 /**
- * The `time` of the newest event of each harness in the runtime log (archives included, oldest
- * first, so the live file's events win), Beacon's own test events left out. A missing log gives
- * an empty map.
+ * The `time` of the newest event of each harness in the runtime log (archives included unless
+ * `fromArchives` is false), Beacon's own test events left out. A missing log gives an empty map.
  *
  * @example
  * ```ts
@@ -12,9 +11,12 @@ import { readRuntimeLog } from "./read_runtime_log.ts";
  * last.size; // 0
  * ```
  */
-export async function lastEventByHarness(path: string): Promise<Map<string, string>> {
+export async function lastEventByHarness(
+  path: string,
+  options: { fromArchives?: boolean } = {},
+): Promise<Map<string, string>> {
   const last = new Map<string, string>();
-  for await (const { event } of readRuntimeLog(path)) {
+  for await (const { event } of readRuntimeLog(path, options)) {
     if (!event || typeof event.harness !== "string" || typeof event.time !== "string") continue;
     if (String(event.session_id ?? "").startsWith("beacon-test-event")) continue;
     const previous = last.get(event.harness);

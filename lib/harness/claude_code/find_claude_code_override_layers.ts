@@ -1,11 +1,14 @@
-import { join } from "node:path";
+import { join, resolve } from "node:path";
 import type { Host } from "../../host/host.ts";
 import type { FileSystem } from "../../reconcile/file_system.ts";
 import type { PlanWarning } from "../../reconcile/plan.ts";
 import { decodeConfigText } from "../../reconcile/decode_config_text.ts";
 import { parseJsonSettings } from "../../json/parse_json_settings.ts";
 import { isTomlTable } from "../../toml/toml_value.ts";
-import { claudeCodeManagedSettingsPath } from "./claude_code_settings_paths.ts";
+import {
+  claudeCodeManagedSettingsPath,
+  claudeCodeSettingsPath,
+} from "./claude_code_settings_paths.ts";
 import { CLAUDE_CODE_ENV_BLOCK } from "./claude_code_desired_settings.ts";
 
 /**
@@ -26,7 +29,10 @@ export async function findClaudeCodeOverrideLayers(
     join(host.cwd, ".claude", "settings.local.json"),
   ];
   const warnings: PlanWarning[] = [];
+  // Run from the home folder, the project's .claude/settings.json is the user's own file.
+  const managedHere = resolve(claudeCodeSettingsPath(host, mode));
   for (const path of layers) {
+    if (resolve(path) === managedHere) continue;
     const keys = await telemetryKeys(fs, path);
     if (!keys.length) continue;
     warnings.push({
