@@ -9,7 +9,6 @@ import { openRuntimeLog, RUNTIME_LOG_MODES } from "../../runtime_log/open_runtim
 import { startCollector } from "../../collector/start_collector.ts";
 import { parseListenAddress } from "../../collector/parse_listen_address.ts";
 import { harnessClassifier } from "../../collector/harness_classifier.ts";
-import { createForwarder } from "../../forward/start_forwarder.ts";
 
 /** `beacon collector run`: the long-running OTLP receiver Codex sends its telemetry to. */
 export const collectorRunCommand: Command = {
@@ -51,9 +50,10 @@ export const collectorRunCommand: Command = {
     const logPath = runtimeLogPathOf(policy, mode, context.host);
     const stamp = () => new Date().toISOString();
     // Forwarding to gateways ([[destinations]]): cursors load before the log opens, so that
-    // rotation keeps the archives a destination has not delivered yet.
+    // rotation keeps the archives a destination has not delivered yet. Its code (HTTP, TLS,
+    // gRPC clients) is loaded only when the policy names a destination.
     const forwarder = policy.destinations.length
-      ? await createForwarder({
+      ? await (await import("../../forward/start_forwarder.ts")).createForwarder({
         logPath,
         destinations: policy.destinations,
         forwarding: policy.forwarding,
