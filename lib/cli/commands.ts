@@ -49,6 +49,11 @@ export const COMMANDS: readonly CommandEntry[] = [
       import("./commands/endpoint/endpoint_status_command.ts").then((m) => m.endpointStatusCommand),
   },
   {
+    words: ["endpoint", "doctor"],
+    load: () =>
+      import("./commands/endpoint/endpoint_doctor_command.ts").then((m) => m.endpointDoctorCommand),
+  },
+  {
     words: ["endpoint", "repair"],
     load: () =>
       import("./commands/endpoint/endpoint_repair_command.ts").then((m) => m.endpointRepairCommand),

@@ -37,6 +37,7 @@ export function endpointPlanJson(plan: EndpointPlan, extra: object = {}): string
 function printableEndpointStep(step: EndpointStep): object {
   switch (step.kind) {
     case "toml-settings":
+    case "json-settings":
       return printableStep(step);
     case "folder":
       return step;

@@ -1,4 +1,4 @@
-import type { Change, Conflict, Plan, PlanWarning, TomlSettingsStep } from "../reconcile/plan.ts";
+import type { Change, Conflict, Plan, PlanStep, PlanWarning } from "../reconcile/plan.ts";
 import { maskSecretValues } from "../reconcile/mask_secret_values.ts";
 import type { TomlValue } from "../toml/toml_value.ts";
 
@@ -52,7 +52,7 @@ export function printablePlan(plan: Plan): PrintablePlan {
 }
 
 /** One harness step of a plan as printed: see {@link printablePlan}. */
-export function printableStep(step: TomlSettingsStep): PrintableStep {
+export function printableStep(step: PlanStep): PrintableStep {
   return {
     kind: step.kind,
     harness: step.harness,

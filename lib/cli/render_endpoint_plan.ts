@@ -41,6 +41,7 @@ export function renderEndpointPlan(
 function describeStep(step: EndpointStep, host: Pick<Host, "home">): string[] {
   switch (step.kind) {
     case "toml-settings":
+    case "json-settings":
       return [];
     case "folder":
       return step.exists

@@ -26,10 +26,10 @@ export function renderPlan(plan: Plan, extra: ExtraPlanParts = {}): string {
     for (const change of step.changes) {
       const key = change.key.padEnd(width);
       const value = change.action === "create"
-        ? show(change.after)
+        ? show(change.after, change.key)
         : change.action === "delete"
-        ? show(change.before)
-        : `${show(change.before)} -> ${show(change.after)}`;
+        ? show(change.before, change.key)
+        : `${show(change.before, change.key)} -> ${show(change.after, change.key)}`;
       lines.push(
         `  ${SYMBOL[change.action]} ${key} = ${value}${change.note ? `  # ${change.note}` : ""}`,
       );
@@ -96,7 +96,8 @@ export interface ExtraPlanParts {
   forceCommand?: string;
 }
 
-function show(value: TomlValue | undefined): string {
-  const masked = maskSecretValues(value);
+/** A value for people, secrets masked; `key` is its dot path (its last part names a leaf). */
+function show(value: TomlValue | undefined, key = ""): string {
+  const masked = maskSecretValues(value, key.split(".").at(-1));
   return masked === undefined ? "(absent)" : formatTomlValue(masked);
 }

@@ -5,63 +5,81 @@ import type { OtlpRequest } from "../otlp/otlp_signal.ts";
 import { countExportItems } from "../otlp/count_export_items.ts";
 import { flattenKeyValues } from "../otlp/flatten_any_value.ts";
 import type { KeyValue } from "../otlp/gen/opentelemetry/proto/common/v1/common_pb.ts";
-import { classifyCodexExport } from "../harness/codex/classify_codex_telemetry.ts";
-import { classifyCodexLogRecord } from "../harness/codex/classify_codex_log_record.ts";
-import { isCodexService } from "../harness/codex/is_codex_service.ts";
+import type { HarnessAdapter } from "../harness/harness_adapter.ts";
+import { HARNESS_ADAPTERS } from "../harness/harness_adapters.ts";
 
 /**
  * The classifier for everything the collector receives, routed by each resource's
- * `service.name`: Codex's resources go to the Codex classifier; telemetry from any other
+ * `service.name` through the harness registry: each harness's resources go to its own
+ * classifier (Codex's to Codex's, Claude Code's to Claude Code's); telemetry from any other
  * service sent to the same collector is dropped and counted as `foreign` (it is never labelled
- * Codex, whatever its records are named).
+ * as a harness, whatever its records are named).
  */
-export function harnessClassifier(policy: Policy): ClassifyExport {
+export function harnessClassifier(
+  policy: Policy,
+  adapters: readonly HarnessAdapter[] = HARNESS_ADAPTERS,
+): ClassifyExport {
+  const adapterOf = (serviceName: Parameters<HarnessAdapter["isService"]>[0]) =>
+    adapters.find((adapter) => adapter.isService(serviceName));
   return (batch, receivedAt) => {
     const context = { policy, receivedAt };
     if (batch.signal === "logs") {
       const events: BeaconEvent[] = [];
       let foreign = 0;
       for (const record of batch.records) {
-        if (!isCodexService(record.resource["service.name"])) {
+        const adapter = adapterOf(record.resource["service.name"]);
+        if (!adapter) {
           foreign++;
           continue;
         }
-        const event = classifyCodexLogRecord(record, context);
+        const event = adapter.classifyLogRecord(record, context);
         if (event) events.push(event);
       }
       return { events, dropped: batch.records.length - events.length - foreign, foreign };
     }
-    const { codex, foreign } = splitByService(batch.signal, batch.request);
-    const classified = classifyCodexExport(batch.signal, codex, context);
-    return { ...classified, foreign };
+    const events: BeaconEvent[] = [];
+    let dropped = 0;
+    const { byAdapter, foreign } = splitByService(batch.signal, batch.request, adapterOf);
+    for (const [adapter, request] of byAdapter) {
+      const classified = adapter.classifyExport(batch.signal, request, context);
+      events.push(...classified.events);
+      dropped += classified.dropped;
+    }
+    return { events, dropped, foreign };
   };
 }
 
-/** The request's Codex resource groups, and how many items the other groups hold. */
+/** The request's resource groups by harness, and how many items the other groups hold. */
 function splitByService(
   signal: "traces" | "metrics",
   request: OtlpRequest<"traces"> | OtlpRequest<"metrics">,
-): { codex: OtlpRequest; foreign: number } {
-  const isCodex = (group: { resource?: { attributes: KeyValue[] } }) =>
-    isCodexService(serviceNameOf(group.resource?.attributes ?? []));
-  if (signal === "traces") {
-    const all = (request as OtlpRequest<"traces">).resourceSpans;
-    const codex = all.filter(isCodex);
-    if (codex.length === all.length) return { codex: request, foreign: 0 };
-    const rest = { ...request, resourceSpans: all.filter((group) => !isCodex(group)) };
-    return {
-      codex: { ...request, resourceSpans: codex } as OtlpRequest<"traces">,
-      foreign: countExportItems(signal, rest as OtlpRequest<"traces">),
-    };
+  adapterOf: (serviceName: ReturnType<typeof serviceNameOf>) => HarnessAdapter | undefined,
+): { byAdapter: Map<HarnessAdapter, OtlpRequest>; foreign: number } {
+  const groupsOf = (request: OtlpRequest<"traces"> | OtlpRequest<"metrics">) =>
+    signal === "traces"
+      ? (request as OtlpRequest<"traces">).resourceSpans
+      : (request as OtlpRequest<"metrics">).resourceMetrics;
+  const withGroups = (groups: unknown[]) =>
+    (signal === "traces"
+      ? { ...request, resourceSpans: groups }
+      : { ...request, resourceMetrics: groups }) as OtlpRequest<"traces" | "metrics">;
+  const all = groupsOf(request) as { resource?: { attributes: KeyValue[] } }[];
+  const grouped = new Map<HarnessAdapter, typeof all>();
+  const rest: typeof all = [];
+  for (const group of all) {
+    const adapter = adapterOf(serviceNameOf(group.resource?.attributes ?? []));
+    if (!adapter) rest.push(group);
+    else grouped.set(adapter, [...(grouped.get(adapter) ?? []), group]);
   }
-  const all = (request as OtlpRequest<"metrics">).resourceMetrics;
-  const codex = all.filter(isCodex);
-  if (codex.length === all.length) return { codex: request, foreign: 0 };
-  const rest = { ...request, resourceMetrics: all.filter((group) => !isCodex(group)) };
-  return {
-    codex: { ...request, resourceMetrics: codex } as OtlpRequest<"metrics">,
-    foreign: countExportItems(signal, rest as OtlpRequest<"metrics">),
-  };
+  const byAdapter = new Map<HarnessAdapter, OtlpRequest>();
+  for (const [adapter, groups] of grouped) {
+    // One harness's whole request is passed on as it came.
+    byAdapter.set(adapter, groups.length === all.length ? request : withGroups(groups));
+  }
+  const foreign = rest.length
+    ? countExportItems(signal, withGroups(rest) as OtlpRequest<"traces">)
+    : 0;
+  return { byAdapter, foreign };
 }
 
 /** The `service.name` among a resource's attributes (only that one is flattened). */

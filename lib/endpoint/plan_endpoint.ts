@@ -4,11 +4,12 @@ import type { LoadedPolicy } from "../policy/load_policy.ts";
 import type { Policy } from "../policy/policy_schema.ts";
 import type { FileSystem } from "../reconcile/file_system.ts";
 import {
+  isSettingsStep,
   type Plan,
+  type PlanStep,
   type PlanSummary,
   type PlanWarning,
   summarizePlan,
-  type TomlSettingsStep,
 } from "../reconcile/plan.ts";
 import { computePlan } from "../reconcile/compute_plan.ts";
 import { readOwnershipState } from "../reconcile/ownership_store.ts";
@@ -68,7 +69,7 @@ export interface EndpointServiceStep {
  * folder, a file or the collector service.
  */
 export type EndpointStep =
-  | TomlSettingsStep
+  | PlanStep
   | EndpointFolderStep
   | EndpointFileStep
   | EndpointServiceStep;
@@ -146,6 +147,7 @@ export async function planEndpoint(input: {
     ownership: await readOwnershipState(fs, paths.statePath),
     adapters,
     force: input.force,
+    mode,
   });
 
   const runtimeLogPath = runtimeLogPathOf(policy, mode, host);
@@ -227,8 +229,9 @@ export async function planEndpoint(input: {
     notes.push(
       (token.replaced ? "A new collector token replaces this machine's" : "The collector will " +
         "require a token generated for this machine") +
-        `, kept in ${token.step.path} (readable by its owner only) and sent by Codex in its ` +
-        "exporter headers; `beacon endpoint repair --rotate-token` replaces it.",
+        `, kept in ${token.step.path} (readable by its owner only) and sent by each harness ` +
+        "(Codex in its exporter headers, Claude Code in OTEL_EXPORTER_OTLP_HEADERS); " +
+        "`beacon endpoint repair --rotate-token` replaces it.",
     );
   }
   if (input.controller.manager === "detached") {
@@ -293,7 +296,7 @@ export function harnessPlanOf(plan: EndpointPlan): Plan {
     formatVersion: plan.formatVersion,
     policySource: plan.policySource,
     createdAt: plan.createdAt,
-    steps: plan.steps.filter((step): step is TomlSettingsStep => step.kind === "toml-settings"),
+    steps: plan.steps.filter(isSettingsStep),
     warnings: plan.warnings,
   };
 }
@@ -322,6 +325,7 @@ export function summarizeEndpointPlan(plan: EndpointPlan): PlanSummary {
 export function endpointStepActions(step: EndpointStep): ("add" | "change" | "destroy")[] {
   switch (step.kind) {
     case "toml-settings":
+    case "json-settings":
       return [];
     case "folder":
       return step.exists ? [] : ["add"];

@@ -7,7 +7,7 @@
 
 import type { Host } from "../host/host.ts";
 import type { LoadedPolicy } from "../policy/load_policy.ts";
-import { codexAdapter } from "../harness/codex/codex_adapter.ts";
+import { HARNESS_ADAPTERS } from "../harness/harness_adapters.ts";
 import { applyPlan } from "../reconcile/apply_plan.ts";
 import { computePlan } from "../reconcile/compute_plan.ts";
 import type { FileSystem } from "../reconcile/file_system.ts";
@@ -57,20 +57,23 @@ export async function uninstallEndpoint(
   try {
     const ownership = await readOwnershipState(fs, paths.statePath);
     const policy = options.loaded.policy;
-    const disabled = {
-      ...policy,
-      harnesses: {
-        ...policy.harnesses,
-        codex: { ...policy.harnesses.codex, enabled: false, on_conflict: "report" as const },
-      },
-    };
+    // Every harness in the registry, disabled: each gives back what Beacon took.
+    const harnesses = { ...policy.harnesses };
+    for (const adapter of HARNESS_ADAPTERS) {
+      harnesses[adapter.name] = {
+        ...policy.harnesses[adapter.name],
+        enabled: false,
+        on_conflict: "report",
+      } as never;
+    }
     const plan = await computePlan({
-      loaded: { ...options.loaded, policy: disabled },
+      loaded: { ...options.loaded, policy: { ...policy, harnesses } },
       host,
       fs,
       ownership,
-      adapters: [codexAdapter],
+      adapters: HARNESS_ADAPTERS,
       force: false,
+      mode: paths.mode,
     });
     conflicts = plan.steps.reduce((n, step) => n + step.conflicts.length, 0);
     for (const step of await applyPlan({ plan, fs, ownership, statePath: paths.statePath })) {

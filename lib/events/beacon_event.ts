@@ -16,6 +16,7 @@
 import type { ContentField } from "../content/content_field.ts";
 import type { ContentRule } from "../policy/policy_schema.ts";
 import type { FlatValue } from "../otlp/flatten_any_value.ts";
+import type { HarnessName } from "../harness/harness_adapters.ts";
 
 export type { ContentField };
 
@@ -34,6 +35,7 @@ export const BEACON_EVENT_KINDS = [
   "agent_response",
   "automated_review",
   "token_usage",
+  "api_error",
   "span",
   "metric",
 ] as const;
@@ -41,8 +43,8 @@ export const BEACON_EVENT_KINDS = [
 /** One of {@link BEACON_EVENT_KINDS}. */
 export type BeaconEventKind = typeof BEACON_EVENT_KINDS[number];
 
-/** The harnesses Beacon classifies telemetry of. */
-export type BeaconHarness = "codex";
+/** The harnesses Beacon classifies telemetry of: every one in the harness registry. */
+export type BeaconHarness = HarnessName;
 
 /** Who ran the agent, as the harness reported it, after the policy's `identity` rule. */
 export interface BeaconEventUser {
@@ -64,7 +66,10 @@ export interface BeaconEventBase<K extends BeaconEventKind = BeaconEventKind> {
   /** The harness's version (Codex: `app.version`, else the resource's `service.version`). */
   harness_version: string | null;
   kind: K;
-  /** The harness's session (Codex: `conversation.id`); null when the record has none. */
+  /**
+   * The harness's session (Codex: `conversation.id`, Claude Code: `session.id`); null when the
+   * record has none.
+   */
   session_id: string | null;
   /** The source's own name for what happened: `codex.tool_result`, a span or metric name. */
   source_event: string;
@@ -133,7 +138,10 @@ export interface PromptEvent extends BeaconEventBase<"prompt"> {
   local_image_input_count?: number;
 }
 
-/** A decision on whether a tool call may run (Codex: `codex.tool_decision`). */
+/**
+ * A decision on whether a tool call may run (Codex: `codex.tool_decision`, Claude Code:
+ * `claude_code.tool_decision`).
+ */
 export interface ApprovalEvent extends BeaconEventBase<"approval"> {
   tool_name: string | null;
   tool_namespace?: string;
@@ -263,6 +271,24 @@ export interface TokenUsageEvent extends BeaconEventBase<"token_usage"> {
   /** Time to first token, in ms. */
   ttft_ms?: number;
   duration_ms?: number;
+  /** What the request cost in US dollars, as the harness computed it (Claude Code: `cost_usd`). */
+  cost_usd?: number;
+}
+
+/**
+ * A model request that failed for good, after the harness's own retries (Claude Code:
+ * `claude_code.api_error`).
+ */
+export interface ApiErrorEvent extends BeaconEventBase<"api_error"> {
+  /** The HTTP status; null when the request failed without one (a network error). */
+  status_code: number | null;
+  /** The error message as sent, secrets scrubbed, cut to `max_field_bytes`. */
+  error?: string;
+  /** Which attempt this was (1 for the first). */
+  attempt?: number;
+  duration_ms?: number;
+  /** The provider's request id, to find the request in the provider's own records. */
+  request_id?: string;
 }
 
 /**
@@ -345,6 +371,7 @@ export type BeaconEvent =
   | AgentResponseEvent
   | AutomatedReviewEvent
   | TokenUsageEvent
+  | ApiErrorEvent
   | SpanEvent
   | MetricEvent;
 

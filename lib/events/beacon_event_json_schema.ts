@@ -27,6 +27,7 @@ import {
   type ScrubbedAttributes,
   type ToolEventFields,
 } from "./beacon_event.ts";
+import { HARNESS_NAMES } from "../harness/harness_adapters.ts";
 
 /** A JSON Schema, as plain data. */
 export type JsonSchema = { [keyword: string]: unknown };
@@ -121,7 +122,7 @@ const COMMON_PROPERTIES: PropertiesOf<Omit<BeaconEventBase, "kind">> = {
     format: "date-time",
     pattern: "^\\d{4}-\\d{2}-\\d{2}T\\d{2}:\\d{2}:\\d{2}\\.\\d{3}Z$",
   }),
-  harness: { enum: ["codex"] },
+  harness: { enum: [...HARNESS_NAMES] },
   harness_version: nullable(str),
   session_id: nullable(str),
   source_event: str,
@@ -306,7 +307,8 @@ const KIND_FIELDS: {
     },
   },
   token_usage: {
-    description: "Tokens of one model response (codex.sse_event, response.completed).",
+    description:
+      "Tokens of one model response (codex.sse_event, response.completed; claude_code.api_request).",
     properties: {
       input_tokens: largeCount,
       output_tokens: largeCount,
@@ -316,8 +318,20 @@ const KIND_FIELDS: {
       tool_tokens: largeCount,
       ttft_ms: num,
       duration_ms: num,
+      cost_usd: { type: "number", minimum: 0 },
     },
     required: ["input_tokens", "output_tokens"],
+  },
+  api_error: {
+    description: "A model request failed after the harness's retries (claude_code.api_error).",
+    properties: {
+      status_code: nullable(count),
+      error: str,
+      attempt: count,
+      duration_ms: num,
+      request_id: str,
+    },
+    required: ["status_code"],
   },
   span: {
     description: "A raw span (only with include_spans).",

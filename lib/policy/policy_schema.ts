@@ -10,6 +10,7 @@
  */
 import * as v from "valibot";
 import { BEACON_EVENT_KINDS } from "../events/beacon_event.ts";
+import { HARNESS_ADAPTERS } from "../harness/harness_adapters.ts";
 
 /** How one kind of content is kept in the runtime log. */
 export const ContentRuleSchema = v.pipe(
@@ -38,42 +39,17 @@ const ContentSchema = v.strictObject({
   ),
 });
 
-const CodexSchema = v.strictObject({
-  enabled: v.optional(v.boolean(), true),
-  transport: v.optional(
-    v.pipe(
-      v.picklist(["http/protobuf", "http/json", "grpc"]),
-      v.description("How Codex sends telemetry to the collector."),
-    ),
-    "http/protobuf",
-  ),
-  include_spans: v.optional(
-    v.pipe(v.boolean(), v.description("Keep Codex's raw spans (about 600 per turn).")),
-    false,
-  ),
-  include_metrics: v.optional(
-    v.pipe(v.boolean(), v.description("Keep Codex's raw metrics.")),
-    false,
-  ),
-  environment: v.optional(
-    v.pipe(
-      v.string(),
-      v.minLength(1),
-      v.maxLength(64),
-      v.description("Codex's otel.environment (the `env` resource attribute)."),
-    ),
-    "dev",
-  ),
-  on_conflict: v.optional(
-    v.pipe(
-      v.picklist(["report", "take_over"]),
-      v.description(
-        "What to do when Codex already sends telemetry elsewhere or a user edited Beacon's values.",
-      ),
-    ),
-    "report",
-  ),
-});
+/** One optional `[harnesses.<name>]` table per harness in the registry. */
+type HarnessTablesEntries = {
+  [A in typeof HARNESS_ADAPTERS[number] as A["name"]]: v.OptionalSchema<
+    A["policySchema"],
+    Record<string, never>
+  >;
+};
+
+const HARNESS_TABLES = Object.fromEntries(
+  HARNESS_ADAPTERS.map((adapter) => [adapter.name, v.optional(adapter.policySchema, {})]),
+) as HarnessTablesEntries;
 
 const ListenAddressSchema = v.pipe(
   v.string(),
@@ -278,12 +254,7 @@ const ForwardingSchema = v.strictObject({
 export const PolicySchema = v.strictObject({
   version: v.optional(v.literal(1), 1),
   endpoint: v.optional(EndpointSchema, {}),
-  harnesses: v.optional(
-    v.strictObject({
-      codex: v.optional(CodexSchema, {}),
-    }),
-    {},
-  ),
+  harnesses: v.optional(v.strictObject(HARNESS_TABLES), {}),
   content: v.optional(ContentSchema, {}),
   collector: v.optional(CollectorSchema, {}),
   runtime_log: v.optional(RuntimeLogSchema, {}),

@@ -1,12 +1,13 @@
 import { dirname } from "node:path";
 import type { FileSystem } from "./file_system.ts";
-import type { Plan, TomlSettingsStep } from "./plan.ts";
+import type { Plan, PlanStep } from "./plan.ts";
 import type { OwnershipState } from "./ownership_store.ts";
 import { writeOwnershipState } from "./ownership_store.ts";
 import { decodeConfigText } from "./decode_config_text.ts";
 import { ConfigNotWritableError, StalePlanError } from "./config_errors.ts";
 import { sha256Hex } from "./sha256_hex.ts";
 import { editToml } from "../toml/edit_toml.ts";
+import { editJson } from "../json/edit_json.ts";
 import { stringifyTomlJson } from "../toml/toml_json.ts";
 
 /** Suffix of the copy of a config file's previous content, kept beside it. */
@@ -40,7 +41,7 @@ export async function applyPlan(input: {
   const state: OwnershipState = { formatVersion: 1, files: { ...input.ownership.files } };
   const applied: AppliedStep[] = [];
   for (const step of plan.steps) {
-    const result = await applyTomlSettingsStep(fs, step);
+    const result = await applySettingsStep(fs, step);
     applied.push(result);
     if (Object.keys(step.owned).length) {
       const previous = state.files[step.realPath]?.original;
@@ -64,7 +65,7 @@ export async function applyPlan(input: {
   return applied;
 }
 
-async function applyTomlSettingsStep(fs: FileSystem, step: TomlSettingsStep): Promise<AppliedStep> {
+async function applySettingsStep(fs: FileSystem, step: PlanStep): Promise<AppliedStep> {
   const bytes = await fs.readFile(step.realPath);
   const fingerprint = bytes ? sha256Hex(bytes) : null;
   if (fingerprint !== step.fingerprint) throw new StalePlanError(step.path);
@@ -78,14 +79,19 @@ async function applyTomlSettingsStep(fs: FileSystem, step: TomlSettingsStep): Pr
 
   const text = bytes ? decodeConfigText(bytes, step.path) : "";
   const updated = new TextEncoder().encode(
-    step.restoreText !== undefined ? step.restoreText : editToml(text, step.edits),
+    step.restoreText !== undefined
+      ? step.restoreText
+      : step.kind === "json-settings"
+      ? editJson(text, step.edits)
+      : editToml(text, step.edits),
   );
   if (bytes && sha256Hex(updated) === fingerprint) return unchanged;
 
   const info = await fs.lstat(step.realPath);
   const mode = info?.mode != null ? info.mode & 0o7777 : step.createMode;
   try {
-    await fs.ensureDir(dirname(step.realPath), 0o700);
+    // A file others must read (mode 0644) needs a folder they can enter.
+    await fs.ensureDir(dirname(step.realPath), step.createMode & 0o044 ? 0o755 : 0o700);
     let backup: string | undefined;
     if (bytes) {
       backup = step.realPath + BACKUP_SUFFIX;

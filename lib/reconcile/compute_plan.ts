@@ -1,6 +1,6 @@
 import type { Host } from "../host/host.ts";
 import type { LoadedPolicy } from "../policy/load_policy.ts";
-import type { HarnessAdapter } from "../harness/harness_adapter.ts";
+import type { EndpointMode, HarnessAdapter } from "../harness/harness_adapter.ts";
 import type { FileSystem } from "./file_system.ts";
 import type { OwnershipState } from "./ownership_store.ts";
 import type { Plan } from "./plan.ts";
@@ -16,6 +16,8 @@ export async function computePlan(input: {
   ownership: OwnershipState;
   adapters: readonly HarnessAdapter[];
   force: boolean;
+  /** Which config layers to manage (the endpoint's mode); the policy's when absent. */
+  mode?: EndpointMode;
 }): Promise<Plan> {
   const plan: Plan = {
     formatVersion: 1,
@@ -31,6 +33,7 @@ export async function computePlan(input: {
       fs: input.fs,
       ownership: input.ownership,
       force: input.force,
+      ...(input.mode ? { mode: input.mode } : {}),
     });
     plan.steps.push(...part.steps);
     plan.warnings.push(...part.warnings);

@@ -7,6 +7,7 @@
  * @module
  */
 import type { TomlEdit } from "../toml/edit_toml.ts";
+import type { JsonEdit } from "../json/edit_json.ts";
 import type { TomlValue } from "../toml/toml_value.ts";
 
 /** `+ create`, `~ update`, `- destroy`, as in Terraform. */
@@ -68,8 +69,22 @@ export interface TomlSettingsStep {
   restoreText?: string | null;
 }
 
-/** Every kind of step a plan can hold. Later kinds: endpoint files, services. */
-export type PlanStep = TomlSettingsStep;
+/**
+ * Managed settings in one JSON file (Claude Code's `settings.json`): the same ownership,
+ * conflict, stale-plan and give-back record as a TOML step, with JSON edits.
+ */
+export interface JsonSettingsStep extends Omit<TomlSettingsStep, "kind" | "edits"> {
+  kind: "json-settings";
+  edits: JsonEdit[];
+}
+
+/** Every kind of step a plan can hold: a harness's settings, in TOML or JSON. */
+export type PlanStep = TomlSettingsStep | JsonSettingsStep;
+
+/** True for a harness-settings step (either format). */
+export function isSettingsStep(step: { kind: string }): step is PlanStep {
+  return step.kind === "toml-settings" || step.kind === "json-settings";
+}
 
 /** The whole plan. */
 export interface Plan {

@@ -1,22 +1,15 @@
 import type { FileSystem } from "./file_system.ts";
 import type { Ownership } from "./diff_managed_settings.ts";
 import { type DesiredSetting, diffManagedSettings } from "./diff_managed_settings.ts";
-import type { TomlSettingsStep } from "./plan.ts";
+import type { JsonSettingsStep } from "./plan.ts";
 import { decodeConfigText } from "./decode_config_text.ts";
 import { ConfigNotWritableError, ConfigSyntaxError } from "./config_errors.ts";
 import { sha256Hex } from "./sha256_hex.ts";
 import { NEW_CONFIG_FILE_MODE } from "./plan_toml_settings.ts";
-import { editJson, type JsonEdit, JsonEditError } from "../json/edit_json.ts";
+import { editJson, JsonEditError } from "../json/edit_json.ts";
 import { JSON_SETTINGS_MAX_BYTES, parseJsonSettings } from "../json/parse_json_settings.ts";
 
-/**
- * Managed settings in one JSON file (Claude Code's `settings.json`): the same ownership,
- * conflict, stale-plan and give-back record as a TOML step, with JSON edits.
- */
-export interface JsonSettingsStep extends Omit<TomlSettingsStep, "kind" | "edits"> {
-  kind: "json-settings";
-  edits: JsonEdit[];
-}
+export type { JsonSettingsStep };
 
 /** A settings file that is not valid JSON: never rewritten. */
 export class JsonSettingsSyntaxError extends ConfigSyntaxError {
@@ -43,6 +36,11 @@ export async function planJsonSettings(input: {
   takeOver: boolean;
   /** Forget ownership once applied (the harness is no longer managed). */
   release?: boolean;
+  /**
+   * Mode of a file that does not exist yet (default 0600, the user's only); a machine-wide
+   * settings file every user's harness must read is 0644.
+   */
+  createMode?: number;
 }): Promise<JsonSettingsStep> {
   const { fs, path } = input;
   const info = await fs.lstat(path);
@@ -101,7 +99,7 @@ export async function planJsonSettings(input: {
     path,
     realPath,
     fingerprint,
-    createMode: NEW_CONFIG_FILE_MODE,
+    createMode: input.createMode ?? NEW_CONFIG_FILE_MODE,
     edits: diff.edits,
     changes: diff.changes,
     conflicts: diff.conflicts,

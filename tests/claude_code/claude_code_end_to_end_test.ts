@@ -5,8 +5,8 @@
  *   the moment `claude -p` exits (it flushes at exit and waits at most about 2 s), each kind as
  *   often as the session did it;
  * - `endpoint install --harness claude-code` -> `claude -p` -> the runtime log under the default
- *   policy and a policy that keeps prompts, with no prompt, answer or planted secret where the
- *   policy drops or redacts it; `enabled = false` and `endpoint uninstall` give settings.json
+ *   policy and a policy that keeps prompts (secrets scrubbed) and answers, with no prompt, answer
+ *   or planted secret where the policy drops or redacts it; `enabled = false` and `endpoint uninstall` give settings.json
  *   back byte for byte;
  * - Codex and Claude Code at the same time through one collector, each labelled right.
  */
@@ -39,9 +39,9 @@ const TOOL_CALLS = [
   { name: "Write", input: { file_path: "notes/result.txt", content: "TOOL-OUTPUT-MARKER-5678" } },
 ];
 
-function countKinds(events: { kind: string }[]): Record<string, number> {
+function countKinds(events: Record<string, unknown>[]): Record<string, number> {
   const counts: Record<string, number> = {};
-  for (const event of events) counts[event.kind] = (counts[event.kind] ?? 0) + 1;
+  for (const event of events) counts[String(event.kind)] = (counts[String(event.kind)] ?? 0) + 1;
   return counts;
 }
 
@@ -87,15 +87,63 @@ Deno.test("a whole Claude Code session's events are in the runtime log when clau
   assert.ok(events.every((event) => event.harness === "claude-code"));
   assert.equal(new Set(events.map((event) => event.session_id)).size, 1);
   const change = events.find((event) => event.kind === "file_change");
-  assert.deepEqual(change.paths, ["notes/result.txt"]);
+  assert.match(String(change?.paths), /\/project\/notes\/result\.txt$/);
   const usage = events.filter((event) => event.kind === "token_usage");
-  assert.ok(usage.every((event) => event.input_tokens === 1501 && event.cost_usd > 0));
+  assert.ok(usage.every((event) => event.input_tokens === 1501 && Number(event.cost_usd) > 0));
   const text = await Deno.readTextFile(collector.logPath);
   for (const hidden of ["PROMPT-MARKER-1234", "AGENT-RESPONSE-MARKER-9012", PLANTED_SECRET]) {
     assert.ok(!text.includes(hidden), `${hidden} is not in the runtime log`);
   }
   assert.match(text, /TOOL-OUTPUT-MARKER-5678/, "the command line is kept, redacted");
   assert.deepEqual(collector.errors, []);
+});
+
+Deno.test("a model error Claude Code gives up on is an api_error in the runtime log", async () => {
+  await using api = await startMockMessagesApi({
+    failWith: { status: 400, message: "Mock injected error 400" },
+  });
+  await using collector = await startInProcessCollector();
+  await using place = await claudeHome();
+  const policy = v.parse(PolicySchema, { collector: { listen: new URL(collector.url).host } });
+  const run = await runClaudeCode({
+    ...place,
+    baseUrl: api.baseUrl,
+    prompt: "Please run the tests",
+    env: claudeCodeAdapter.serviceEnvironment(policy),
+  });
+  assert.equal(run.code, 1);
+  assert.match(run.stdout, /API Error: 400/);
+  const events = await collector.events();
+  assert.deepEqual(countKinds(events), { prompt: 1, api_error: 1 });
+  const error = events.find((event) => event.kind === "api_error");
+  assert.equal(error?.status_code, 400);
+  assert.equal(error?.error, "Mock injected error 400");
+});
+
+Deno.test("over OTLP/gRPC too, when the policy's transport says so", async () => {
+  await using api = await startMockMessagesApi({ toolCalls: TOOL_CALLS.slice(0, 1) });
+  await using collector = await startInProcessCollector({ grpc: true });
+  await using place = await claudeHome();
+  const policy = v.parse(PolicySchema, {
+    collector: { grpc: true, grpc_listen: `127.0.0.1:${collector.grpcPort}` },
+    harnesses: { "claude-code": { transport: "grpc" } },
+  });
+  const run = await runClaudeCode({
+    ...place,
+    baseUrl: api.baseUrl,
+    prompt: "Please run the tests",
+    args: ["--allowedTools", "Bash"],
+    env: claudeCodeAdapter.serviceEnvironment(policy),
+  });
+  assert.equal(run.code, 0, run.stderr);
+  const events = await collector.events();
+  assert.deepEqual(countKinds(events), {
+    prompt: 1,
+    approval: 1,
+    command_run: 1,
+    agent_response: 2,
+    token_usage: 2,
+  });
 });
 
 Deno.test("Codex and Claude Code at the same time through one collector, each labelled", async () => {
@@ -148,7 +196,7 @@ function freePort(): number {
 for (
   const [name, content] of [
     ["the default policy", ""],
-    ["a policy that keeps prompts", '[content]\nprompt = "keep"\nagent_response = "keep"\n'],
+    ["a policy that keeps prompts", '[content]\nprompt = "redact"\nagent_response = "keep"\n'],
   ]
 ) {
   Deno.test(`endpoint install --harness claude-code, claude -p, uninstall (${name})`, async () => {
@@ -207,9 +255,47 @@ for (
         assert.ok(!text.includes("AGENT-RESPONSE-MARKER-9012"));
         assert.equal(prompt.source_redacted, true, "Claude Code was never asked for the prompt");
       } else {
-        assert.equal(prompt.prompt.mode, "keep");
-        assert.match(prompt.prompt.text, /PROMPT-MARKER-1234/);
+        // Kept, with the planted token scrubbed out of it.
+        assert.equal(prompt.prompt.mode, "redact");
+        assert.match(prompt.prompt.text, /PROMPT-MARKER-1234 with GITHUB_TOKEN=\[REDACTED:/);
         assert.match(text, /AGENT-RESPONSE-MARKER-9012/);
+      }
+
+      if (content === "") {
+        const status = await beacon("endpoint", "status");
+        assert.equal(status.code, 0, status.stdout + status.stderr);
+        assert.match(
+          status.stdout,
+          /Claude Code: configured as the policy wants \(.*settings\.json\); last event: \d{4}-/,
+        );
+        // endpoint doctor: every check passes; break two things, --fix mends them.
+        const doctor = await beacon("endpoint", "doctor");
+        assert.equal(doctor.code, 0, doctor.stdout + doctor.stderr);
+        assert.match(doctor.stdout, /^ok {3}claude-code: events arriving: last event /m);
+        assert.match(doctor.stdout, /^ok {3}claude-code: points at Beacon: /m);
+        const pid = Number(
+          await Deno.readTextFile(join(tmp.home, ".beacon", "endpoint", "collector.pid")),
+        );
+        Deno.kill(pid, "SIGKILL");
+        await Deno.writeTextFile(
+          settingsPath,
+          (await Deno.readTextFile(settingsPath)).replace(
+            '"OTEL_LOGS_EXPORTER": "otlp"',
+            '"OTEL_LOGS_EXPORTER": "none"',
+          ),
+        );
+        let down = await beacon("endpoint", "doctor");
+        for (let i = 0; i < 20 && !/FAIL collector answers/.test(down.stdout); i++) {
+          // The killed collector's port may still answer for a moment.
+          await new Promise((resolve) => setTimeout(resolve, 100));
+          down = await beacon("endpoint", "doctor");
+        }
+        assert.equal(down.code, 3, down.stdout);
+        assert.match(down.stdout, /^FAIL collector answers: .*\n {7}--fix: start the collector/m);
+        assert.match(down.stdout, /^FAIL claude-code: configured as the policy wants: 1 value/m);
+        const fixed = await beacon("endpoint", "doctor", "--fix");
+        assert.equal(fixed.code, 0, fixed.stdout + fixed.stderr);
+        assert.match(fixed.stdout, /^Fixing: /m);
       }
 
       const uninstall = await beacon("endpoint", "uninstall");
@@ -255,4 +341,25 @@ Deno.test("enabled = false gives settings.json back byte for byte", async () => 
     await Deno.readTextFile(settingsPath),
     original.replace('"padding": 0', '"padding": 2'),
   );
+});
+
+Deno.test("system mode: the managed settings file, readable by every user's Claude Code", async () => {
+  await using tmp = await makeTempHome();
+  const root = join(tmp.home, "root");
+  const policyPath = join(tmp.home, "policy.toml");
+  await Deno.writeTextFile(
+    policyPath,
+    'version = 1\n[endpoint]\nmode = "system"\n[harnesses.codex]\nenabled = false\n',
+  );
+  const env = { ...tmp.env, BEACON_SYSTEM_ROOT: root };
+  const apply = await runBeacon(["apply", "--policy", policyPath], { env });
+  assert.equal(apply.code, 0, apply.stdout + apply.stderr);
+  const managed = join(root, "etc", "claude-code", "managed-settings.json");
+  assert.match(apply.stdout, new RegExp(`# claude-code: ${managed}`));
+  assert.equal((await Deno.stat(managed)).mode! & 0o777, 0o644);
+  assert.equal((await Deno.stat(join(root, "etc", "claude-code"))).mode! & 0o777, 0o755);
+  const settings = JSON.parse(await Deno.readTextFile(managed));
+  assert.equal(settings.env.OTEL_EXPORTER_OTLP_ENDPOINT, "http://127.0.0.1:4318");
+  // The user's own settings are not Beacon's in system mode.
+  await assert.rejects(Deno.stat(join(tmp.home, ".claude", "settings.json")));
 });

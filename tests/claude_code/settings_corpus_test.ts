@@ -20,8 +20,8 @@ const POLICIES: Record<string, Policy> = {
   default: v.parse(PolicySchema, {}),
   "keep prompts, token, grpc": v.parse(PolicySchema, {
     content: { prompt: "keep" },
-    collector: { token: "tok-0123456789abcdef,=%" },
-    harnesses: { codex: { transport: "grpc" } },
+    collector: { token: "tok-0123456789abcdef=%" },
+    harnesses: { "claude-code": { transport: "grpc" } },
   }),
 };
 
@@ -121,12 +121,12 @@ Deno.test("telemetry sent to someone else's collector is one conflict and no edi
   assert.match(step.conflicts[0].reason, /OTEL_EXPORTER_OTLP_ENDPOINT/);
 });
 
-Deno.test("the token header is percent-encoded so commas and = in it survive", async () => {
+Deno.test("the token header is sent as written (Claude Code does not percent-decode)", async () => {
   const { text, step } = await planFor("empty.json", POLICIES["keep prompts, token, grpc"]);
   const env = parsed(editJson(text, step.edits)).env as TomlTable;
   assert.equal(
     env.OTEL_EXPORTER_OTLP_HEADERS,
-    "authorization=Bearer%20tok-0123456789abcdef%2C%3D%25",
+    "authorization=Bearer tok-0123456789abcdef=%",
   );
   assert.equal(env.OTEL_LOG_USER_PROMPTS, "1");
 });

@@ -128,12 +128,13 @@ Deno.test("discover finds the real Codex, fake agents, and copes with a hanging 
   assert.deepEqual(found["claude-code"], {
     name: "claude-code",
     displayName: "Claude Code",
-    managed: false,
+    managed: true,
     detected: true,
     executable: join(machine.bin, "claude"),
     configDir: claudeDir,
     configPath: join(claudeDir, "settings.json"),
     configExists: false,
+    telemetry: { exporter: undefined },
     problems: [
       `\`${join(machine.bin, "claude")} --version\` did not finish within ` +
       `${VERSION_TIMEOUT_MS / 1000} s.`,

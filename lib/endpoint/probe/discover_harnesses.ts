@@ -11,9 +11,10 @@ import { join } from "node:path";
 import type { Host } from "../../host/host.ts";
 import { codexConfigPath, codexHome } from "../../harness/codex/codex_home.ts";
 import type { FileSystem } from "../../reconcile/file_system.ts";
+import { harnessAdapter } from "../../harness/harness_adapters.ts";
 import { findExecutable } from "./find_executable.ts";
 import { parseVersionOutput } from "./parse_version_output.ts";
-import { type HarnessTelemetry, probeCodexConfig } from "./probe_codex_config.ts";
+import type { HarnessTelemetry } from "./probe_codex_config.ts";
 import type { CommandResult, RunCommandOptions } from "./run_command.ts";
 
 export type { HarnessTelemetry };
@@ -26,7 +27,7 @@ export interface HarnessDiscovery {
   name: HarnessName;
   /** Human name, e.g. "Codex CLI". */
   displayName: string;
-  /** Whether Beacon configures this agent (only Codex today). */
+  /** Whether Beacon configures this agent (one in the harness registry). */
   managed: boolean;
   /** Found at all: its program on PATH, or its configuration folder or file. */
   detected: boolean;
@@ -127,6 +128,11 @@ const HARNESS_SPECS: readonly HarnessSpec[] = [
   },
 ];
 
+/** Every agent discovery looks for, managed or not. */
+export const DISCOVERED_HARNESS_NAMES: readonly HarnessName[] = HARNESS_SPECS.map((spec) =>
+  spec.name
+);
+
 /** Claude Code's folder: `$CLAUDE_CONFIG_DIR`, else `~/.claude`. */
 function claudeConfigDir(host: Host): string {
   return host.env.CLAUDE_CONFIG_DIR || join(host.home, ".claude");
@@ -171,7 +177,10 @@ async function discoverHarness(
 ): Promise<HarnessDiscovery> {
   const configDir = spec.configDir(host);
   const configPath = spec.configPath(host);
-  const managed = spec.name === "codex";
+  // A managed harness is one in the registry; its adapter probes its config.
+  const adapter = harnessAdapter(spec.name);
+  const managed = adapter !== undefined;
+  const isCodex = spec.name === "codex";
   const [executable, dirExists, markerFound] = await Promise.all([
     findExecutable(spec.command, host),
     exists(deps.fs, configDir),
@@ -183,14 +192,14 @@ async function discoverHarness(
     executable && !options.skipVersion
       ? probeVersion(executable, host, deps, options.versionTimeoutMs ?? VERSION_TIMEOUT_MS)
       : undefined,
-    managed
-      ? probeCodexConfig(configPath, deps.fs, { beaconAddresses: options.beaconAddresses })
+    adapter
+      ? adapter.probeConfig(configPath, deps.fs, { beaconAddresses: options.beaconAddresses })
       : exists(deps.fs, configPath).then((configExists) => ({ configExists, problems: [] })),
   ]);
 
   const problems: string[] = [];
   if (versionProbe?.problem) problems.push(versionProbe.problem);
-  if (managed && host.env.CODEX_HOME && !dirExists) {
+  if (isCodex && host.env.CODEX_HOME && !dirExists) {
     problems.push(
       `CODEX_HOME is set to "${host.env.CODEX_HOME}", which does not exist: Codex will not ` +
         "start until the folder is created or the variable is unset.",

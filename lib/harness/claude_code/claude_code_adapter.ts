@@ -4,30 +4,37 @@ import { planJsonSettings } from "../../reconcile/plan_json_settings.ts";
 import { ClaudeCodePolicySchema } from "./claude_code_policy_schema.ts";
 import { claudeCodePolicyOf } from "./claude_code_policy_of.ts";
 import { claudeCodeDesiredSettings } from "./claude_code_desired_settings.ts";
-import { claudeCodeSettingsPath } from "./claude_code_settings_paths.ts";
+import { claudeCodeConfigDir, claudeCodeSettingsPath } from "./claude_code_settings_paths.ts";
 import { findClaudeCodeOverrideLayers } from "./find_claude_code_override_layers.ts";
 import { isClaudeCodeService } from "./is_claude_code_service.ts";
+import { probeClaudeCodeSettings } from "./probe_claude_code_settings.ts";
 import { classifyClaudeCodeExport } from "./classify_claude_code_telemetry.ts";
 import { classifyClaudeCodeLogRecord } from "./classify_claude_code_log_record.ts";
 
 /**
  * Claude Code: Beacon's telemetry variables in the `env` block of `~/.claude/settings.json`
- * (user mode) or of the machine's managed settings (system mode). When the policy disables
+ * (user mode; only where Claude Code has its folder) or of the machine's managed settings
+ * (system mode). When the policy disables
  * Claude Code, the plan gives back what Beacon took: each key it wrote returns to the user's
  * value from before (or is removed), the file's own bytes when nobody changed it since.
  */
-export const claudeCodeAdapter = {
+export const claudeCodeAdapter: HarnessAdapter<"claude-code", typeof ClaudeCodePolicySchema> = {
   name: "claude-code",
   displayName: "Claude Code",
   command: "claude",
   policySchema: ClaudeCodePolicySchema,
   configPath: (host, mode) => claudeCodeSettingsPath(host, mode),
+  probeConfig: probeClaudeCodeSettings,
   desiredSettings: claudeCodeDesiredSettings,
   async plan({ policy, host, fs, ownership, force, mode }) {
     const endpointMode = mode ?? policy.endpoint.mode;
     const path = claudeCodeSettingsPath(host, endpointMode);
     const claude = claudeCodePolicyOf(policy);
     const takeOver = force || claude.on_conflict === "take_over";
+    // A user who never ran Claude Code has no ~/.claude: nothing to configure (or give back).
+    if (endpointMode === "user" && !(await fs.lstat(claudeCodeConfigDir(host)))) {
+      return { steps: [], warnings: [] };
+    }
     if (!claude.enabled) {
       const realPath = (await fs.lstat(path))?.isSymlink ? await fs.resolveTarget(path) : path;
       const owned = ownership.files[realPath];
@@ -54,6 +61,9 @@ export const claudeCodeAdapter = {
       desired: claudeCodeDesiredSettings(policy),
       ownership: ownership.files,
       takeOver,
+      // Managed settings are read by every user's Claude Code; they hold no secret but the
+      // collector token, which only lets a local process write events (as the test event does).
+      ...(endpointMode === "system" ? { createMode: MANAGED_SETTINGS_MODE } : {}),
     });
     return { steps: [step], warnings: await findClaudeCodeOverrideLayers(host, fs, endpointMode) };
   },
@@ -67,7 +77,10 @@ export const claudeCodeAdapter = {
       ),
     );
   },
-} as const satisfies HarnessAdapter<"claude-code">;
+};
+
+/** The managed settings file's mode: Claude Code runs as each user and must read it. */
+const MANAGED_SETTINGS_MODE = 0o644;
 
 /** `env.OTEL_LOGS_EXPORTER` -> `["env", "OTEL_LOGS_EXPORTER"]` (variable names hold no dot). */
 function splitEnvKey(key: string): string[] {

@@ -71,7 +71,7 @@ export function claudeCodeDesiredSettings(policy: Policy): DesiredSetting[] {
     // Any headers Beacon did not write were meant for someone else's collector.
     env(
       "OTEL_EXPORTER_OTLP_HEADERS",
-      token ? `${CLAUDE_CODE_TOKEN_HEADER}=Bearer%20${encodeURIComponent(token)}` : undefined,
+      token ? `${CLAUDE_CODE_TOKEN_HEADER}=Bearer ${headerToken(token)}` : undefined,
       () => true,
     ),
     env("OTEL_LOG_USER_PROMPTS", flag(content.prompt !== "drop")),
@@ -84,6 +84,21 @@ export function claudeCodeDesiredSettings(policy: Policy): DesiredSetting[] {
 }
 
 const ENV_GROUP = [CLAUDE_CODE_ENV_BLOCK] as const;
+
+/**
+ * The token as `OTEL_EXPORTER_OTLP_HEADERS` can carry it: Claude Code's exporter splits the
+ * variable on commas and sends each value as written (no percent-decoding), so a comma cannot be
+ * sent. Beacon's generated tokens never hold one; a policy's may.
+ */
+function headerToken(token: string): string {
+  if (token.includes(",")) {
+    throw new Error(
+      "Cannot configure Claude Code: the policy's collector.token contains a comma, which " +
+        "Claude Code cannot send in OTEL_EXPORTER_OTLP_HEADERS. Choose a token without commas.",
+    );
+  }
+  return token;
+}
 
 /**
  * Where Claude Code reaches the collector: the base URL (Claude Code appends `/v1/logs`,

@@ -53,9 +53,14 @@ Deno.test("telemetry on, to Beacon's collector, with the token and the policy's 
   }));
   assert.equal(grpc.OTEL_EXPORTER_OTLP_PROTOCOL, "grpc");
   assert.equal(grpc.OTEL_EXPORTER_OTLP_ENDPOINT, "http://127.0.0.1:4317");
-  assert.equal(grpc.OTEL_EXPORTER_OTLP_HEADERS, "authorization=Bearer%200123456789abcdef");
+  assert.equal(grpc.OTEL_EXPORTER_OTLP_HEADERS, "authorization=Bearer 0123456789abcdef");
   assert.equal(grpc.OTEL_TRACES_EXPORTER, "otlp");
   assert.equal(grpc.CLAUDE_CODE_ENHANCED_TELEMETRY_BETA, "1");
+});
+
+Deno.test("a policy token with a comma is refused: Claude Code could not send it", () => {
+  const policy = v.parse(PolicySchema, { collector: { token: "0123456789abcdef,x" } });
+  assert.throws(() => claudeCodeDesiredSettings(policy), /contains a comma/);
 });
 
 Deno.test("an endpoint of Beacon's own listeners is Beacon's; any other is someone else's", () => {

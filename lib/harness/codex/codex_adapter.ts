@@ -1,4 +1,9 @@
 import type { HarnessAdapter } from "../harness_adapter.ts";
+import { CodexPolicySchema } from "./codex_policy_schema.ts";
+import { probeCodexConfig } from "../../endpoint/probe/probe_codex_config.ts";
+import { isCodexService } from "./is_codex_service.ts";
+import { classifyCodexLogRecord } from "./classify_codex_log_record.ts";
+import { classifyCodexExport } from "./classify_codex_telemetry.ts";
 import type { DesiredSetting } from "../../reconcile/diff_managed_settings.ts";
 import { planTomlSettings } from "../../reconcile/plan_toml_settings.ts";
 import { codexConfigPath } from "./codex_home.ts";
@@ -10,9 +15,15 @@ import { findCodexOverrideLayers } from "./find_codex_override_layers.ts";
  * Codex, the plan gives back what Beacon took: each key it wrote returns to the user's value
  * from before (or is removed), and Beacon forgets the file.
  */
-export const codexAdapter: HarnessAdapter = {
+export const codexAdapter: HarnessAdapter<"codex", typeof CodexPolicySchema> = {
   name: "codex",
   displayName: "Codex CLI",
+  command: "codex",
+  policySchema: CodexPolicySchema,
+  // Codex has one user layer (system mode edits the console user's file, as Codex reads it).
+  configPath: (host) => codexConfigPath(host),
+  probeConfig: probeCodexConfig,
+  desiredSettings: codexDesiredSettings,
   async plan({ policy, host, fs, ownership, force }) {
     const path = codexConfigPath(host);
     const codex = policy.harnesses.codex;
@@ -46,4 +57,9 @@ export const codexAdapter: HarnessAdapter = {
     });
     return { steps: [step], warnings: await findCodexOverrideLayers(host, fs) };
   },
+  isService: isCodexService,
+  classifyLogRecord: classifyCodexLogRecord,
+  classifyExport: classifyCodexExport,
+  // Codex reads only its config file (CI points CODEX_HOME at a folder of its own).
+  serviceEnvironment: () => ({}),
 };

@@ -4,6 +4,7 @@ import { EXIT } from "../../exit_codes.ts";
 import { VERSION } from "../../version.ts";
 import { UsageError } from "../../usage_error.ts";
 import { closestMatch } from "../../../text/closest_match.ts";
+import { HARNESS_ADAPTERS, HARNESS_NAMES } from "../../../harness/harness_adapters.ts";
 import { ENDPOINT_COMMON_OPTIONS, endpointSetup } from "../../endpoint_setup.ts";
 import { withCodexSpans } from "../../../policy/with_codex_spans.ts";
 import { renderEndpointPlan } from "../../render_endpoint_plan.ts";
@@ -18,6 +19,7 @@ import {
 import { applyEndpointPlan } from "../../../endpoint/apply_endpoint_plan.ts";
 import { verifyCollector } from "../../../endpoint/verify_collector.ts";
 import {
+  DISCOVERED_HARNESS_NAMES,
   discoverHarnesses,
   type HarnessDiscovery,
 } from "../../../endpoint/probe/discover_harnesses.ts";
@@ -45,7 +47,9 @@ export const endpointInstallCommand: Command = {
       type: "string",
       multiple: true,
       valueName: "NAME",
-      description: "Only this harness (repeatable); default: every supported one found here.",
+      description: `Only this harness (repeatable: ${
+        HARNESS_NAMES.join(", ")
+      }); default: every supported one found here.`,
     },
     "include-codex-spans": {
       type: "boolean",
@@ -153,8 +157,8 @@ export async function installOrRepair(
   return conflictsLeft ? EXIT.attention : EXIT.ok;
 }
 
-const MANAGED = ["codex"];
-const KNOWN = ["codex", "claude-code", "gemini-cli", "copilot-cli"];
+const MANAGED: readonly string[] = HARNESS_NAMES;
+const KNOWN: readonly string[] = [...new Set([...HARNESS_NAMES, ...DISCOVERED_HARNESS_NAMES])];
 
 function chooseHarnesses(
   asked: string[] | undefined,
@@ -185,8 +189,10 @@ function chooseHarnesses(
   );
   if (!found.length) {
     notes.push(
-      "No supported harness was found (Codex CLI: not on PATH and no ~/.codex). The collector " +
-        "is installed anyway; run `beacon endpoint install --harness codex` once Codex is there.",
+      `No supported harness was found (${
+        HARNESS_ADAPTERS.map((adapter) => adapter.displayName).join(", ")
+      }: none on PATH or configured here). The collector is installed anyway; run ` +
+        "`beacon endpoint install --harness NAME` once one is there.",
     );
   }
   return { names: found, notes };

@@ -1,3 +1,5 @@
+import { HARNESS_ADAPTERS } from "../../../harness/harness_adapters.ts";
+import { lastEventByHarness } from "../../../runtime_log/last_event_by_harness.ts";
 import type { Command } from "../../command.ts";
 import { EXIT } from "../../exit_codes.ts";
 import { VERSION } from "../../version.ts";
@@ -41,7 +43,7 @@ export const endpointStatusCommand: Command = {
     const controller = setup.controllerOn(context.fs);
     const token = await endpointCollectorToken(policy, context.fs, setup.paths);
 
-    const [discovery, probe, log, endpointPlan, service] = await Promise.all([
+    const [discovery, probe, log, endpointPlan, service, lastEvents] = await Promise.all([
       discoverHarnesses(setup.host, { fs: context.fs, run: runCommand }, {
         beaconAddresses: [policy.collector.listen, policy.collector.grpc_listen],
         skipVersion: true,
@@ -54,13 +56,17 @@ export const endpointStatusCommand: Command = {
         mode: setup.mode,
         host: setup.host,
         fs: context.fs,
-        harnesses: installed?.harnesses ?? (policy.harnesses.codex.enabled ? ["codex"] : []),
+        harnesses: installed?.harnesses ??
+          HARNESS_ADAPTERS.filter((adapter) => policy.harnesses[adapter.name].enabled)
+            .map((adapter) => adapter.name),
         includeCodexSpans: installed?.includeCodexSpans ?? false,
         force: false,
         version: installed?.version ?? VERSION,
         controller,
       }),
       controller.status(),
+      // The live file only: status must answer quickly.
+      lastEventByHarness(logPath, { fromArchives: false }),
     ]);
 
     // Status reports the harness settings' drift; the endpoint's own parts are probed live.
@@ -123,6 +129,7 @@ export const endpointStatusCommand: Command = {
             step.harness === harness.name && (step.changes.length || step.conflicts.length)
           )
           : undefined,
+        lastEventAt: lastEvents.get(harness.name),
       })),
       drift: printablePlan(plan),
       collector: { url: collectorUrl, ...probe, service },
@@ -157,7 +164,10 @@ export const endpointStatusCommand: Command = {
         ? "configured as the policy wants"
         : "differs from the policy";
       out.push(
-        `  ${harness.displayName}: ${state}${harness.configPath ? ` (${harness.configPath})` : ""}`,
+        `  ${harness.displayName}: ${state}${
+          harness.configPath ? ` (${harness.configPath})` : ""
+        }` +
+          (harness.managed ? `; last event: ${harness.lastEventAt ?? "none yet"}` : ""),
       );
     }
     if (
