@@ -102,8 +102,11 @@ export async function spawnGrpcListenerChild(
 
 async function* readLines(stream: ReadableStream<Uint8Array>): AsyncGenerator<string> {
   let pending = "";
-  for await (const chunk of stream.pipeThrough(new TextDecoderStream())) {
-    pending += chunk;
+  // A TextDecoder rather than pipeThrough(new TextDecoderStream()): the latter's types disagree
+  // with ReadableStream<Uint8Array> when @types/node is in the graph (deno check on a clean clone).
+  const decoder = new TextDecoder();
+  for await (const chunk of stream) {
+    pending += decoder.decode(chunk, { stream: true });
     const lines = pending.split("\n");
     pending = lines.pop()!;
     yield* lines;
