@@ -7,13 +7,15 @@ import { flattenKeyValues } from "../otlp/flatten_any_value.ts";
 import type { KeyValue } from "../otlp/gen/opentelemetry/proto/common/v1/common_pb.ts";
 import type { HarnessAdapter } from "../harness/harness_adapter.ts";
 import { HARNESS_ADAPTERS } from "../harness/harness_adapters.ts";
+import { BEACON_FORWARDER_SERVICE, forwardedBeaconEvent } from "./forwarded_beacon_event.ts";
 
 /**
  * The classifier for everything the collector receives, routed by each resource's
  * `service.name` through the harness registry: each harness's resources go to its own
  * classifier (Codex's to Codex's, Claude Code's to Claude Code's); telemetry from any other
  * service sent to the same collector is dropped and counted as `foreign` (it is never labelled
- * as a harness, whatever its records are named).
+ * as a harness, whatever its records are named). Records another Beacon forwards
+ * (`service.name = beacon`) are written as the events they carry.
  */
 export function harnessClassifier(
   policy: Policy,
@@ -27,6 +29,12 @@ export function harnessClassifier(
       const events: BeaconEvent[] = [];
       let foreign = 0;
       for (const record of batch.records) {
+        if (record.resource["service.name"] === BEACON_FORWARDER_SERVICE) {
+          // Events another Beacon forwards (this collector as a gateway's peer).
+          const forwarded = forwardedBeaconEvent(record, policy);
+          if (forwarded) events.push(forwarded);
+          continue;
+        }
         const adapter = adapterOf(record.resource["service.name"]);
         if (!adapter) {
           foreign++;

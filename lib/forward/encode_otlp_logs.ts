@@ -117,6 +117,9 @@ function logRecord(event: Record<string, unknown>, observed: bigint) {
     severityNumber: SeverityNumber.INFO,
     severityText: "INFO",
     eventName: name,
+    // The event itself, whole: what a log backend shows as the line, and what a receiving
+    // Beacon collector writes back (attributes drop nulls and flatten objects).
+    body: { value: { case: "stringValue" as const, value: JSON.stringify(event) } },
     attributes,
     ...(isHexId(event.trace_id, 32) ? { traceId: hexToBytes(event.trace_id as string) } : {}),
     ...(isHexId(event.span_id, 16) ? { spanId: hexToBytes(event.span_id as string) } : {}),

@@ -248,7 +248,8 @@ Deno.test("forward grpc: a real OpenTelemetry Collector receives every event ove
         assert.equal(sample.attributes["prompt.text"], "hello 7");
         assert.equal(sample.resource["beacon.harness"], "codex");
         assert.equal(sample.resource["host.name"], "test-host");
-        assert.equal(forwarder.status()[0].delivered, 150);
+        // The gateway writes a batch before its acknowledgement reaches the forwarder.
+        await until(() => forwarder.status()[0].delivered === 150, "150 acknowledged");
       },
     );
   } finally {
@@ -257,7 +258,7 @@ Deno.test("forward grpc: a real OpenTelemetry Collector receives every event ove
   }
 });
 
-Deno.test("forward grpc: a second Beacon collector's gRPC listener acknowledges every batch", async () => {
+Deno.test("forward grpc: a second Beacon collector is a peer: every forwarded event is in its log, ids kept, its own content rules applied", async () => {
   const home = await Deno.makeTempDir({ prefix: "beacon-forward-grpc-peer-" });
   const grpcPort = freePort();
   const policyPath = `${home}/policy.toml`;
@@ -279,9 +280,18 @@ path = "${home}/logs/runtime.jsonl"
         await append(Array.from({ length: 25 }, (_, i) => event(i)));
         await until(() => forwarder.status()[0].delivered === 25, "25 acknowledged events");
         const health = await (await fetch(`${peer.url}/healthz`)).json();
-        // The peer counts them as another service's records: it keeps harness telemetry only.
-        assert.equal(health.counters.recordsFromOtherServices, 25);
+        assert.equal(health.counters.recordsFromOtherServices, 0);
+        assert.equal(health.counters.eventsWritten, 25);
         assert.equal(forwarder.status()[0].last_error, null);
+        const lines = (await Deno.readTextFile(`${home}/logs/runtime.jsonl`)).trim().split("\n")
+          .map((line) => JSON.parse(line));
+        assert.deepEqual(
+          lines.map((line) => line.id),
+          Array.from({ length: 25 }, (_, i) => event(i).id),
+        );
+        // The peer's default policy drops prompts: the sender kept them, the peer does not.
+        assert.deepEqual(lines[0].prompt, { mode: "drop", bytes: 5 });
+        assert.equal(lines[0].session_id, "session-grpc");
       },
     );
   } finally {
