@@ -18,7 +18,6 @@ import {
   type Http2ServerResponse,
   type ServerHttp2Session,
 } from "node:http2";
-import { type ClientGoawayWatcher, watchClientGoaway } from "./watch_client_goaway.ts";
 
 /** Counters of a {@linkcode SessionRecycler}, for tests and status output. */
 export interface SessionRecyclerStats {
@@ -102,24 +101,25 @@ const ROUTINE_ERROR_CODES = new Set([
 const NGHTTP2_ERR_PROTO = -505;
 
 /**
- * Whether a session error is the server refusing a client's normal close: the client sent
- * GOAWAY with NO_ERROR naming one of its own (odd) streams as the last one, and the session
- * failed with "Protocol error".
+ * Whether a session error is the server refusing a client's normal close: "Protocol error" on a
+ * session that carried calls and has none open.
  *
- * grpc-go (telemetrygen, the OpenTelemetry Go SDK exporters) closes every connection that way
- * (`outgoingGoAwayHandler` sends `t.nextID - 2`, its own last stream, in grpc-go 1.85). RFC 9113
- * section 6.8 asks a client for the last stream the server initiated, 0 here, and nghttp2
- * refuses any other id ("GOAWAY: invalid last_stream_id") with PROTOCOL_ERROR, so Deno destroys
- * the session with `ERR_HTTP2_ERROR` (errno -505) after every call already succeeded. Measured
- * with a grpc-go 1.85 client: two such errors per connection (the session's and the server's
- * `sessionError`), one more on the socket when the client's TCP close does not win the race.
+ * grpc-go (telemetrygen, the OpenTelemetry Go SDK exporters) closes every connection with a
+ * GOAWAY naming its own last stream (`outgoingGoAwayHandler` sends `t.nextID - 2` in grpc-go
+ * 1.85), where RFC 9113 section 6.8 asks a client for the last stream the server initiated, 0
+ * here; nghttp2 refuses it with PROTOCOL_ERROR, so Deno destroys the session with
+ * `ERR_HTTP2_ERROR` (errno -505) after every call already succeeded: two such errors per
+ * connection, one more on the socket when the client's TCP close does not win the race. A
+ * protocol error with calls in flight, or before any call, is a fault and is reported.
+ *
+ * (An earlier version read the client's frames from the socket to see the GOAWAY itself; a
+ * `data` listener on the session's socket takes part in Deno's HTTP/2 reads, and the suite saw
+ * nghttp2 abort once with it in place, so the listener judges by the session's state instead.)
  */
-function isGrpcGoClose(error: unknown, watcher: ClientGoawayWatcher | undefined): boolean {
+function isGrpcGoClose(error: unknown, state: SessionState | undefined): boolean {
   const { code, errno } = (error ?? {}) as { code?: unknown; errno?: unknown };
-  if (code !== "ERR_HTTP2_ERROR" || errno !== NGHTTP2_ERR_PROTO || !watcher) return false;
-  return watcher.goaways().some((goaway) =>
-    goaway.errorCode === constants.NGHTTP2_NO_ERROR && goaway.lastStreamId % 2 === 1
-  );
+  if (code !== "ERR_HTTP2_ERROR" || errno !== NGHTTP2_ERR_PROTO || !state) return false;
+  return state.carried > 0 && state.open === 0;
 }
 
 interface SessionState {
@@ -130,8 +130,6 @@ interface SessionState {
   /** The guard asked this session to close. */
   closing: boolean;
   closed: Promise<void>;
-  /** The GOAWAY frames the client sent (none when the socket's bytes could not be watched). */
-  goaways?: ClientGoawayWatcher;
 }
 
 /**
@@ -184,7 +182,7 @@ export function recycleHttp2Sessions(
     }
     const code = (error as { code?: unknown } | null)?.code;
     if (typeof code === "string" && ROUTINE_ERROR_CODES.has(code)) return;
-    if (isGrpcGoClose(error, state?.goaways)) return;
+    if (isGrpcGoClose(error, state)) return;
     options.onError?.(error);
   };
 
@@ -226,18 +224,10 @@ export function recycleHttp2Sessions(
       resolve();
     });
   });
-  /**
-   * Watches the client's bytes for its GOAWAY, and the socket's errors with the session's context.
-   * Deno's `node:http2` reads the socket through `data` events and lets `session.socket` take
-   * listeners; ours goes first, so it has read a frame before the session acts on it. Where the
-   * socket refuses listeners (Node does), nothing is watched and such errors are reported.
-   */
+  /** The socket's errors, judged with the session's context. */
   const watchSocket = (session: ServerHttp2Session, state: SessionState) => {
-    const goaways = watchClientGoaway();
     try {
-      session.socket.prependListener("data", (bytes: Uint8Array) => goaways.push(bytes));
       session.socket.on("error", (error: unknown) => report(error, state));
-      state.goaways = goaways;
     } catch {
       // The server's own listeners below still keep errors from going uncaught.
     }
