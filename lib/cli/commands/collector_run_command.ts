@@ -139,7 +139,9 @@ export const collectorRunCommand: Command = {
     await collector.close();
     await forwarder?.stop();
     await log.close();
-    for (const remove of handlers) remove();
+    // The listeners stay until the process exits: a second SIGTERM while it does (a service
+    // manager repeating itself) finds a collector already stopped, not the default action
+    // (which would end an exit 0 as 143).
     context.stdout(`stopped; ${log.stats().linesWritten} events written since start\n`);
     return EXIT.ok;
   },
