@@ -2,6 +2,7 @@ import type { Command } from "../command.ts";
 import { EXIT } from "../exit_codes.ts";
 import { renderPlan } from "../render_plan.ts";
 import { planJson } from "../plan_json.ts";
+import { destinationsOfPolicy, renderDestinations } from "../../forward/destinations_of_policy.ts";
 import { UsageError } from "../usage_error.ts";
 import { loadPolicy } from "../../policy/load_policy.ts";
 import { endpointPaths } from "../../endpoint/endpoint_paths.ts";
@@ -73,7 +74,13 @@ export const applyCommand: Command = {
           0o600,
         );
       }
-      context.stdout(json ? planJson(plan, { mask: true }) : renderPlan(plan));
+      // Where the collector forwards events is part of what the policy asks; shown, not planned.
+      const destinations = destinationsOfPolicy(loaded.policy);
+      context.stdout(
+        json
+          ? planJson(plan, { mask: true, extra: destinations.length ? { destinations } : {} })
+          : renderPlan(plan) + renderDestinations(destinations),
+      );
       if (values.out && !json) context.stdout(`Saved the plan to ${values.out}.\n`);
       return planExitCode(plan);
     }
