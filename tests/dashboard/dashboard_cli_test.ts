@@ -4,6 +4,7 @@
  * chart library from the bundle alone (no file beside it, no network).
  */
 import assert from "node:assert/strict";
+import { waitUntil } from "../support/wait_until.ts";
 import { join } from "node:path";
 import { BINARY_PERMISSION_FLAGS, bundleBeacon, runBeacon } from "../support/beacon_bundle.ts";
 import { DASHBOARD_ASSETS } from "../../lib/dashboard/assets/dashboard_assets.ts";
@@ -67,7 +68,11 @@ Deno.test("beacon dashboard (bundle) serves the embedded page, script and uPlot,
     assert.equal(response.status, 200, path);
     assert.equal(await response.text(), DASHBOARD_ASSETS[name].body, path);
   }
-  const overview = await (await fetch(`${origin}/api/overview`, { headers: { cookie } })).json();
+  // The index is built in the background from the start: wait until it has read the log.
+  const overview = await waitUntil("the overview to count the fixture's commands", async () => {
+    const body = await (await fetch(`${origin}/api/overview`, { headers: { cookie } })).json();
+    return body.totals?.commands === 7 ? body : undefined;
+  });
   assert.equal(overview.totals.commands, 7);
   child.kill("SIGTERM");
   const status = await child.status;
