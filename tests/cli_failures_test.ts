@@ -66,12 +66,16 @@ Deno.test("collector run with a runtime log it cannot write: names the log, exit
     tmp.home,
     `${listen}[runtime_log]\npath = "${tmp.home}/a-file/logs/runtime.jsonl"\n`,
   );
+  const underFileRun = await runBeacon(["collector", "run", "--policy", underFile], tmp);
   assertCleanFailure(
-    await runBeacon(["collector", "run", "--policy", underFile], tmp),
+    underFileRun,
     ERROR,
     /^error: Cannot write runtime log ".*\/a-file\/logs\/runtime\.jsonl"/,
     "log folder is a file",
   );
+  // At start nothing retries: the message says the collector did not start.
+  assert.match(underFileRun.stderr, /The collector did not start\./);
+  assert.doesNotMatch(underFileRun.stderr, /next event retries/);
 
   // A folder anyone may write to: refused.
   const loose = join(tmp.home, "loose");

@@ -52,12 +52,23 @@ export class RuntimeLogUnavailableError extends Error {
    * so sending the same events again later is safe and may succeed.
    */
   readonly retryable = true;
+  /**
+   * What failed, where, and what to do, without the sentence about retrying (for a collector
+   * that cannot start at all: nothing will retry).
+   */
+  readonly reason: string;
 
   /** Builds the error and its message for people from the failed step and errno name. */
   constructor(
     options: { path: string; operation: RuntimeLogOperation; code: string; cause?: unknown },
   ) {
-    super(describe(options), { cause: options.cause });
+    const reason = describe(options);
+    super(
+      `${reason} Events are not acknowledged until the log is writable again; the next event ` +
+        "retries.",
+      { cause: options.cause },
+    );
+    this.reason = reason;
     this.code = options.code;
     this.path = options.path;
     this.operation = options.operation;
@@ -98,8 +109,7 @@ function describe(
   const folder = dirname(path);
   const [what, todo] = explain(code, folder, cause);
   const step = operation === "write" ? "" : ` (${operation})`;
-  return `Cannot write runtime log "${path}"${step}: ${what} (${code}). ${todo} ` +
-    "Events are not acknowledged until the log is writable again; the next event retries.";
+  return `Cannot write runtime log "${path}"${step}: ${what} (${code}). ${todo}`;
 }
 
 function explain(code: string, folder: string, cause: unknown): [string, string] {

@@ -6,6 +6,7 @@ import { withCodexSpans } from "../../policy/with_codex_spans.ts";
 import { adminGroupId } from "../../endpoint/admin_group_id.ts";
 import { runtimeLogPathOf } from "../../endpoint/endpoint_paths.ts";
 import { openRuntimeLog, RUNTIME_LOG_MODES } from "../../runtime_log/open_runtime_log.ts";
+import { RuntimeLogUnavailableError } from "../../runtime_log/runtime_log_unavailable_error.ts";
 import { startCollector } from "../../collector/start_collector.ts";
 import { parseListenAddress } from "../../collector/parse_listen_address.ts";
 import { harnessClassifier } from "../../collector/harness_classifier.ts";
@@ -63,15 +64,25 @@ export const collectorRunCommand: Command = {
         onLog: (line) => context.stderr(`${stamp()} ${line}\n`),
       })
       : null;
-    const log = await openRuntimeLog({
-      retention: forwarder?.retention,
-      path: logPath,
-      maxBytes: policy.runtime_log.max_bytes,
-      archives: policy.runtime_log.archives,
-      ...RUNTIME_LOG_MODES[mode],
-      // A system log is readable by the administrators' group (0640), by nobody else.
-      ...(mode === "system" && Deno.uid() === 0 ? { gid: await adminGroupId() } : {}),
-    });
+    let log;
+    try {
+      log = await openRuntimeLog({
+        retention: forwarder?.retention,
+        path: logPath,
+        maxBytes: policy.runtime_log.max_bytes,
+        archives: policy.runtime_log.archives,
+        ...RUNTIME_LOG_MODES[mode],
+        // A system log is readable by the administrators' group (0640), by nobody else.
+        ...(mode === "system" && Deno.uid() === 0 ? { gid: await adminGroupId() } : {}),
+      });
+    } catch (error) {
+      // At start nothing will retry: say so, rather than the running collector's "next event
+      // retries".
+      if (error instanceof RuntimeLogUnavailableError) {
+        throw new Error(`${error.reason} The collector did not start.`, { cause: error });
+      }
+      throw error;
+    }
     log.onIncident((error) =>
       context.stderr(
         `${stamp()} runtime log unavailable (requests get 503 until it recovers): ${error.message}\n`,
