@@ -4,7 +4,11 @@ import { type DesiredSetting, diffManagedSettings } from "./diff_managed_setting
 import type { JsonSettingsStep } from "./plan.ts";
 import { decodeConfigText } from "./decode_config_text.ts";
 import { ConfigNotWritableError, ConfigSyntaxError } from "./config_errors.ts";
-import { sha256Hex } from "./sha256_hex.ts";
+import {
+  readManagedConfig,
+  refuseReadOnlyConfig,
+  settingsStepRecord,
+} from "./managed_config_file.ts";
 import { NEW_CONFIG_FILE_MODE } from "./plan_toml_settings.ts";
 import { editJson, JsonEditError } from "../json/edit_json.ts";
 import { JSON_SETTINGS_MAX_BYTES, parseJsonSettings } from "../json/parse_json_settings.ts";
@@ -42,14 +46,9 @@ export async function planJsonSettings(input: {
    */
   createMode?: number;
 }): Promise<JsonSettingsStep> {
-  const { fs, path } = input;
-  const info = await fs.lstat(path);
-  const realPath = info?.isSymlink ? await fs.resolveTarget(path) : path;
-  const target = realPath === path ? info : await fs.lstat(realPath);
-  if (target && !target.isFile) {
-    throw new ConfigNotWritableError(path, "it is not a regular file");
-  }
-  const bytes = await fs.readFile(realPath);
+  const { path } = input;
+  const file = await readManagedConfig(input.fs, path);
+  const { bytes } = file;
   if (bytes && bytes.length > JSON_SETTINGS_MAX_BYTES) {
     throw new ConfigNotWritableError(
       path,
@@ -67,19 +66,12 @@ export async function planJsonSettings(input: {
     target: path,
     current: parsed.value,
     desired: input.desired,
-    ownership: input.ownership[realPath],
+    ownership: input.ownership[file.realPath],
     takeOver: input.takeOver,
     repairDrift: !input.release,
   });
   if (diff.edits.length) {
-    const mode = target?.mode;
-    if (mode != null && (mode & 0o200) === 0) {
-      throw new ConfigNotWritableError(
-        path,
-        `it is read-only (mode ${(mode & 0o777).toString(8).padStart(4, "0")}), which Beacon ` +
-          `respects. Make it writable (chmod u+w) if Beacon should manage it`,
-      );
-    }
+    refuseReadOnlyConfig(path, file.target);
     try {
       editJson(text, diff.edits);
     } catch (error) {
@@ -87,25 +79,16 @@ export async function planJsonSettings(input: {
       throw new ConfigNotWritableError(path, `Beacon cannot edit it safely: ${error.message}`);
     }
   }
-  const previous = input.ownership[realPath];
-  const fingerprint = bytes ? sha256Hex(bytes) : null;
-  const restoreText = input.release && previous?.original &&
-      previous.original.writtenSha256 === fingerprint && diff.edits.length
-    ? previous.original.text
-    : undefined;
   return {
     kind: "json-settings",
     harness: input.harness,
     path,
-    realPath,
-    fingerprint,
-    createMode: input.createMode ?? NEW_CONFIG_FILE_MODE,
-    edits: diff.edits,
-    changes: diff.changes,
-    conflicts: diff.conflicts,
-    owned: input.release ? {} : diff.ownership.written,
-    originals: input.release ? {} : diff.ownership.originals,
-    ...(input.release || previous?.original ? {} : { originalText: bytes ? text : null }),
-    ...(restoreText !== undefined ? { restoreText } : {}),
+    ...settingsStepRecord({
+      ...input,
+      file,
+      text,
+      diff,
+      createMode: input.createMode ?? NEW_CONFIG_FILE_MODE,
+    }),
   };
 }

@@ -4,7 +4,11 @@ import { type DesiredSetting, diffManagedSettings } from "./diff_managed_setting
 import type { TomlSettingsStep } from "./plan.ts";
 import { decodeConfigText } from "./decode_config_text.ts";
 import { ConfigNotWritableError, ConfigSyntaxError, ConfigTooLargeError } from "./config_errors.ts";
-import { sha256Hex } from "./sha256_hex.ts";
+import {
+  readManagedConfig,
+  refuseReadOnlyConfig,
+  settingsStepRecord,
+} from "./managed_config_file.ts";
 import { parseToml } from "../toml/parse_toml.ts";
 import { tomlSizeBeyondLimit } from "../toml/toml_limits.ts";
 import { editToml, TomlEditError } from "../toml/edit_toml.ts";
@@ -28,17 +32,11 @@ export async function planTomlSettings(input: {
   /** Forget ownership once applied (the harness is no longer managed). */
   release?: boolean;
 }): Promise<TomlSettingsStep> {
-  const { fs, path } = input;
-  const info = await fs.lstat(path);
-  const realPath = info?.isSymlink ? await fs.resolveTarget(path) : path;
-  const target = realPath === path ? info : await fs.lstat(realPath);
-  if (target && !target.isFile) {
-    throw new ConfigNotWritableError(path, "it is not a regular file");
-  }
-  const bytes = await fs.readFile(realPath);
-  const size = bytes && tomlSizeBeyondLimit(bytes.length);
+  const { path } = input;
+  const file = await readManagedConfig(input.fs, path);
+  const size = file.bytes && tomlSizeBeyondLimit(file.bytes.length);
   if (size) throw new ConfigTooLargeError(path, size.detail);
-  const text = bytes ? decodeConfigText(bytes, path) : "";
+  const text = file.bytes ? decodeConfigText(file.bytes, path) : "";
   const parsed = parseToml(text);
   if (!parsed.ok) {
     const { line, column, message, limit } = parsed.error;
@@ -49,19 +47,12 @@ export async function planTomlSettings(input: {
     target: path,
     current: parsed.value,
     desired: input.desired,
-    ownership: input.ownership[realPath],
+    ownership: input.ownership[file.realPath],
     takeOver: input.takeOver,
     repairDrift: !input.release,
   });
   if (diff.edits.length) {
-    const mode = target?.mode;
-    if (mode != null && (mode & 0o200) === 0) {
-      throw new ConfigNotWritableError(
-        path,
-        `it is read-only (mode ${(mode & 0o777).toString(8).padStart(4, "0")}), which Beacon ` +
-          `respects. Make it writable (chmod u+w) if Beacon should manage it`,
-      );
-    }
+    refuseReadOnlyConfig(path, file.target);
     try {
       editToml(text, diff.edits);
     } catch (error) {
@@ -69,25 +60,10 @@ export async function planTomlSettings(input: {
       throw new ConfigNotWritableError(path, `Beacon cannot edit it safely: ${error.message}`);
     }
   }
-  const previous = input.ownership[realPath];
-  const fingerprint = bytes ? sha256Hex(bytes) : null;
-  const restoreText = input.release && previous?.original &&
-      previous.original.writtenSha256 === fingerprint && diff.edits.length
-    ? previous.original.text
-    : undefined;
   return {
     kind: "toml-settings",
     harness: input.harness,
     path,
-    realPath,
-    fingerprint,
-    createMode: NEW_CONFIG_FILE_MODE,
-    edits: diff.edits,
-    changes: diff.changes,
-    conflicts: diff.conflicts,
-    owned: input.release ? {} : diff.ownership.written,
-    originals: input.release ? {} : diff.ownership.originals,
-    ...(input.release || previous?.original ? {} : { originalText: bytes ? text : null }),
-    ...(restoreText !== undefined ? { restoreText } : {}),
+    ...settingsStepRecord({ ...input, file, text, diff, createMode: NEW_CONFIG_FILE_MODE }),
   };
 }

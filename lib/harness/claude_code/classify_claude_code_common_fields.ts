@@ -1,4 +1,4 @@
-import { applyIdentityRule } from "../../content/hash_identity.ts";
+import { eventUser } from "../../events/event_user.ts";
 import type {
   BeaconEventBase,
   BeaconEventKind,
@@ -102,14 +102,9 @@ function claudeCodeUser(
   record: FlatLogRecord,
   context: ClassifyContext,
 ): BeaconEventUser | undefined {
-  const email = normaliseString(record.attributes["user.email"]);
-  const accountId = normaliseString(record.attributes["user.account_uuid"]);
-  if (email === undefined && accountId === undefined) return undefined;
-  const { identity, max_field_bytes: maxFieldBytes } = context.policy.content;
-  const user: BeaconEventUser = {};
-  if (email !== undefined) user.email = applyIdentityRule(email, identity, maxFieldBytes);
-  if (accountId !== undefined) {
-    user.account_id = applyIdentityRule(accountId, identity, maxFieldBytes);
-  }
-  return user;
+  return eventUser(
+    normaliseString(record.attributes["user.email"]),
+    normaliseString(record.attributes["user.account_uuid"]),
+    context,
+  );
 }

@@ -1,5 +1,5 @@
 import { codexEventName } from "./codex_event_name.ts";
-import { applyIdentityRule } from "../../content/hash_identity.ts";
+import { eventUser } from "../../events/event_user.ts";
 import type {
   BeaconEventBase,
   BeaconEventKind,
@@ -111,14 +111,9 @@ export function classifyCodexCommonFields<K extends BeaconEventKind>(
 }
 
 function codexUser(record: FlatLogRecord, context: ClassifyContext): BeaconEventUser | undefined {
-  const email = normaliseString(record.attributes["user.email"]);
-  const accountId = normaliseString(record.attributes["user.account_id"]);
-  if (email === undefined && accountId === undefined) return undefined;
-  const { identity, max_field_bytes: maxFieldBytes } = context.policy.content;
-  const user: BeaconEventUser = {};
-  if (email !== undefined) user.email = applyIdentityRule(email, identity, maxFieldBytes);
-  if (accountId !== undefined) {
-    user.account_id = applyIdentityRule(accountId, identity, maxFieldBytes);
-  }
-  return user;
+  return eventUser(
+    normaliseString(record.attributes["user.email"]),
+    normaliseString(record.attributes["user.account_id"]),
+    context,
+  );
 }
