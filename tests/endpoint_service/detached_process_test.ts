@@ -163,9 +163,10 @@ Deno.test("stale pid files: a dead pid or an unrelated process is not running an
     await writePidFile(pidFile, unrelated.pid);
     assert.equal(await isCollectorAlive(unrelated.pid), false, "alive, but not a collector");
     assert.equal(await stopDetached(pidFile, { timeoutMs: 100 }), "not-running");
-    assert.equal(
+    // Sleeping, or briefly running on a loaded machine: neither stopped nor killed.
+    assert.match(
       (await procStat(unrelated.pid)).state,
-      "S",
+      /^[SR]$/,
       "the unrelated process was left alone",
     );
   } finally {

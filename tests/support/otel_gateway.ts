@@ -122,7 +122,9 @@ service:
         return [];
       }
       const out = [];
-      for (const line of text.split("\n")) {
+      // The file exporter may be in the middle of writing its last line: read complete lines only.
+      const complete = text.slice(0, text.lastIndexOf("\n") + 1);
+      for (const line of complete.split("\n")) {
         if (!line.trim()) continue;
         for (const resourceLogs of JSON.parse(line).resourceLogs ?? []) {
           const resource = attributeMap(resourceLogs.resource?.attributes);
