@@ -2,6 +2,8 @@
  * A real OpenTelemetry Collector (OTLP receiver + file exporter, tools/otel_gateway) as the
  * gateway of forwarding tests, built once by tools/build_otel_gateway.sh into .tmp/bin.
  */
+import { reservePort } from "./reserve_port.ts";
+
 const ROOT = new URL("../../", import.meta.url).pathname;
 const BINARY = `${ROOT}.tmp/bin/beacon-otel-gateway`;
 
@@ -26,8 +28,12 @@ export function otelGatewayBinary(): Promise<string> {
   return built;
 }
 
-/** A gateway process writing what it receives to `outputPath` (one OTLP/JSON line per batch). */
-export interface OtelGateway {
+/**
+ * A gateway process writing what it receives to `outputPath` (one OTLP/JSON line per batch). Its
+ * ports are reserved (tests/support/reserve_port.ts) until it is disposed (`await using`) or the
+ * test process ends.
+ */
+export interface OtelGateway extends AsyncDisposable {
   /** OTLP/HTTP. */
   port: number;
   /** OTLP/gRPC. */
@@ -39,19 +45,21 @@ export interface OtelGateway {
   records(): Array<{ attributes: Record<string, unknown>; resource: Record<string, unknown> }>;
 }
 
-/** A free loopback port (bound, then released). */
+/**
+ * A reserved loopback port, held until the test process ends.
+ * @deprecated Use `reservePort()` from ./reserve_port.ts, which releases at the end of a scope.
+ */
 export function freePort(): number {
-  const listener = Deno.listen({ hostname: "127.0.0.1", port: 0 });
-  const port = (listener.addr as Deno.NetAddr).port;
-  listener.close();
-  return port;
+  return reservePort().port;
 }
 
 /** Prepares a gateway on a fixed port in `dir` (start it with `start()`; restartable). */
 export async function otelGateway(dir: string): Promise<OtelGateway> {
   const binary = await otelGatewayBinary();
-  const port = freePort();
-  const grpcPort = freePort();
+  const httpReservation = reservePort();
+  const grpcReservation = reservePort();
+  const port = httpReservation.port;
+  const grpcPort = grpcReservation.port;
   const outputPath = `${dir}/gateway-out.jsonl`;
   const config = `${dir}/gateway.yaml`;
   await Deno.writeTextFile(
@@ -81,7 +89,7 @@ service:
 `,
   );
   let child: Deno.ChildProcess | null = null;
-  return {
+  const gateway: OtelGateway = {
     port,
     grpcPort,
     outputPath,
@@ -137,7 +145,13 @@ service:
       }
       return out;
     },
+    async [Symbol.asyncDispose]() {
+      await gateway.stop();
+      httpReservation.release();
+      grpcReservation.release();
+    },
   };
+  return gateway;
 }
 
 function attributeMap(list: Array<{ key: string; value: Record<string, unknown> }> = []) {
