@@ -16,6 +16,7 @@ import * as v from "valibot";
 import { startMockMessagesApi } from "../support/mock_messages_api.ts";
 import { runClaudeCode } from "../support/claude_code_cli.ts";
 import { startInProcessCollector } from "../support/in_process_collector.ts";
+import { spawnCollectorChild } from "../support/spawn_collector_child.ts";
 import { makeTempHome, runBeacon } from "../support/beacon_bundle.ts";
 import { readBeaconEvents } from "../support/beacon_event_schema.ts";
 import { mockProviderToml, runCodexExec } from "../support/codex_cli.ts";
@@ -122,7 +123,8 @@ Deno.test("a model error Claude Code gives up on is an api_error in the runtime 
 
 Deno.test("over OTLP/gRPC too, when the policy's transport says so", async () => {
   await using api = await startMockMessagesApi({ toolCalls: TOOL_CALLS.slice(0, 1) });
-  await using collector = await startInProcessCollector({ grpc: true });
+  // In a child process: its gRPC listener may abort the process it runs in (denoland/deno#36788).
+  await using collector = await spawnCollectorChild();
   await using place = await claudeHome();
   const policy = v.parse(PolicySchema, {
     collector: { grpc: true, grpc_listen: `127.0.0.1:${collector.grpcPort}` },

@@ -2,10 +2,12 @@
  * The same payload gives the same events on every transport (issue 7 item 11): each real Codex
  * capture, and requests holding invalid UTF-8, sent over OTLP/HTTP, Connect, gRPC-Web and gRPC
  * (protobuf) or OTLP/HTTP and Connect (JSON), give identical runtime-log lines: ids and content.
+ * Each transport gets a fresh collector in a child process (its gRPC listener is an HTTP/2 server,
+ * which may abort the process it runs in: denoland/deno#36788).
  */
 import assert from "node:assert/strict";
 import { create, toBinary } from "@bufbuild/protobuf";
-import { startInProcessCollector } from "../support/in_process_collector.ts";
+import { spawnCollectorChild } from "../support/spawn_collector_child.ts";
 import { capturedBodies, codexLogsRequest } from "../support/codex_payloads.ts";
 import { BINARY_TRANSPORTS, type OtlpTransport, sendOtlp } from "../support/otlp_transports.ts";
 import { convertOtlpJsonIds } from "../../lib/otlp/convert_otlp_json_ids.ts";
@@ -23,11 +25,7 @@ async function linesPerTransport(
 ): Promise<Map<OtlpTransport, string[]>> {
   const result = new Map<OtlpTransport, string[]>();
   for (const transport of transports) {
-    await using c = await startInProcessCollector({
-      policyText: POLICY,
-      grpc: transport === "grpc",
-      now: () => RECEIVED_AT,
-    });
+    await using c = await spawnCollectorChild({ policyText: POLICY, now: RECEIVED_AT });
     for (const body of bodies) {
       const outcome = await sendOtlp(
         { url: c.url, grpcPort: c.grpcPort },
@@ -35,7 +33,10 @@ async function linesPerTransport(
         "logs",
         body,
       );
-      assert.ok(outcome.accepted, `${transport}: ${outcome.code} ${outcome.message}`);
+      assert.ok(
+        outcome.accepted,
+        `${transport}: ${outcome.code} ${outcome.message}\n${await c.diagnosis()}`,
+      );
     }
     const text = await Deno.readTextFile(c.logPath);
     parseBeaconEvents(text, `${c.logPath} (${transport})`);
