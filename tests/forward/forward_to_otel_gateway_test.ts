@@ -7,7 +7,8 @@
 import assert from "node:assert/strict";
 import { codexLogsBody } from "../support/codex_payloads.ts";
 import { startCollectorProcess } from "../support/collector_process.ts";
-import { freePort, otelGateway } from "../support/otel_gateway.ts";
+import { otelGateway } from "../support/otel_gateway.ts";
+import { reservePort } from "../support/reserve_port.ts";
 
 async function until(condition: () => boolean, what: string, tries = 1500) {
   for (let i = 0; i < tries; i++) {
@@ -41,10 +42,11 @@ async function post(url: string, session: string, records: number) {
 
 Deno.test("forward to a real OpenTelemetry Collector: outage, rotation, SIGKILL, SIGTERM; nothing lost", async () => {
   const home = await Deno.makeTempDir({ prefix: "beacon-forward-e2e-" });
-  const gateway = await otelGateway(home);
+  await using gateway = await otelGateway(home);
   const logPath = `${home}/logs/runtime.jsonl`;
   const policyPath = `${home}/policy.toml`;
-  const listen = freePort();
+  using collectorPort = reservePort();
+  const listen = collectorPort.port;
   await Deno.writeTextFile(
     policyPath,
     `[collector]
