@@ -1,10 +1,10 @@
-import type { Host } from "../host/host.ts";
-import type { FileSystem } from "../reconcile/file_system.ts";
+import type { System } from "../host/system.ts";
 
-/** What commands get from the edge: the host, the file system and the output streams. */
-export interface CliContext {
-  host: Host;
-  fs: FileSystem;
+/**
+ * What commands get from the edge: the {@link System} (host, file system, process runner) every
+ * side effect goes through, and the output streams.
+ */
+export interface CliContext extends System {
   stdout(text: string): void;
   stderr(text: string): void;
 }

@@ -11,7 +11,6 @@ import {
 import { createServiceController } from "../endpoint/service/create_service_controller.ts";
 import type { ServiceController } from "../endpoint/service/service_controller.ts";
 import { serviceFilesOn } from "../endpoint/service/service_files.ts";
-import { runCommand } from "../endpoint/service/run_command.ts";
 import { consoleUserHome } from "../endpoint/console_user_home.ts";
 import type { Host } from "../host/host.ts";
 
@@ -47,10 +46,10 @@ export async function endpointSetup(
   });
   const policy = loaded.policy;
   const mode = values.system ? "system" : policy.endpoint.mode;
-  const manager = await detectServiceManager(mode, context.host, runCommand);
+  const manager = await detectServiceManager(mode, context.host, context.run);
   // A system install runs as root but manages the console user's Codex config.
   const host = mode === "system"
-    ? { ...context.host, home: await consoleUserHome(context.host, runCommand) }
+    ? { ...context.host, home: await consoleUserHome(context) }
     : context.host;
   return {
     host,
@@ -63,7 +62,7 @@ export async function endpointSetup(
       createServiceController(manager, {
         mode,
         host,
-        run: runCommand,
+        run: context.run,
         files: serviceFilesOn(fs),
       }),
   };

@@ -1,5 +1,6 @@
 import { readHost } from "../host/host.ts";
 import { realFileSystem } from "../reconcile/real_file_system.ts";
+import { runCommand } from "../host/run_command.ts";
 import type { CliContext } from "./cli_context.ts";
 import { COMMANDS, loadCommands } from "./commands.ts";
 import { describeFailure, isDebug } from "./describe_failure.ts";
@@ -48,6 +49,7 @@ export async function runCli(argv: string[], context?: Partial<CliContext>): Pro
     const full: CliContext = {
       host: context?.host ?? readHost(),
       fs: context?.fs ?? realFileSystem,
+      run: context?.run ?? runCommand,
       stdout,
       stderr,
     };

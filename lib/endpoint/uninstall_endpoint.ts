@@ -98,7 +98,7 @@ export async function uninstallEndpoint(
       done.push(`removed ${file.path} (${file.what})`);
     }
     for (const folder of files.removeFoldersIfEmpty) {
-      if (await removeEmptyFolder(folder)) done.push(`removed ${folder}/`);
+      if (await fs.removeDir(folder, { recursive: false })) done.push(`removed ${folder}/`);
     }
     kept = files.keep;
   } finally {
@@ -106,17 +106,6 @@ export async function uninstallEndpoint(
   }
   // Beacon's own lock and folder go silently: they say nothing about what was installed.
   await fs.removeFile(paths.lockPath);
-  await removeEmptyFolder(paths.stateDir);
+  await fs.removeDir(paths.stateDir, { recursive: false });
   return { done, kept, conflicts };
-}
-
-/** Removes the folder when it is empty; true when it did. */
-async function removeEmptyFolder(path: string): Promise<boolean> {
-  try {
-    await Deno.remove(path);
-    return true;
-  } catch {
-    // not empty, or already gone: leave it
-    return false;
-  }
 }

@@ -38,6 +38,11 @@ export interface FileSystem {
   writeFileAtomic(path: string, data: Uint8Array, mode: number): Promise<void>;
   /** Removes a file; no error when it is already gone. */
   removeFile(path: string): Promise<void>;
+  /**
+   * Removes a folder: only when it is empty, or with everything in it when `recursive`. True
+   * when it was removed; false when it is not empty or already gone.
+   */
+  removeDir(path: string, options: { recursive: boolean }): Promise<boolean>;
   /** Takes an exclusive lock on `path` (created if needed), waiting for other holders. */
   lock(path: string): Promise<Lock>;
 }

@@ -12,8 +12,8 @@ export interface JournalingFileSystem extends FileSystem {
 type Undo = { describe: string; run: () => Promise<void> };
 
 /** Undoes the creation of `dir`: it did not exist before, so nothing in it predates the change. */
-function removeCreatedFolder(dir: string): Undo {
-  return { describe: dir, run: () => Deno.remove(dir, { recursive: true }).catch(() => {}) };
+function removeCreatedFolder(fs: FileSystem, dir: string): Undo {
+  return { describe: dir, run: () => fs.removeDir(dir, { recursive: true }).then(() => {}) };
 }
 
 /**
@@ -56,11 +56,11 @@ export function journalingFileSystem(fs: FileSystem): JournalingFileSystem {
       // Undone last-in first-out: the deepest folder goes first. A folder this change created
       // is removed with whatever appeared in it since (a collector started by the install
       // writes its output and an empty runtime log there before a later step fails).
-      for (const dir of created.reverse()) undo.push(removeCreatedFolder(dir));
+      for (const dir of created.reverse()) undo.push(removeCreatedFolder(fs, dir));
     },
     async writeFileAtomic(path, data, mode) {
       for (const dir of (await missingFolders(dirname(path))).reverse()) {
-        undo.push(removeCreatedFolder(dir));
+        undo.push(removeCreatedFolder(fs, dir));
       }
       await remember(path);
       await fs.writeFileAtomic(path, data, mode);
@@ -68,6 +68,17 @@ export function journalingFileSystem(fs: FileSystem): JournalingFileSystem {
     async removeFile(path) {
       await remember(path);
       await fs.removeFile(path);
+    },
+    // Only an empty folder goes (nothing to put back but the folder) unless recursive, which a
+    // journal cannot undo: refused.
+    async removeDir(path, options) {
+      if (options.recursive) {
+        throw new Error(`Cannot remove "${path}" with its content inside an undoable change.`);
+      }
+      const mode = ((await fs.lstat(path))?.mode ?? 0o700) & 0o7777;
+      const removed = await fs.removeDir(path, options);
+      if (removed) undo.push({ describe: path, run: () => fs.ensureDir(path, mode) });
+      return removed;
     },
     async rollback() {
       const done: string[] = [];

@@ -174,6 +174,17 @@ export const realFileSystem: FileSystem = {
     }
   },
 
+  async removeDir(path, options) {
+    await checkPathForUser(path, { followLast: false, create: false });
+    try {
+      await Deno.remove(path, { recursive: options.recursive });
+      return true;
+    } catch {
+      // not empty, or already gone: leave it
+      return false;
+    }
+  },
+
   async lock(path): Promise<Lock> {
     await realFileSystem.ensureDir(dirname(path), 0o700);
     const user = await checkPathForUser(path, { followLast: false, create: true });

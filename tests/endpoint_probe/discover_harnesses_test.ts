@@ -13,7 +13,7 @@ import {
   type HarnessDiscovery,
   VERSION_TIMEOUT_MS,
 } from "../../lib/endpoint/probe/discover_harnesses.ts";
-import { runCommand } from "../../lib/endpoint/probe/run_command.ts";
+import { runCommand } from "../../lib/host/run_command.ts";
 import { codexBinary } from "../support/codex_cli.ts";
 
 const deps = { fs: realFileSystem, run: runCommand };

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { detectServiceManager } from "../../lib/endpoint/service/detect_service_manager.ts";
-import { runCommand } from "../../lib/endpoint/service/run_command.ts";
+import { runCommand } from "../../lib/host/run_command.ts";
 import { recordingRunner } from "./support/recording_runner.ts";
 import { temporaryHost } from "./support/fixtures.ts";
 

@@ -12,7 +12,7 @@ import {
 } from "../../lib/endpoint/service/build_collector_service_spec.ts";
 import { createServiceController } from "../../lib/endpoint/service/create_service_controller.ts";
 import { isCollectorAlive } from "../../lib/endpoint/service/is_collector_alive.ts";
-import { runCommand } from "../../lib/endpoint/service/run_command.ts";
+import { runCommand } from "../../lib/host/run_command.ts";
 import { serviceFilesOn } from "../../lib/endpoint/service/service_files.ts";
 import { realFileSystem } from "../../lib/reconcile/real_file_system.ts";
 import { temporaryHost } from "./support/fixtures.ts";

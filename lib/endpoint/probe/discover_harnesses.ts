@@ -15,7 +15,7 @@ import { harnessAdapter } from "../../harness/harness_adapters.ts";
 import { findExecutable } from "./find_executable.ts";
 import { parseVersionOutput } from "./parse_version_output.ts";
 import type { HarnessTelemetry } from "./probe_codex_config.ts";
-import type { CommandResult, RunCommandOptions } from "./run_command.ts";
+import type { CommandResult, RunCommandOptions } from "../../host/run_command.ts";
 
 export type { HarnessTelemetry };
 
@@ -152,7 +152,7 @@ function copilotHome(host: Host): string {
  * @example
  * ```ts
  * import { discoverHarnesses } from "./discover_harnesses.ts";
- * import { runCommand } from "./run_command.ts";
+ * import { runCommand } from "../../host/run_command.ts";
  * import { readHost } from "../../host/host.ts";
  * import { realFileSystem } from "../../reconcile/real_file_system.ts";
  *

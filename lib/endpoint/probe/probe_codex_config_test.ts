@@ -26,6 +26,7 @@ function oneFile(content: string | Uint8Array | Error | undefined): FileSystem {
     ensureDir: unused,
     writeFileAtomic: unused,
     removeFile: unused,
+    removeDir: unused,
     lock: unused,
   };
 }

@@ -2,7 +2,7 @@ import type { Host } from "../../host/host.ts";
 import { detachedController } from "./detached_controller.ts";
 import type { ServiceManager } from "./detect_service_manager.ts";
 import { launchdController } from "./launchd_controller.ts";
-import type { CommandRunner } from "./run_command.ts";
+import type { CommandRunner } from "../../host/run_command.ts";
 import type { ServiceController } from "./service_controller.ts";
 import type { ServiceFiles } from "./service_files.ts";
 import { systemdController } from "./systemd_controller.ts";
@@ -42,7 +42,7 @@ const MANAGER_MODE: Record<Exclude<ServiceManager, "detached">, "user" | "system
  * import assert from "node:assert/strict";
  * import { createServiceController } from "./create_service_controller.ts";
  * import { serviceFilesOn } from "./service_files.ts";
- * import { runCommand } from "./run_command.ts";
+ * import { runCommand } from "../../host/run_command.ts";
  * import { realFileSystem } from "../../reconcile/real_file_system.ts";
  * const host = { home: "/home/ada", cwd: "/", systemRoot: "/", os: "linux", env: {}, now: () => new Date() };
  * const controller = createServiceController("systemd-user", {

@@ -1,5 +1,5 @@
 import type { Host } from "../../host/host.ts";
-import type { CommandRunner } from "./run_command.ts";
+import type { CommandRunner } from "../../host/run_command.ts";
 
 /** What keeps the collector running: a real service manager, or a plain background process. */
 export type ServiceManager =

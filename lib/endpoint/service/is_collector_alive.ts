@@ -1,4 +1,4 @@
-import { type CommandRunner, runCommand } from "./run_command.ts";
+import { type CommandRunner, runCommand } from "../../host/run_command.ts";
 
 /** Options of {@link isCollectorAlive}. */
 export interface IsCollectorAliveOptions {

@@ -3,7 +3,7 @@ import { COLLECTOR_SERVICE_LABEL, type CollectorServiceSpec } from "./collector_
 import { ensureServiceFolders } from "./ensure_service_folders.ts";
 import { installChanges } from "./install_changes.ts";
 import { launchdPlistPath, renderLaunchdPlist } from "./render_launchd_plist.ts";
-import type { CommandRunner } from "./run_command.ts";
+import type { CommandRunner } from "../../host/run_command.ts";
 import type {
   InstallOptions,
   ServiceChange,

@@ -3,7 +3,7 @@ import { COLLECTOR_SYSTEMD_UNIT, type CollectorServiceSpec } from "./collector_s
 import { ensureServiceFolders } from "./ensure_service_folders.ts";
 import { installChanges } from "./install_changes.ts";
 import { renderSystemdUnit, systemdUnitPath } from "./render_systemd_unit.ts";
-import type { CommandRunner } from "./run_command.ts";
+import type { CommandRunner } from "../../host/run_command.ts";
 import type {
   InstallOptions,
   ServiceChange,

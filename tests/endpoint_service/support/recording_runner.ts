@@ -1,5 +1,5 @@
 /** A stub command runner that records every call and answers from a script. */
-import type { CommandResult, CommandRunner } from "../../../lib/endpoint/service/run_command.ts";
+import type { CommandResult, CommandRunner } from "../../../lib/host/run_command.ts";
 
 /** A recorded call, as one line: `systemctl --user daemon-reload`. */
 export type RecordedCall = string;

@@ -3,7 +3,6 @@ import { EXIT } from "../../exit_codes.ts";
 import { ENDPOINT_COMMON_OPTIONS } from "../../endpoint_setup.ts";
 import { loadPolicy } from "../../../policy/load_policy.ts";
 import { discoverHarnesses } from "../../../endpoint/probe/discover_harnesses.ts";
-import { runCommand } from "../../../endpoint/probe/run_command.ts";
 
 /** `beacon endpoint discover`: which agent harnesses are on this machine. Reads only. */
 export const endpointDiscoverCommand: Command = {
@@ -17,7 +16,7 @@ export const endpointDiscoverCommand: Command = {
   options: ENDPOINT_COMMON_OPTIONS,
   async run({ values }, context) {
     const { policy } = await loadPolicy(context.host, values.policy as string | undefined);
-    const found = await discoverHarnesses(context.host, { fs: context.fs, run: runCommand }, {
+    const found = await discoverHarnesses(context.host, { fs: context.fs, run: context.run }, {
       beaconAddresses: [policy.collector.listen, policy.collector.grpc_listen],
     });
     if (values.json) {

@@ -7,7 +7,6 @@ import { collectorUrlOf, harnessPlanOf, planEndpoint } from "../../../endpoint/p
 import { runtimeLogPathOf } from "../../../endpoint/endpoint_paths.ts";
 import { probeCollector } from "../../../endpoint/probe/probe_collector.ts";
 import { discoverHarnesses } from "../../../endpoint/probe/discover_harnesses.ts";
-import { runCommand } from "../../../endpoint/probe/run_command.ts";
 import { endpointCollectorToken } from "../../../endpoint/collector_token.ts";
 import { type DoctorCheck, doctorChecks } from "../../../endpoint/doctor/doctor_checks.ts";
 import { lastEventByHarness } from "../../../runtime_log/last_event_by_harness.ts";
@@ -79,7 +78,7 @@ async function runChecks(
     HARNESS_ADAPTERS.filter((adapter) => policy.harnesses[adapter.name].enabled)
       .map((adapter) => adapter.name);
   const [discovery, probe, endpointPlan, lastEvents] = await Promise.all([
-    discoverHarnesses(setup.host, { fs: context.fs, run: runCommand }, {
+    discoverHarnesses(setup.host, { fs: context.fs, run: context.run }, {
       beaconAddresses: [policy.collector.listen, policy.collector.grpc_listen],
       skipVersion: true,
     }),

@@ -23,7 +23,6 @@ import {
   discoverHarnesses,
   type HarnessDiscovery,
 } from "../../../endpoint/probe/discover_harnesses.ts";
-import { runCommand as runProbeCommand } from "../../../endpoint/probe/run_command.ts";
 import { readEndpointConfig } from "../../../endpoint/endpoint_config.ts";
 import type { TestEventResult } from "../../../endpoint/send_test_event.ts";
 
@@ -77,7 +76,7 @@ export async function installOrRepair(
   const policy = includeCodexSpans ? withCodexSpans(setup.policy) : setup.policy;
   const discovery = await discoverHarnesses(setup.host, {
     fs: context.fs,
-    run: runProbeCommand,
+    run: context.run,
   }, { beaconAddresses: [setup.policy.collector.listen, setup.policy.collector.grpc_listen] });
   const harnesses = chooseHarnesses(
     values.harness as string[] | undefined,

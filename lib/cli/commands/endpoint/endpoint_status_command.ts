@@ -10,7 +10,6 @@ import { collectorUrlOf, harnessPlanOf, planEndpoint } from "../../../endpoint/p
 import { runtimeLogPathOf } from "../../../endpoint/endpoint_paths.ts";
 import { probeCollector } from "../../../endpoint/probe/probe_collector.ts";
 import { discoverHarnesses } from "../../../endpoint/probe/discover_harnesses.ts";
-import { runCommand } from "../../../endpoint/probe/run_command.ts";
 import { runtimeLogSourceWarning } from "../../../endpoint/probe/runtime_log_source_warning.ts";
 import { summarizeRuntimeLog } from "../../../runtime_log/read_runtime_log.ts";
 import { summarizePlan } from "../../../reconcile/plan.ts";
@@ -44,7 +43,7 @@ export const endpointStatusCommand: Command = {
     const token = await endpointCollectorToken(policy, context.fs, setup.paths);
 
     const [discovery, probe, log, endpointPlan, service, lastEvents] = await Promise.all([
-      discoverHarnesses(setup.host, { fs: context.fs, run: runCommand }, {
+      discoverHarnesses(setup.host, { fs: context.fs, run: context.run }, {
         beaconAddresses: [policy.collector.listen, policy.collector.grpc_listen],
         skipVersion: true,
       }),

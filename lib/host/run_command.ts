@@ -1,5 +1,7 @@
 /**
- * Runs a program to completion with a deadline, for read-only probes such as `codex --version`.
+ * Runs a program to completion with a deadline: the one way Beacon starts a process and waits
+ * for it (`codex --version` probes, `systemctl`, `launchctl`). Code that runs programs takes a
+ * {@link CommandRunner} (from the `System`), so dry runs and tests record or stub every call.
  *
  * @module
  */
@@ -21,40 +23,48 @@ export interface CommandResult {
 
 /** Options of {@link runCommand}. */
 export interface RunCommandOptions {
-  /** How long the program may run before it (and every process it started) is killed. */
-  timeoutMs: number;
+  /**
+   * How long the program may run before it (and every process it started) is killed; default
+   * {@link DEFAULT_COMMAND_TIMEOUT_MS}.
+   */
+  timeoutMs?: number;
   /** Variables to set for the program, over this process's environment. */
   env?: Readonly<Record<string, string | undefined>>;
 }
 
-/** The shape of {@link runCommand}, so probes can take a fake in tests. */
-export type RunCommand = (
+/** The shape of {@link runCommand}: what the System's `run` is, and what tests fake. */
+export type CommandRunner = (
   cmd: string,
   args: readonly string[],
-  options: RunCommandOptions,
+  options?: RunCommandOptions,
 ) => Promise<CommandResult>;
+
+/** How long a program may take by default (`systemctl`, `launchctl`) before it is stopped. */
+export const DEFAULT_COMMAND_TIMEOUT_MS = 60_000;
 
 /** Output beyond this many bytes per stream is discarded: a probe only needs the first lines. */
 export const MAX_OUTPUT_BYTES = 64 * 1024;
 
 /**
  * Runs `cmd` with `args`, stdin closed, and collects its output. Never throws for a program
- * that is missing, not executable, failing or hanging: that is reported in the result. At the
- * deadline the whole process group is killed, so a wrapper script's children (which would
- * otherwise hold the output pipes open) go too.
+ * that is missing, not executable, failing or hanging: that is reported in the result (so a
+ * probe such as `systemctl --user is-system-running` simply answers "no"). At the deadline the
+ * whole process group is killed, so a wrapper script's children (which would otherwise hold the
+ * output pipes open) go too.
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { runCommand } from "./run_command.ts";
  *
- * const result = await runCommand("codex", ["--version"], { timeoutMs: 5000 });
- * // { code: 0, stdout: "codex-cli 0.169.0\n", stderr: "" }
+ * const result = await runCommand("sh", ["-c", "echo hi"], { timeoutMs: 5000 });
+ * assert.ok(result.code === 0 && result.stdout === "hi\n");
  * ```
  */
 export async function runCommand(
   cmd: string,
   args: readonly string[],
-  options: RunCommandOptions,
+  options: RunCommandOptions = {},
 ): Promise<CommandResult> {
   const env: Record<string, string> = {};
   for (const [key, value] of Object.entries(options.env ?? {})) {
@@ -83,7 +93,7 @@ export async function runCommand(
   const stderr = collect(child.stderr);
   let timer: ReturnType<typeof setTimeout> | undefined;
   const deadline = new Promise<"timeout">((resolve) => {
-    timer = setTimeout(() => resolve("timeout"), options.timeoutMs);
+    timer = setTimeout(() => resolve("timeout"), options.timeoutMs ?? DEFAULT_COMMAND_TIMEOUT_MS);
   });
   try {
     // The deadline covers the output too: a background child can hold the pipes after the

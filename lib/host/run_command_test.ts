@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { join } from "node:path";
 import { MAX_OUTPUT_BYTES, runCommand } from "./run_command.ts";
-import { orGiveUp, waitUntil } from "../../../tests/support/wait_until.ts";
+import { orGiveUp, waitUntil } from "../../tests/support/wait_until.ts";
 
 async function script(dir: string, name: string, body: string): Promise<string> {
   const path = join(dir, name);

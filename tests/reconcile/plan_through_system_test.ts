@@ -1,0 +1,121 @@
+/**
+ * The System seam: every file write and every program Beacon runs goes through the `fs` and
+ * `run` the CLI is given. A System that records both proves that `apply --plan` and
+ * `endpoint install|repair --plan` change nothing and run nothing but read-only probes, and
+ * that the same recorder sees the writes of a real `apply` (so the silence is not the
+ * recorder's).
+ */
+import assert from "node:assert/strict";
+import { join } from "node:path";
+import { runCli } from "../../lib/cli/run_cli.ts";
+import type { Host } from "../../lib/host/host.ts";
+import type { System } from "../../lib/host/system.ts";
+import type { CommandRunner } from "../../lib/host/run_command.ts";
+import type { FileSystem } from "../../lib/reconcile/file_system.ts";
+import { realFileSystem } from "../../lib/reconcile/real_file_system.ts";
+import { makeTempHome } from "../support/beacon_bundle.ts";
+
+/** A System on the real disk that records every write and every program run. */
+function recordingSystem(host: Host): System & { writes: string[]; runs: string[] } {
+  const writes: string[] = [];
+  const runs: string[] = [];
+  const fs: FileSystem = {
+    ...realFileSystem,
+    ensureDir(path, mode) {
+      writes.push(`mkdir ${path}`);
+      return realFileSystem.ensureDir(path, mode);
+    },
+    writeFileAtomic(path, data, mode) {
+      writes.push(`write ${path}`);
+      return realFileSystem.writeFileAtomic(path, data, mode);
+    },
+    removeFile(path) {
+      writes.push(`remove ${path}`);
+      return realFileSystem.removeFile(path);
+    },
+    removeDir(path, options) {
+      writes.push(`rmdir ${path}`);
+      return realFileSystem.removeDir(path, options);
+    },
+    lock(path) {
+      writes.push(`lock ${path}`);
+      return realFileSystem.lock(path);
+    },
+  };
+  // systemd is never asked to change anything here; it answers "not loaded" to `show`.
+  const run: CommandRunner = (cmd, args) => {
+    runs.push([cmd, ...args].join(" "));
+    return Promise.resolve({
+      code: 0,
+      stdout: "ActiveState=inactive\nSubState=dead\nUnitFileState=\nMainPID=0\n",
+      stderr: "",
+    });
+  };
+  return { host, fs, run, writes, runs };
+}
+
+/** The systemctl verbs that only read. */
+const READ_ONLY = /^systemctl (--user )?(show|is-system-running|is-active|is-enabled|status)\b/;
+
+async function setUp() {
+  const tmp = await makeTempHome();
+  const policyPath = join(tmp.home, "policy.toml");
+  await Deno.writeTextFile(
+    policyPath,
+    `version = 1\n[collector]\nlisten = "127.0.0.1:1"\ntoken = "planted-token-9d1e"\n`,
+  );
+  await Deno.mkdir(tmp.codexHome);
+  await Deno.writeTextFile(join(tmp.codexHome, "config.toml"), `model = "o3"\n`);
+  const host: Host = {
+    home: tmp.home,
+    cwd: tmp.home,
+    systemRoot: join(tmp.home, "root"),
+    os: "linux",
+    env: { ...tmp.env, PATH: "/nonexistent", BEACON_SERVICE_MANAGER: "systemd" },
+    now: () => new Date("2025-01-01T00:00:00Z"),
+  };
+  return { tmp, policyPath, host };
+}
+
+async function beacon(system: System, ...argv: string[]) {
+  let output = "";
+  const code = await runCli(argv, {
+    ...system,
+    stdout: (text) => (output += text),
+    stderr: (text) => (output += text),
+  });
+  return { code, output };
+}
+
+Deno.test("--plan writes nothing and runs only read-only probes, through the System", async () => {
+  const { tmp, policyPath, host } = await setUp();
+  await using _home = tmp;
+  for (
+    const argv of [
+      ["apply", "--plan"],
+      ["apply", "--plan", "--json"],
+      ["endpoint", "install", "--plan", "--harness", "codex"],
+      ["endpoint", "install", "--plan", "--json", "--harness", "codex"],
+      ["endpoint", "repair", "--plan", "--harness", "codex"],
+    ]
+  ) {
+    const system = recordingSystem(host);
+    const { code, output } = await beacon(system, ...argv, "--policy", policyPath);
+    assert.equal(code, 2, `${argv.join(" ")}: changes to make\n${output}`);
+    assert.deepEqual(system.writes, [], `${argv.join(" ")} wrote:\n${output}`);
+    for (const line of system.runs) {
+      assert.match(line, READ_ONLY, `${argv.join(" ")} ran a program that changes things`);
+    }
+  }
+});
+
+Deno.test("the recorder sees what a real apply writes", async () => {
+  const { tmp, policyPath, host } = await setUp();
+  await using _home = tmp;
+  const system = recordingSystem(host);
+  const { code, output } = await beacon(system, "apply", "--policy", policyPath);
+  assert.equal(code, 0, output);
+  const config = join(tmp.codexHome, "config.toml");
+  assert.ok(system.writes.includes(`write ${config}`), system.writes.join("\n"));
+  assert.ok(system.writes.some((line) => line.startsWith("lock ")), "apply takes the lock");
+});
