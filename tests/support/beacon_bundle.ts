@@ -1,8 +1,13 @@
 /**
- * Runs Beacon the way it ships: the single-file build (`deno bundle`, what `deno compile`
- * packs) run with exactly the permission flags of the `compile` task in deno.json.
+ * Runs Beacon the way it ships: the single-file build (the `bundle` task's `deno bundle`, the
+ * file the `compile` task packs) run with exactly the permission flags of the `compile` task in
+ * deno.json.
  */
+import denoJson from "../../deno.json" with { type: "json" };
 import { BINARY_PERMISSION_FLAGS } from "../../lib/endpoint/binary_permission_flags.ts";
+
+/** The `bundle` task's options (minify, keep names), without its output and entry point. */
+const BUNDLE_OPTIONS = denoJson.tasks.bundle.split(/\s+/).slice(2, -3);
 
 const ROOT = new URL("../../", import.meta.url).pathname;
 
@@ -16,7 +21,7 @@ export function bundleBeacon(): Promise<string> {
     const dir = await Deno.makeTempDir({ prefix: "beacon-bundle-" });
     const output = `${dir}/beacon.js`;
     const result = await new Deno.Command(Deno.execPath(), {
-      args: ["bundle", "--quiet", "--output", output, "main.ts"],
+      args: ["bundle", "--quiet", ...BUNDLE_OPTIONS, "--output", output, "main.ts"],
       cwd: ROOT,
       stdout: "piped",
       stderr: "piped",

@@ -1,0 +1,44 @@
+/**
+ * The single-file build is what `deno compile` packs into the released binary (the `compile`
+ * task compiles `dist/beacon.js`, the output of the `bundle` task) and what the CLI tests run.
+ * Two properties of that file cost or save memory in every collector that runs it:
+ *
+ * - it is one-byte text: V8 keeps a script's source in memory for the life of the process, and
+ *   a single character above U+00FF anywhere in it (an ellipsis in a regular expression was
+ *   enough) makes V8 store the whole file as UTF-16, twice its size;
+ * - it is minified: comments and long names are source the process holds for nothing.
+ */
+import assert from "node:assert/strict";
+import denoJson from "../../deno.json" with { type: "json" };
+import { bundleBeacon } from "../support/beacon_bundle.ts";
+
+Deno.test("the single-file build is one-byte text (V8 would hold it as UTF-16 otherwise)", async () => {
+  const text = await Deno.readTextFile(await bundleBeacon());
+  const wide: string[] = [];
+  for (let i = 0; i < text.length && wide.length < 5; i++) {
+    if (text.charCodeAt(i) > 0xff) {
+      wide.push(`offset ${i}: ${JSON.stringify(text.slice(Math.max(0, i - 40), i + 10))}`);
+    }
+  }
+  assert.deepEqual(
+    wide,
+    [],
+    "write characters above U+00FF as \\u escapes in regular expressions and template literals " +
+      "(esbuild escapes them in plain strings only)",
+  );
+});
+
+Deno.test("the compiled binary is built from the minified single-file build the tests run", () => {
+  const { bundle, compile } = denoJson.tasks;
+  assert.match(bundle, /^deno bundle .*--minify.* --output dist\/beacon\.js main\.ts$/);
+  assert.match(compile, /^deno task bundle && deno compile .* dist\/beacon\.js$/);
+  for (const workflow of [".github/workflows/release.yml", ".github/workflows/macos-pkg.yml"]) {
+    const text = Deno.readTextFileSync(new URL(`../../${workflow}`, import.meta.url));
+    assert.match(text, /deno task bundle/, `${workflow} builds the single file first`);
+    assert.doesNotMatch(
+      text,
+      /deno compile [^\n]*(\\\n[^\n]*)*main\.ts/,
+      `${workflow} compiles main.ts`,
+    );
+  }
+});
