@@ -6,8 +6,8 @@ import type { CiGates } from "./decide_ci_gates.ts";
 export interface CiState {
   format_version: 1;
   base_dir: string;
-  codex_home: string;
-  config_path: string;
+  /** The harnesses the run prepared, in registry order. */
+  harnesses: CiHarnessState[];
   /** The run's runtime log (`<base>/logs/runtime.jsonl`). */
   log_path: string;
   /** The collector's own output (`<base>/collector.log`). */
@@ -28,6 +28,20 @@ export interface CiState {
   gates: CiGates;
   /** Set by `ci finish`. */
   finished_at?: string;
+}
+
+/** One harness a run prepared: its folder, the variable and output naming it, its config file. */
+export interface CiHarnessState {
+  /** `codex`, `claude-code`. */
+  name: string;
+  /** `CODEX_HOME`, `CLAUDE_CONFIG_DIR`. */
+  variable: string;
+  /** `codex-home`, `claude-config-dir`. */
+  output: string;
+  /** `<base>/codex-home`, `<base>/claude-config`. */
+  home: string;
+  /** The config file Beacon wrote there (`config.toml`, `settings.json`). */
+  config_path: string;
 }
 
 /** A file name in the base folder. */
@@ -71,7 +85,7 @@ export async function readCiState(fs: FileSystem, path: string): Promise<CiState
   if (
     typeof state !== "object" || state === null || state.format_version !== 1 ||
     typeof state.log_path !== "string" || typeof state.pid_file !== "string" ||
-    typeof state.base_dir !== "string"
+    typeof state.base_dir !== "string" || !Array.isArray(state.harnesses)
   ) {
     throw new CiStateError(
       `Cannot read the CI run's state "${path}": not a state file written by \`beacon ci start\`.`,

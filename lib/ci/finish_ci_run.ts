@@ -3,7 +3,8 @@ import type { Host } from "../host/host.ts";
 import type { FileSystem } from "../reconcile/file_system.ts";
 import { computePlan } from "../reconcile/compute_plan.ts";
 import { readOwnershipState } from "../reconcile/ownership_store.ts";
-import { codexAdapter } from "../harness/codex/codex_adapter.ts";
+import { harnessAdapter } from "../harness/harness_adapters.ts";
+import type { HarnessAdapter } from "../harness/harness_adapter.ts";
 import { parsePolicy } from "../policy/parse_policy.ts";
 import { stopDetached, type StopDetachedResult } from "../endpoint/service/stop_detached.ts";
 import { readRuntimeLog } from "../runtime_log/read_runtime_log.ts";
@@ -12,6 +13,7 @@ import { type CiState, CiStateError, readCiState, writeCiState } from "./ci_stat
 import { type CiGateDecision, type CiGates, decideCiGates } from "./decide_ci_gates.ts";
 import { type CiSummary, summarizeCiEvents } from "./summarize_ci_events.ts";
 import { type CiReport, renderCiSummaryMarkdown } from "./render_ci_summary.ts";
+import { ciRunHost } from "./ci_run_host.ts";
 
 /** Options of {@link finishCiRun} (the flags of `beacon ci finish`). */
 export interface FinishCiRunOptions {
@@ -52,7 +54,7 @@ export interface CiSummaryJson {
 /**
  * `beacon ci finish`: stops the run's collector gracefully (SIGTERM: everything it acknowledged
  * is synced; SIGKILL after the timeout), removes the run's token, checks that Beacon's settings
- * in the run's Codex config are still as written (other edits, such as codex-action's model
+ * in each harness's run config are still as written (other edits, such as codex-action's model
  * provider, are fine), summarises the run's log with its archives, decides the gates, and writes
  * `summary.md` and `summary.json` in the base folder. The state is marked finished whatever
  * happens after the stop, so a second finish says so.
@@ -83,10 +85,9 @@ export async function finishCiRun(
   progress(`beacon ci: collector ${state.pid} ${collector === "stopped" ? "stopped" : collector}`);
 
   try {
-    const configWarning = await checkCodexConfig(host, fs, state, token);
-    if (configWarning) warnings.push(configWarning);
+    warnings.push(...await checkHarnessConfigs(host, fs, state, token));
     // The token is worthless once the collector is gone; still, nothing keeps it but the
-    // run's config.toml (Codex needs it there literally).
+    // harnesses' run configs (they need it there literally).
     await fs.removeFile(state.token_file);
     await fs.removeFile(join(state.base_dir, "ownership.json"));
     await writeCiState(fs, options.statePath, { ...state, finished_at: host.now().toISOString() });
@@ -152,39 +153,75 @@ export async function finishCiRun(
 }
 
 /**
- * A warning when Beacon's own `[otel]` values in the run's config were changed or removed since
- * `ci start` (Codex may then have sent its telemetry elsewhere); undefined when they are intact.
- * Everything else in the file (codex-action's `model_provider` and its provider table) is not
- * Beacon's business.
+ * A warning for each harness whose Beacon values in its run config were changed or removed since
+ * `ci start` (the harness may then have sent its telemetry elsewhere); none when all are intact.
+ * Everything else in those files (codex-action's `model_provider` and its provider table, Claude
+ * Code's own `.claude.json` and sessions) is not Beacon's business.
  */
-async function checkCodexConfig(
+async function checkHarnessConfigs(
   host: Host,
   fs: FileSystem,
   state: CiState,
   token: string | undefined,
-): Promise<string | undefined> {
+): Promise<string[]> {
+  const prepared = state.harnesses.flatMap((harness) => {
+    const adapter = harnessAdapter(harness.name);
+    return adapter ? [{ harness, adapter }] : [];
+  });
+  let policy;
+  let ownership;
   try {
-    const policy = parsePolicy(await Deno.readTextFile(state.policy_path), state.policy_path);
+    policy = parsePolicy(await Deno.readTextFile(state.policy_path), state.policy_path);
     if (token) policy.collector.token = token;
-    const ownership = await readOwnershipState(fs, join(state.base_dir, "ownership.json"));
-    const plan = await computePlan({
-      loaded: { policy, source: state.policy_path, origin: "--policy" },
-      host: { ...host, env: { ...host.env, CODEX_HOME: state.codex_home } },
-      fs,
-      ownership,
-      adapters: [codexAdapter],
-      force: false,
-    });
-    const keys = plan.steps.flatMap((step) => [
+    ownership = await readOwnershipState(fs, join(state.base_dir, "ownership.json"));
+  } catch (error) {
+    return [`cannot check the harnesses' run configs: ${(error as Error).message}`];
+  }
+  const runHost = ciRunHost(
+    host,
+    state.harnesses.map((harness) => [harness.variable, harness.home]),
+  );
+  const warnings: string[] = [];
+  for (const { harness, adapter } of prepared) {
+    try {
+      const keys = await changedKeys(adapter, { policy, ownership, host: runHost, fs, state });
+      if (!keys.length) continue;
+      warnings.push(
+        `Beacon's settings in ${harness.config_path} were changed during the run ` +
+          `(${keys.join(", ")}): ${adapter.displayName} may have sent telemetry elsewhere`,
+      );
+    } catch (error) {
+      warnings.push(`cannot check ${harness.config_path}: ${(error as Error).message}`);
+    }
+  }
+  return warnings;
+}
+
+async function changedKeys(
+  adapter: HarnessAdapter,
+  input: {
+    policy: ReturnType<typeof parsePolicy>;
+    ownership: Awaited<ReturnType<typeof readOwnershipState>>;
+    host: Host;
+    fs: FileSystem;
+    state: CiState;
+  },
+): Promise<string[]> {
+  const plan = await computePlan({
+    loaded: { policy: input.policy, source: input.state.policy_path, origin: "--policy" },
+    host: input.host,
+    fs: input.fs,
+    ownership: input.ownership,
+    adapters: [adapter],
+    force: false,
+    mode: "user",
+  });
+  return [
+    ...new Set(plan.steps.flatMap((step) => [
       ...step.changes.map((change) => change.key),
       ...step.conflicts.map((conflict) => conflict.key),
-    ]);
-    if (!keys.length) return undefined;
-    return `Beacon's settings in ${state.config_path} were changed during the run ` +
-      `(${[...new Set(keys)].join(", ")}): Codex may have sent telemetry elsewhere`;
-  } catch (error) {
-    return `cannot check ${state.config_path}: ${(error as Error).message}`;
-  }
+    ])),
+  ];
 }
 
 async function readToken(path: string): Promise<string | undefined> {

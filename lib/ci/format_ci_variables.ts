@@ -60,3 +60,17 @@ export function formatShellExports(entries: Record<string, string>): string {
 export function shellQuote(value: string): string {
   return `'${value.replaceAll("'", `'\\''`)}'`;
 }
+
+/**
+ * GitHub's `::add-mask::` commands for `secrets`, one line each, for stdout: the runner then
+ * hides each value wherever a later step prints it. The lines themselves are not shown in the
+ * job's log. A value holding a line break is refused (it would end the command early).
+ */
+export function formatGithubMasks(secrets: readonly string[]): string {
+  let text = "";
+  for (const secret of secrets) {
+    if (/[\r\n]/.test(secret)) throw new Error("Cannot mask a value that holds a line break.");
+    if (secret) text += `::add-mask::${secret}\n`;
+  }
+  return text;
+}

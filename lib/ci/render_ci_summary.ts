@@ -6,7 +6,8 @@
  */
 import type { CiRunContext } from "./ci_run_context.ts";
 import type { CiGateDecision } from "./decide_ci_gates.ts";
-import type { CiSummary, TokenTotals } from "./summarize_ci_events.ts";
+import type { CiActivity, CiSummary, TokenTotals } from "./summarize_ci_events.ts";
+import { harnessAdapter } from "../harness/harness_adapters.ts";
 
 /** What both views show. */
 export interface CiReport {
@@ -18,7 +19,7 @@ export interface CiReport {
   warnings: string[];
 }
 
-const ACTIVITY: [keyof CiSummary, string][] = [
+const ACTIVITY: [keyof CiActivity & keyof CiSummary, string][] = [
   ["sessions", "Sessions"],
   ["prompts", "Prompts"],
   ["commands", "Commands"],
@@ -29,7 +30,7 @@ const ACTIVITY: [keyof CiSummary, string][] = [
   ["failures", "Failures"],
 ];
 
-/** The plain-text view. */
+/** The plain-text view: the run's counts, each harness's, tokens per model and session. */
 export function renderCiSummaryText(report: CiReport): string {
   const { summary } = report;
   const lines = [`Beacon CI summary (${summary.events} events in ${report.logPath})`];
@@ -38,11 +39,18 @@ export function renderCiSummaryText(report: CiReport): string {
     lines.push(`  ${label.padEnd(width)}  ${summary[key]}`);
   }
   lines.push(`  ${"Tokens".padEnd(width)}  ${tokenText(summary.tokens)}`);
+  for (const harness of summary.by_harness) {
+    lines.push(
+      `  ${harnessLabel(harness.harness)}: ${harness.events} events, ` +
+        ACTIVITY.map(([key, label]) => `${harness[key]} ${label.toLowerCase()}`).join(", ") +
+        `; tokens ${tokenText(harness.tokens)}`,
+    );
+  }
   for (const model of summary.tokens_by_model) {
-    lines.push(`    model ${model.model}: ${tokenText(model)}`);
+    lines.push(`    ${model.harness} model ${model.model}: ${tokenText(model)}`);
   }
   for (const session of summary.tokens_by_session) {
-    lines.push(`    session ${session.session_id}: ${tokenText(session)}`);
+    lines.push(`    ${session.harness} session ${session.session_id}: ${tokenText(session)}`);
   }
   for (const result of report.gates.results) {
     lines.push(
@@ -54,42 +62,56 @@ export function renderCiSummaryText(report: CiReport): string {
   return lines.join("\n") + "\n";
 }
 
-/** The Markdown view, for `$GITHUB_STEP_SUMMARY` and `summary.md`. */
+/**
+ * The Markdown view, for `$GITHUB_STEP_SUMMARY` and `summary.md`: one row per harness (and the
+ * run's total when there are several), then tokens and cost per session and per model.
+ */
 export function renderCiSummaryMarkdown(report: CiReport): string {
   const { summary, context } = report;
-  const out: string[] = ["### Beacon: what Codex did in this run", ""];
+  const names = summary.by_harness.map((harness) => harnessLabel(harness.harness));
+  const who = names.length
+    ? names.length === 1 ? names[0] : `${names.slice(0, -1).join(", ")} and ${names.at(-1)}`
+    : "the agents";
+  const out: string[] = [`### Beacon: what ${escapeCell(who)} did in this run`, ""];
   const where = [context.repository, context.workflow, context.job].filter(Boolean).join(" · ");
   if (where) out.push(`${escapeCell(where)}`, "");
+  const activityRow = (label: string, activity: CiActivity) =>
+    `| ${label} | ${ACTIVITY.map(([key]) => activity[key]).join(" | ")} | ${
+      number(activity.tokens.input)
+    } / ${number(activity.tokens.output)} | ${cost(activity.tokens)} |`;
   out.push(
-    `| ${ACTIVITY.map(([, label]) => label).join(" | ")} | Tokens (in / out) |`,
-    `| ${ACTIVITY.map(() => "---:").join(" | ")} | ---: |`,
-    `| ${ACTIVITY.map(([key]) => summary[key]).join(" | ")} | ${number(summary.tokens.input)} / ${
-      number(summary.tokens.output)
-    } |`,
+    `| Harness | ${ACTIVITY.map(([, label]) => label).join(" | ")} | Tokens (in / out) | Cost |`,
+    `| --- | ${ACTIVITY.map(() => "---:").join(" | ")} | ---: | ---: |`,
+    ...summary.by_harness.map((harness) =>
+      activityRow(escapeCell(harnessLabel(harness.harness)), harness)
+    ),
+    ...(summary.by_harness.length !== 1 ? [activityRow("**All**", summary)] : []),
     "",
   );
   if (summary.tokens_by_session.length) {
     out.push(
-      "| Session | Model | Responses | Input | Cached | Output | Reasoning |",
-      "| --- | --- | ---: | ---: | ---: | ---: | ---: |",
+      "| Harness | Session | Model | Responses | Input | Cached | Output | Reasoning | Cost |",
+      "| --- | --- | --- | ---: | ---: | ---: | ---: | ---: | ---: |",
       ...summary.tokens_by_session.map((row) =>
-        `| \`${escapeCell(row.session_id)}\` | ${
+        `| ${escapeCell(harnessLabel(row.harness))} | \`${escapeCell(row.session_id)}\` | ${
           escapeCell(row.model ?? "")
         } | ${row.responses} | ${number(row.input)} | ${number(row.cached)} | ${
           number(row.output)
-        } | ${number(row.reasoning)} |`
+        } | ${number(row.reasoning)} | ${cost(row)} |`
       ),
       "",
     );
   }
   if (summary.tokens_by_model.length > 1) {
     out.push(
-      "| Model | Responses | Input | Cached | Output | Reasoning |",
-      "| --- | ---: | ---: | ---: | ---: | ---: |",
+      "| Harness | Model | Responses | Input | Cached | Output | Reasoning | Cost |",
+      "| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: |",
       ...summary.tokens_by_model.map((row) =>
-        `| ${escapeCell(row.model)} | ${row.responses} | ${number(row.input)} | ${
-          number(row.cached)
-        } | ${number(row.output)} | ${number(row.reasoning)} |`
+        `| ${escapeCell(harnessLabel(row.harness))} | ${
+          escapeCell(row.model)
+        } | ${row.responses} | ${number(row.input)} | ${number(row.cached)} | ${
+          number(row.output)
+        } | ${number(row.reasoning)} | ${cost(row)} |`
       ),
       "",
     );
@@ -111,9 +133,20 @@ export function renderCiSummaryMarkdown(report: CiReport): string {
 }
 
 function tokenText(totals: TokenTotals): string {
-  return `${number(totals.input)} in (${number(totals.cached)} cached), ${
-    number(totals.output)
-  } out, ${number(totals.reasoning)} reasoning, ${totals.responses} responses`;
+  return `${number(totals.input)} in (${number(totals.cached)} cached${
+    totals.cache_write !== undefined ? `, ${number(totals.cache_write)} cache writes` : ""
+  }), ${number(totals.output)} out, ${number(totals.reasoning)} reasoning, ${totals.responses} ` +
+    `responses${totals.cost_usd !== undefined ? `, ${cost(totals)}` : ""}`;
+}
+
+/** `$0.0236`, or a dash when the harness reports no cost (Codex). */
+function cost(totals: TokenTotals): string {
+  return totals.cost_usd === undefined ? "—" : `$${totals.cost_usd.toFixed(4)}`;
+}
+
+/** A harness's name for people (`Claude Code`), its own value when Beacon does not know it. */
+function harnessLabel(name: string): string {
+  return harnessAdapter(name)?.displayName ?? name;
 }
 
 function number(value: number): string {

@@ -1,10 +1,9 @@
 import { join, resolve } from "node:path";
 import type { Host } from "../host/host.ts";
 import type { FileSystem } from "../reconcile/file_system.ts";
+import type { Policy } from "../policy/policy_schema.ts";
 import { computePlan } from "../reconcile/compute_plan.ts";
 import { applyPlan } from "../reconcile/apply_plan.ts";
-import { codexAdapter } from "../harness/codex/codex_adapter.ts";
-import { codexConfigPath } from "../harness/codex/codex_home.ts";
 import {
   type BeaconProgram,
   currentBeaconProgram,
@@ -13,7 +12,9 @@ import { stopDetached } from "../endpoint/service/stop_detached.ts";
 import { ciRunContext } from "./ci_run_context.ts";
 import { ciResourceAttributes } from "./ci_resource_attributes.ts";
 import { ciRunPolicy, ciRunPolicyToml } from "./ci_run_policy.ts";
-import { CI_STATE_FILE, type CiState, writeCiState } from "./ci_state.ts";
+import { CI_STATE_FILE, type CiHarnessState, type CiState, writeCiState } from "./ci_state.ts";
+import { type CiHarness, ciHarnesses } from "./ci_harnesses.ts";
+import { ciRunHost } from "./ci_run_host.ts";
 import { loadCiPolicy } from "./load_ci_policy.ts";
 import { CiCollectorStartError, startCiCollector } from "./start_ci_collector.ts";
 
@@ -21,8 +22,16 @@ import { CiCollectorStartError, startCiCollector } from "./start_ci_collector.ts
 export interface StartCiRunOptions {
   baseDir?: string;
   policyPath?: string;
-  /** Start from the existing `$CODEX_HOME/config.toml` (or `~/.codex/config.toml`). */
-  inheritCodexConfig?: boolean;
+  /**
+   * The harnesses to prepare (`--harness`); every one the policy enables when absent or empty.
+   */
+  harnesses?: readonly string[];
+  /**
+   * Harnesses whose run config starts from the runner's own file (`$CODEX_HOME/config.toml` or
+   * `~/.codex/config.toml`; `$CLAUDE_CONFIG_DIR/settings.json` or `~/.claude/settings.json`)
+   * instead of an empty one. The runner's file is only read.
+   */
+  inheritConfig?: readonly string[];
   /** How to start Beacon's collector; this Beacon by default. */
   program?: BeaconProgram;
   /** Progress for people (stderr). */
@@ -33,15 +42,19 @@ export interface StartCiRunOptions {
 export interface CiStartResult {
   statePath: string;
   state: CiState;
-  /** For `$GITHUB_OUTPUT`. */
-  outputs: {
-    "codex-home": string;
-    "log-path": string;
-    "state-path": string;
-    "collector-url": string;
-  };
-  /** For `$GITHUB_ENV`, `export` lines, or the environment of `ci exec`'s command. */
-  env: { CODEX_HOME: string; BEACON_CI_STATE: string; OTEL_RESOURCE_ATTRIBUTES: string };
+  /**
+   * For `$GITHUB_OUTPUT`: each prepared harness's folder (`codex-home`, `claude-config-dir`),
+   * then `log-path`, `state-path`, `collector-url`.
+   */
+  outputs: Record<string, string>;
+  /**
+   * For `$GITHUB_ENV`, `export` lines, or the environment of `ci exec`'s command: each prepared
+   * harness's folder variable (`CODEX_HOME`, `CLAUDE_CONFIG_DIR`), then `BEACON_CI_STATE` and
+   * `OTEL_RESOURCE_ATTRIBUTES`. Never the token: the harnesses read it from their run config.
+   */
+  env: Record<string, string>;
+  /** Values a CI log must hide (the run's token), for GitHub's `::add-mask::`. Never printed. */
+  secrets: string[];
   /** Override layers and the like, for people. */
   warnings: string[];
 }
@@ -52,9 +65,12 @@ const START_ATTEMPTS = 3;
 
 /**
  * `beacon ci start`: a base folder for the run, its own collector (detached, on a free loopback
- * port, with a random token, ready before this returns), and a fresh `CODEX_HOME` whose
- * `config.toml` the reconcile core writes from the run's policy. If a step fails, the collector
- * it started is stopped and the token removed.
+ * port, with a random token, ready before this returns), and, for each harness the policy enables
+ * (or `--harness` names), a fresh config folder in the base folder (`codex-home` for
+ * `CODEX_HOME`, `claude-config` for `CLAUDE_CONFIG_DIR`) whose config file the reconcile core
+ * writes from the run's policy through the harness's adapter, as `apply` would. The runner's own
+ * config folders are never written. If a step fails, the collector it started is stopped and the
+ * token removed.
  */
 export async function startCiRun(
   host: Host,
@@ -63,9 +79,9 @@ export async function startCiRun(
 ): Promise<CiStartResult> {
   const progress = options.progress ?? (() => {});
   const loaded = await loadCiPolicy(host, options.policyPath);
+  const harnesses = ciHarnesses(loaded.policy, loaded.source, options.harnesses);
   const baseDir = await makeBaseDir(host, options.baseDir);
   const paths = {
-    codexHome: join(baseDir, "codex-home"),
     logPath: join(baseDir, "logs", "runtime.jsonl"),
     outputLog: join(baseDir, "collector.log"),
     pidFile: join(baseDir, "collector.pid"),
@@ -89,7 +105,7 @@ export async function startCiRun(
     let policy;
     for (let attempt = 1;; attempt++) {
       const port = await freeLoopbackPort();
-      const grpcPort = loaded.policy.harnesses.codex.transport === "grpc"
+      const grpcPort = harnesses.some((harness) => transportOf(loaded.policy, harness) === "grpc")
         ? await freeLoopbackPort([port])
         : undefined;
       policy = ciRunPolicy(loaded.policy, { port, grpcPort, logPath: paths.logPath, token });
@@ -120,12 +136,13 @@ export async function startCiRun(
     }
     progress(`beacon ci: collector ${started.pid} listening on 127.0.0.1:${started.port}`);
 
-    const warnings = await writeCodexConfig(host, fs, {
+    const { homes, warnings } = await writeHarnessConfigs(host, fs, {
       policy,
       source: loaded.source,
-      codexHome: paths.codexHome,
+      harnesses,
+      baseDir,
       ownershipPath: paths.ownershipPath,
-      inherit: options.inheritCodexConfig === true,
+      inherit: options.inheritConfig ?? [],
       progress,
     });
 
@@ -134,8 +151,7 @@ export async function startCiRun(
     const state: CiState = {
       format_version: 1,
       base_dir: baseDir,
-      codex_home: paths.codexHome,
-      config_path: join(paths.codexHome, "config.toml"),
+      harnesses: homes,
       log_path: paths.logPath,
       collector_output_log: paths.outputLog,
       collector_url: collectorUrl,
@@ -155,19 +171,20 @@ export async function startCiRun(
       statePath: paths.statePath,
       state,
       outputs: {
-        "codex-home": paths.codexHome,
+        ...Object.fromEntries(homes.map((home) => [home.output, home.home])),
         "log-path": paths.logPath,
         "state-path": paths.statePath,
         "collector-url": collectorUrl,
       },
       env: {
-        CODEX_HOME: paths.codexHome,
+        ...Object.fromEntries(homes.map((home) => [home.variable, home.home])),
         BEACON_CI_STATE: paths.statePath,
         OTEL_RESOURCE_ATTRIBUTES: ciResourceAttributes(
           context,
           host.env.OTEL_RESOURCE_ATTRIBUTES ?? "",
         ),
       },
+      secrets: [token],
       warnings,
     };
   } catch (error) {
@@ -177,30 +194,51 @@ export async function startCiRun(
   }
 }
 
-/** Writes the run's `config.toml` through the reconcile core; returns the plan's warnings. */
-async function writeCodexConfig(
+/**
+ * Writes each harness's run config (in `<base>/<folder>`) through the reconcile core, one plan
+ * for all of them; returns where each is and the plan's warnings (override layers).
+ */
+async function writeHarnessConfigs(
   host: Host,
   fs: FileSystem,
   input: {
     policy: ReturnType<typeof ciRunPolicy>;
     source: string;
-    codexHome: string;
+    harnesses: CiHarness[];
+    baseDir: string;
     ownershipPath: string;
-    inherit: boolean;
+    inherit: readonly string[];
     progress: (line: string) => void;
   },
-): Promise<string[]> {
-  const runHost: Host = { ...host, env: { ...host.env, CODEX_HOME: input.codexHome } };
-  await fs.ensureDir(input.codexHome, 0o700);
-  if (input.inherit) {
-    const from = codexConfigPath(host);
-    const bytes = await fs.readFile(from);
-    if (bytes) {
-      await fs.writeFileAtomic(codexConfigPath(runHost), bytes, 0o600);
-      input.progress(`beacon ci: starting from ${from}`);
-    } else {
-      input.progress(`beacon ci: no ${from} to inherit; starting from an empty config`);
+): Promise<{ homes: CiHarnessState[]; warnings: string[] }> {
+  const runHost = ciRunHost(
+    host,
+    input.harnesses.map(({ home }) => [home.variable, join(input.baseDir, home.folder)]),
+  );
+  const homes: CiHarnessState[] = [];
+  for (const { adapter, home } of input.harnesses) {
+    const folder = join(input.baseDir, home.folder);
+    await fs.ensureDir(folder, 0o700);
+    const configPath = adapter.configPath(runHost, "user");
+    if (input.inherit.includes(adapter.name)) {
+      const from = adapter.configPath(host, "user");
+      const bytes = await fs.readFile(from);
+      if (bytes) {
+        await fs.writeFileAtomic(configPath, bytes, 0o600);
+        input.progress(`beacon ci: ${adapter.name} starts from ${from}`);
+      } else {
+        input.progress(
+          `beacon ci: no ${from} to inherit; ${adapter.name} starts from an empty file`,
+        );
+      }
     }
+    homes.push({
+      name: adapter.name,
+      variable: home.variable,
+      output: home.output,
+      home: folder,
+      config_path: configPath,
+    });
   }
   const ownership = { formatVersion: 1 as const, files: {} };
   // The run's config is the run's own: whatever an inherited file says, Beacon's values win.
@@ -209,11 +247,21 @@ async function writeCodexConfig(
     host: runHost,
     fs,
     ownership,
-    adapters: [codexAdapter],
+    adapters: input.harnesses.map(({ adapter }) => adapter),
     force: true,
+    mode: "user",
   });
   await applyPlan({ plan, fs, ownership, statePath: input.ownershipPath });
-  return plan.warnings.map((warning) => `${warning.target}: ${warning.message}`);
+  return {
+    homes,
+    warnings: plan.warnings.map((warning) => `${warning.target}: ${warning.message}`),
+  };
+}
+
+function transportOf(policy: Policy, harness: CiHarness): string | undefined {
+  return (policy.harnesses as Record<string, { transport?: string } | undefined>)[
+    harness.adapter.name
+  ]?.transport;
 }
 
 async function makeBaseDir(host: Host, explicit: string | undefined): Promise<string> {

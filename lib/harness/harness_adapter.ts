@@ -107,4 +107,22 @@ export interface HarnessAdapter<
    * file (CI runs, services); empty when the harness only reads its file.
    */
   serviceEnvironment(policy: Policy): Record<string, string>;
+  /**
+   * How a CI run (`beacon ci start`) gives this harness a config folder of its own, so the
+   * runner's own config is never edited: the variable that points the harness at that folder,
+   * the folder's name in the run's base folder, and the GitHub output that names it. The run
+   * plans the folder's config file with {@link plan} (user mode) against a host whose `variable`
+   * is the folder. Absent: CI runs cannot prepare this harness.
+   */
+  ciHome?: CiHome;
+}
+
+/** See {@link HarnessAdapter.ciHome}. */
+export interface CiHome {
+  /** e.g. `CODEX_HOME`, `CLAUDE_CONFIG_DIR`. */
+  variable: string;
+  /** e.g. `codex-home`. */
+  folder: string;
+  /** e.g. `codex-home`, `claude-config-dir`. */
+  output: string;
 }

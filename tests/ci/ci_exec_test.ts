@@ -44,7 +44,7 @@ Deno.test("ci exec: output streams through unchanged; the command sees the run's
       line.includes("|")
     )!.split("|");
     const state = await readCiStateFile(statePath);
-    assert.equal(codexHome, state.codex_home);
+    assert.equal(codexHome, state.harnesses.find((harness) => harness.name === "codex")?.home);
     assert.equal(attributes, "beacon.ci.provider=local");
     assert.ok(state.finished_at, "finished after the command");
   });

@@ -141,7 +141,7 @@ Deno.test("finish without start, finish twice, a deleted log: one clear line, ex
 
 Deno.test("a changed Beacon setting in the run's config is reported at finish", async () => {
   await using run = await startRun();
-  const config = join(run.state.codex_home, "config.toml");
+  const config = run.state.harnesses.find((harness) => harness.name === "codex")!.config_path;
   const text = await Deno.readTextFile(config);
   await Deno.writeTextFile(
     config,

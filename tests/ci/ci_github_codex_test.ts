@@ -52,10 +52,19 @@ Deno.test("ci start -> real Codex with the codex-home output -> ci finish: event
     };
     const start = await runBeacon(["ci", "start", "--inherit-codex-config"], { env });
     assert.equal(start.code, 0, start.stderr);
-    assert.equal(start.stdout, "", "on GitHub, nothing for eval on stdout");
+    const state0 = JSON.parse(
+      await Deno.readTextFile((await github.outputs())["state-path"]),
+    );
+    const token = (await Deno.readTextFile(state0.token_file)).trim();
+    assert.equal(
+      start.stdout,
+      `::add-mask::${token}\n`,
+      "on GitHub, only the token's mask on stdout (nothing for eval)",
+    );
 
     const outputs = await github.outputs();
     assert.deepEqual(Object.keys(outputs).sort(), [
+      "claude-config-dir",
       "codex-home",
       "collector-url",
       "log-path",

@@ -5,7 +5,8 @@ import { readBeaconEvents } from "./beacon_event_schema.ts";
 /** The parts of `state.json` tests use. */
 export interface CiStateForTest {
   base_dir: string;
-  codex_home: string;
+  /** The harnesses the run prepared (`codex`, `claude-code`) and their run folders. */
+  harnesses: { name: string; variable: string; home: string; config_path: string }[];
   log_path: string;
   collector_url: string;
   port: number;

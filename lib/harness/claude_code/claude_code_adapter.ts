@@ -77,6 +77,8 @@ export const claudeCodeAdapter: HarnessAdapter<"claude-code", typeof ClaudeCodeP
       ),
     );
   },
+  // Claude Code reads settings.json (and writes its sessions and .claude.json) in this folder.
+  ciHome: { variable: "CLAUDE_CONFIG_DIR", folder: "claude-config", output: "claude-config-dir" },
 };
 
 /** The managed settings file's mode: Claude Code runs as each user and must read it. */

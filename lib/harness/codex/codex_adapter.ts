@@ -62,4 +62,5 @@ export const codexAdapter: HarnessAdapter<"codex", typeof CodexPolicySchema> = {
   classifyExport: classifyCodexExport,
   // Codex reads only its config file (CI points CODEX_HOME at a folder of its own).
   serviceEnvironment: () => ({}),
+  ciHome: { variable: "CODEX_HOME", folder: "codex-home", output: "codex-home" },
 };

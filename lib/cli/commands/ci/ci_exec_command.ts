@@ -4,6 +4,7 @@ import { startCiRun } from "../../../ci/start_ci_run.ts";
 import { publishCiStart } from "../../../ci/publish_ci_start.ts";
 import { finishCiRun } from "../../../ci/finish_ci_run.ts";
 import { runChildCommand } from "../../../ci/run_child_command.ts";
+import { formatGithubMasks } from "../../../ci/format_ci_variables.ts";
 import {
   CI_GATE_OPTIONS,
   CI_START_OPTIONS,
@@ -17,8 +18,9 @@ export const ciExecCommand: Command = {
   words: ["ci", "exec"],
   summary: "Record a CI run around one command: ci start, the command, ci finish",
   positionals: { names: ["CMD", "[ARGS...]"], required: 1, afterDoubleDash: true },
-  description: "Starts the run as `beacon ci start` does, runs CMD with CODEX_HOME,\n" +
-    "OTEL_RESOURCE_ATTRIBUTES and BEACON_CI_STATE set (its output streams through unchanged;\n" +
+  description: "Starts the run as `beacon ci start` does, runs CMD with CODEX_HOME and\n" +
+    "CLAUDE_CONFIG_DIR (each harness the run prepared), OTEL_RESOURCE_ATTRIBUTES and\n" +
+    'BEACON_CI_STATE set (e.g. `beacon ci exec -- claude -p "..."`; its output streams through unchanged;\n' +
     "SIGINT and SIGTERM are passed on to it), then finishes as `beacon ci finish` does, printing\n" +
     "the summary on stderr (with --json, as JSON on stdout after the command's output). On\n" +
     "GitHub Actions the outputs go to $GITHUB_OUTPUT; $GITHUB_ENV is left alone.\n\n" +
@@ -33,9 +35,12 @@ export const ciExecCommand: Command = {
     const gates = ciGateOverrides(values, "beacon ci exec");
     const progress = (line: string) => context.stderr(line + "\n");
     const started = await startCiRun(context.host, context.fs, {
-      ...ciStartOptions(values),
+      ...ciStartOptions(values, "beacon ci exec"),
       progress,
     });
+    if (context.host.env.GITHUB_ACTIONS === "true") {
+      context.stdout(formatGithubMasks(started.secrets));
+    }
     await publishCiStart(context.host.env, started, { env: false });
     for (const warning of started.warnings) context.stderr(`warning: ${warning}\n`);
     const [command, ...args] = positionals;

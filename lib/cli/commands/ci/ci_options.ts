@@ -9,6 +9,12 @@ import { closestMatch } from "../../../text/closest_match.ts";
 import { BEACON_EVENT_KINDS } from "../../../events/beacon_event.ts";
 import type { CiGates } from "../../../ci/decide_ci_gates.ts";
 import type { StartCiRunOptions } from "../../../ci/start_ci_run.ts";
+import { HARNESS_ADAPTERS } from "../../../harness/harness_adapters.ts";
+
+/** The harnesses a CI run can prepare (those whose adapter has a run-scoped folder). */
+const CI_HARNESS_NAMES = HARNESS_ADAPTERS.filter((adapter) => adapter.ciHome).map((adapter) =>
+  adapter.name
+);
 
 /** Flags of `ci start` (and `ci exec`). */
 export const CI_START_OPTIONS: Record<string, CommandOption> = {
@@ -24,9 +30,25 @@ export const CI_START_OPTIONS: Record<string, CommandOption> = {
     description:
       "Policy file (default: $BEACON_POLICY, else .beacon/policy.toml in the repository, else built-in).",
   },
+  harness: {
+    type: "string",
+    valueName: "NAME,...",
+    multiple: true,
+    description: `Prepare only these harnesses (${
+      CI_HARNESS_NAMES.join(", ")
+    }; default: every one the policy enables).`,
+  },
+  "inherit-config": {
+    type: "string",
+    valueName: "NAME,...",
+    multiple: true,
+    description: "Start these harnesses' run config from the runner's own file (read only), " +
+      "not an empty one.",
+  },
   "inherit-codex-config": {
     type: "boolean",
-    description: "Start from $CODEX_HOME/config.toml (or ~/.codex/config.toml), not an empty file.",
+    description:
+      "Same as --inherit-config codex ($CODEX_HOME/config.toml or ~/.codex/config.toml).",
   },
 };
 
@@ -50,13 +72,34 @@ export const CI_GATE_OPTIONS: Record<string, CommandOption> = {
   },
 };
 
-/** The start options from parsed flags. */
-export function ciStartOptions(values: CommandArgs["values"]): StartCiRunOptions {
+/** The start options from parsed flags; an unknown harness is a {@link UsageError}. */
+export function ciStartOptions(values: CommandArgs["values"], command: string): StartCiRunOptions {
+  const inherit = harnessList(values["inherit-config"], "--inherit-config", command);
+  if (values["inherit-codex-config"] === true && !inherit.includes("codex")) inherit.push("codex");
   return {
     baseDir: values["base-dir"] as string | undefined,
     policyPath: values.policy as string | undefined,
-    inheritCodexConfig: values["inherit-codex-config"] === true,
+    harnesses: harnessList(values.harness, "--harness", command),
+    inheritConfig: inherit,
   };
+}
+
+/** `a,b` given once or more -> `["a", "b"]`, each a harness a CI run can prepare. */
+function harnessList(value: unknown, flag: string, command: string): string[] {
+  const names = ((value as string[] | undefined) ?? []).flatMap((item) => item.split(","))
+    .map((name) => name.trim()).filter(Boolean);
+  for (const name of names) {
+    if (!CI_HARNESS_NAMES.includes(name as typeof CI_HARNESS_NAMES[number])) {
+      const suggestion = closestMatch(name, [...CI_HARNESS_NAMES]);
+      throw new UsageError(
+        `${command}: ${flag}: unknown harness "${name}"` +
+          (suggestion
+            ? `; did you mean ${suggestion}?`
+            : `; harnesses: ${CI_HARNESS_NAMES.join(", ")}`),
+      );
+    }
+  }
+  return [...new Set(names)];
 }
 
 /** The gate overrides from parsed flags; a bad value is a {@link UsageError}. */
