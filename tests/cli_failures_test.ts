@@ -13,6 +13,7 @@ import {
   makeTempHome,
   runBeacon,
 } from "./support/beacon_bundle.ts";
+import { reservePort } from "./support/reserve_port.ts";
 
 const STACK_FRAME = /^\s+at /m;
 /** Exit codes from the README's "Exit codes". */
@@ -27,13 +28,6 @@ function assertCleanFailure(run: BeaconRun, code: number, message: RegExp, label
   assert.match(run.stderr, /^error: /m, `an error line: ${output}`);
   assert.match(run.stderr, message, output);
   assert.doesNotMatch(run.stderr, /BEACON_DEBUG|unexpected/, `not taken for a bug: ${output}`);
-}
-
-function freePort(): number {
-  const listener = Deno.listen({ hostname: "127.0.0.1", port: 0 });
-  const port = (listener.addr as Deno.NetAddr).port;
-  listener.close();
-  return port;
 }
 
 async function writePolicy(folder: string, body: string): Promise<string> {
@@ -58,7 +52,8 @@ Deno.test("collector run on an address in use: one line naming it, exit 1", asyn
 
 Deno.test("collector run with a runtime log it cannot write: names the log, exit 1", async () => {
   await using tmp = await makeTempHome();
-  const listen = `[collector]\nlisten = "127.0.0.1:${freePort()}"\n`;
+  using collectorPort = reservePort();
+  const listen = `[collector]\nlisten = "127.0.0.1:${collectorPort.port}"\n`;
 
   // A file where the log's folder should be.
   await Deno.writeTextFile(join(tmp.home, "a-file"), "");
@@ -97,6 +92,7 @@ Deno.test("collector run as a user whose log folder is read-only: permission den
   // The folder's owner may not write to it (0500). Root may write anywhere, so as root (as CI
   // runs) Beacon runs as an unprivileged uid that owns the folder.
   const dir = await Deno.makeTempDir({ prefix: "beacon-readonly-log-" });
+  using collectorPort = reservePort();
   try {
     const asRoot = Deno.uid() === 0;
     const owner = asRoot ? { uid: 4242, gid: 4343 } : undefined;
@@ -106,7 +102,7 @@ Deno.test("collector run as a user whose log folder is read-only: permission den
     await Deno.mkdir(logs);
     const policy = await writePolicy(
       dir,
-      `[collector]\nlisten = "127.0.0.1:${freePort()}"\n` +
+      `[collector]\nlisten = "127.0.0.1:${collectorPort.port}"\n` +
         `[runtime_log]\npath = "${logs}/runtime.jsonl"\n`,
     );
     if (owner) {
@@ -183,7 +179,11 @@ Deno.test("a policy that is missing or malformed: file and place, exit 1", async
 Deno.test("a Codex config path that is a folder: apply and endpoint install refuse, exit 1", async () => {
   await using tmp = await makeTempHome();
   await Deno.mkdir(join(tmp.codexHome, "config.toml"), { recursive: true });
-  const policy = await writePolicy(tmp.home, `[collector]\nlisten = "127.0.0.1:${freePort()}"\n`);
+  using collectorPort = reservePort();
+  const policy = await writePolicy(
+    tmp.home,
+    `[collector]\nlisten = "127.0.0.1:${collectorPort.port}"\n`,
+  );
   const env = { ...tmp.env, BEACON_SERVICE_MANAGER: "detached" };
   for (const args of [["apply"], ["endpoint", "install"], ["endpoint", "repair"]]) {
     assertCleanFailure(
@@ -220,7 +220,12 @@ Deno.test("an endpoint step that fails (the collector cannot listen): names the 
 
 Deno.test("no HOME, a broken endpoint file, nothing listening: one line each, exit 1", async () => {
   await using tmp = await makeTempHome();
-  const policy = await writePolicy(tmp.home, `[collector]\nlisten = "127.0.0.1:${freePort()}"\n`);
+  // Reserved and never listened on: nothing answers there.
+  using collectorPort = reservePort();
+  const policy = await writePolicy(
+    tmp.home,
+    `[collector]\nlisten = "127.0.0.1:${collectorPort.port}"\n`,
+  );
   const noHome = await runBeacon(["apply", "--plan", "--policy", policy], {
     env: { CODEX_HOME: tmp.codexHome },
     cwd: tmp.home,

@@ -6,25 +6,20 @@
 import assert from "node:assert/strict";
 import { join } from "node:path";
 import { makeTempHome, runBeacon } from "../support/beacon_bundle.ts";
+import { reservePort } from "../support/reserve_port.ts";
 
 const TOOLS_BIN = new URL("../../tools/node_modules/.bin", import.meta.url).pathname;
-
-function freePort(): number {
-  const listener = Deno.listen({ hostname: "127.0.0.1", port: 0 });
-  const port = (listener.addr as Deno.NetAddr).port;
-  listener.close();
-  return port;
-}
 
 const FOREIGN = `[otel]\nenvironment = "production"\n` +
   `exporter = { otlp-http = { endpoint = "https://otel.example.com/v1/logs", protocol = "json" } }\n`;
 
 Deno.test("endpoint install and repair exit 3 naming the conflict left alone and --force", async () => {
   await using tmp = await makeTempHome();
+  using collectorPort = reservePort();
   const policyPath = join(tmp.home, "team-policy.toml");
   await Deno.writeTextFile(
     policyPath,
-    `version = 1\n[collector]\nlisten = "127.0.0.1:${freePort()}"\n`,
+    `version = 1\n[collector]\nlisten = "127.0.0.1:${collectorPort.port}"\n`,
   );
   const config = join(tmp.codexHome, "config.toml");
   await Deno.mkdir(tmp.codexHome, { recursive: true });

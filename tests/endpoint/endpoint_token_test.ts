@@ -12,15 +12,9 @@ import { makeTempHome, runBeacon } from "../support/beacon_bundle.ts";
 import { mockProviderToml, runCodexExec } from "../support/codex_cli.ts";
 import { startMockModelProvider } from "../support/mock_model_provider.ts";
 import { sendLoopbackRequest } from "../../lib/endpoint/probe/send_loopback_request.ts";
+import { reservePort } from "../support/reserve_port.ts";
 
 const TOOLS_BIN = new URL("../../tools/node_modules/.bin", import.meta.url).pathname;
-
-function freePort(): number {
-  const listener = Deno.listen({ hostname: "127.0.0.1", port: 0 });
-  const port = (listener.addr as Deno.NetAddr).port;
-  listener.close();
-  return port;
-}
 
 /** One Codex-shaped session start as OTLP/JSON, written to the log when accepted. */
 function forgedEvent(sessionId: string): Uint8Array {
@@ -68,7 +62,8 @@ function codexAuthorization(configText: string): string {
 
 Deno.test("endpoint install generates a machine token; repair --rotate-token replaces it", async () => {
   await using tmp = await makeTempHome();
-  const port = freePort();
+  using collectorPort = reservePort();
+  const port = collectorPort.port;
   const policyPath = join(tmp.home, "team-policy.toml");
   // No token in the policy: the endpoint must make one.
   await Deno.writeTextFile(policyPath, `version = 1\n[collector]\nlisten = "127.0.0.1:${port}"\n`);
@@ -183,10 +178,11 @@ Deno.test("endpoint install generates a machine token; repair --rotate-token rep
 
 Deno.test("endpoint repair --rotate-token refuses when the policy sets the token", async () => {
   await using tmp = await makeTempHome();
+  using collectorPort = reservePort();
   const policyPath = join(tmp.home, "team-policy.toml");
   await Deno.writeTextFile(
     policyPath,
-    `version = 1\n[collector]\nlisten = "127.0.0.1:${freePort()}"\ntoken = "policyToken-0123456789"\n`,
+    `version = 1\n[collector]\nlisten = "127.0.0.1:${collectorPort.port}"\ntoken = "policyToken-0123456789"\n`,
   );
   const run = await runBeacon(
     ["endpoint", "repair", "--rotate-token", "--plan", "--policy", policyPath],

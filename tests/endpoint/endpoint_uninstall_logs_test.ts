@@ -5,20 +5,15 @@
 import assert from "node:assert/strict";
 import { join } from "node:path";
 import { makeTempHome, runBeacon } from "../support/beacon_bundle.ts";
-
-function freePort(): number {
-  const listener = Deno.listen({ hostname: "127.0.0.1", port: 0 });
-  const port = (listener.addr as Deno.NetAddr).port;
-  listener.close();
-  return port;
-}
+import { reservePort } from "../support/reserve_port.ts";
 
 Deno.test("endpoint uninstall keeps the runtime log and says where; --purge deletes it", async () => {
   await using tmp = await makeTempHome();
+  using collectorPort = reservePort();
   const policy = join(tmp.home, "policy.toml");
   await Deno.writeTextFile(
     policy,
-    `version = 1\n[collector]\nlisten = "127.0.0.1:${freePort()}"\n`,
+    `version = 1\n[collector]\nlisten = "127.0.0.1:${collectorPort.port}"\n`,
   );
   const env = { ...tmp.env, BEACON_SERVICE_MANAGER: "detached" };
   const beacon = (...args: string[]) => runBeacon([...args, "--policy", policy], { env });

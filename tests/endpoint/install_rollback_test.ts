@@ -11,16 +11,10 @@
 import assert from "node:assert/strict";
 import { join } from "node:path";
 import { makeTempHome, runBeacon } from "../support/beacon_bundle.ts";
+import { reservePort } from "../support/reserve_port.ts";
 
 const TOOLS_BIN = new URL("../../tools/node_modules/.bin", import.meta.url).pathname;
 const ORIGINAL = `model = "o3"\r\n# keep me\r\n`;
-
-function freePort(): number {
-  const listener = Deno.listen({ hostname: "127.0.0.1", port: 0 });
-  const port = (listener.addr as Deno.NetAddr).port;
-  listener.close();
-  return port;
-}
 
 /** Pids of processes whose command line mentions `needle` (the policy's unique path). */
 async function processesMentioning(needle: string): Promise<number[]> {
@@ -108,7 +102,8 @@ Deno.test("an install that fails at the final check stops the collector it start
     } finally {
       filler.close();
     }
-    const port = freePort();
+    using collectorPort = reservePort();
+    const port = collectorPort.port;
     const logPath = join(mountPoint, "logs", "runtime.jsonl");
     const machine = await setUp(port, logPath);
     await using _home = machine.tmp;

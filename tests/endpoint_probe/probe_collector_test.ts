@@ -10,6 +10,7 @@ import type { CollectorHealth } from "../../lib/collector/collector_health.ts";
 import { probeCollector } from "../../lib/endpoint/probe/probe_collector.ts";
 import { startInProcessCollector } from "../support/in_process_collector.ts";
 import { orGiveUp } from "../support/wait_until.ts";
+import { reservePort } from "../support/reserve_port.ts";
 
 const TOKEN = "s3cret-token-0123456789";
 
@@ -94,14 +95,6 @@ function fakeCollector(health: CollectorHealth, token?: string): TestServer {
   });
 }
 
-/** A loopback port nothing listens on. */
-function closedPort(): number {
-  const listener = Deno.listen({ hostname: "127.0.0.1", port: 0 });
-  const port = (listener.addr as Deno.NetAddr).port;
-  listener.close();
-  return port;
-}
-
 Deno.test("a running collector: health parsed, the right token accepted, latency measured", async () => {
   await using server = fakeCollector(healthDocument(), TOKEN);
   const probe = await probeCollector(server.url, { token: TOKEN });
@@ -165,7 +158,9 @@ Deno.test("Beacon's real collector: health and token check, and the check writes
 });
 
 Deno.test("a closed port: nothing is listening", async () => {
-  const port = closedPort();
+  // Reserved and never listened on: nothing listens there, and nothing will.
+  using closed = reservePort();
+  const port = closed.port;
   const probe = await probeCollector(`http://127.0.0.1:${port}`);
   assert.deepEqual({ ...probe, latencyMs: 0 }, {
     reachable: false,
@@ -240,8 +235,9 @@ Deno.test("a server that accepts but never answers times out within the budget",
 Deno.test("HTTP_PROXY does not divert the probe of a loopback collector", async () => {
   await using server = fakeCollector(healthDocument({ token_required: false }));
   const saved = { upper: Deno.env.get("HTTP_PROXY"), lower: Deno.env.get("http_proxy") };
-  Deno.env.set("HTTP_PROXY", `http://127.0.0.1:${closedPort()}`);
-  Deno.env.set("http_proxy", `http://127.0.0.1:${closedPort()}`);
+  using proxyPort = reservePort(); // a proxy that is never there
+  Deno.env.set("HTTP_PROXY", `http://127.0.0.1:${proxyPort.port}`);
+  Deno.env.set("http_proxy", `http://127.0.0.1:${proxyPort.port}`);
   try {
     assert.equal((await probeCollector(server.url)).health?.service, "beacon-collector");
   } finally {
