@@ -18,6 +18,7 @@ import { runClaudeCode } from "../support/claude_code_cli.ts";
 import { startInProcessCollector } from "../support/in_process_collector.ts";
 import { spawnCollectorChild } from "../support/spawn_collector_child.ts";
 import { makeTempHome, runBeacon } from "../support/beacon_bundle.ts";
+import { reservePort } from "../support/reserve_port.ts";
 import { readBeaconEvents } from "../support/beacon_event_schema.ts";
 import { mockProviderToml, runCodexExec } from "../support/codex_cli.ts";
 import { startMockModelProvider } from "../support/mock_model_provider.ts";
@@ -188,13 +189,6 @@ Deno.test("Codex and Claude Code at the same time through one collector, each la
   }
 });
 
-function freePort(): number {
-  const listener = Deno.listen({ hostname: "127.0.0.1", port: 0 });
-  const port = (listener.addr as Deno.NetAddr).port;
-  listener.close();
-  return port;
-}
-
 for (
   const [name, content] of [
     ["the default policy", ""],
@@ -204,7 +198,8 @@ for (
   Deno.test(`endpoint install --harness claude-code, claude -p, uninstall (${name})`, async () => {
     await using tmp = await makeTempHome();
     await using api = await startMockMessagesApi({ toolCalls: TOOL_CALLS, finalAnswer: ANSWER });
-    const port = freePort();
+    using collectorPort = reservePort();
+    const port = collectorPort.port;
     const policyPath = join(tmp.home, "team-policy.toml");
     const policyText = `version = 1\n${content}[collector]\nlisten = "127.0.0.1:${port}"\n`;
     await Deno.writeTextFile(policyPath, policyText);
