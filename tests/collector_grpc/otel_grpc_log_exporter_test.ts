@@ -1,7 +1,9 @@
 /**
  * The OpenTelemetry JS gRPC log exporter against the listener: log records emitted through the
  * SDK reach the export pipeline, and with a token configured, only calls that carry it are
- * accepted (`authorization: Bearer <token>` in the gRPC metadata).
+ * accepted (`authorization: Bearer <token>` in the gRPC metadata). The listener runs in a child
+ * process (an nghttp2 abort, denoland/deno#36788, must not end the test run) that reports the
+ * records it was sent.
  *
  * @module
  */
@@ -18,12 +20,10 @@ import {
   type ReadableLogRecord,
   SimpleLogRecordProcessor,
 } from "@opentelemetry/sdk-logs";
-import { createExportPipeline } from "../../lib/collector/export_pipeline.ts";
-import { otlpConnectRoutes } from "../../lib/collector/otlp_connect_routes.ts";
 import {
-  type GrpcListener,
-  startGrpcListener,
-} from "../../lib/collector/grpc/start_grpc_listener.ts";
+  type GrpcListenerChild,
+  spawnGrpcListenerChild,
+} from "./support/spawn_grpc_listener_child.ts";
 
 /** `ExportResultCode` of `@opentelemetry/core` (not a direct dependency). */
 const EXPORT_SUCCESS = 0;
@@ -37,28 +37,22 @@ interface ExportResult {
   error?: Error & { code?: number };
 }
 
-/** A listener on a free port whose pipeline keeps every log record body it was sent. */
-async function startRecordingListener(token?: string) {
-  const bodies: string[] = [];
-  const resources: string[] = [];
-  const pipeline = createExportPipeline({
-    classify(batch) {
-      assert.equal(batch.signal, "logs");
-      for (const record of batch.records) {
-        bodies.push(String(record.body));
-        resources.push(String(record.resource["service.name"]));
-      }
-      return { events: batch.records.map(() => ({})), dropped: 0 };
-    },
-    log: { append: () => Promise.resolve() },
-  });
-  const listener = await startGrpcListener({
-    hostname: "127.0.0.1",
-    port: 0,
-    routes: otlpConnectRoutes(pipeline, { token }),
-    readMaxBytes: 4 << 20,
-  });
-  return { listener, bodies, resources };
+/** A listener child on a free port (4 MiB messages), which keeps every log record it was sent. */
+async function startRecordingListener(token?: string): Promise<GrpcListenerChild> {
+  return await spawnGrpcListenerChild({ token, readMaxBytes: 4 << 20 });
+}
+
+/** The log record bodies the listener accepted, checking that only logs arrived. */
+async function received(listener: GrpcListenerChild) {
+  const { signals, bodies, services } = await listener.state();
+  assert.deepEqual(signals, signals.map(() => "logs"));
+  return { bodies, services };
+}
+
+/** Stops the child; a crash during the test shows here as a failure with the child's stderr. */
+async function stop(listener: GrpcListenerChild): Promise<void> {
+  const { status } = await listener.terminate();
+  assert.equal(status.code, 0, `the listener child crashed:\n${await listener.stderr()}`);
 }
 
 /** An exporter that keeps the results it reports to the SDK. */
@@ -80,7 +74,7 @@ function recordingExporter(inner: LogRecordExporter, results: ExportResult[]): L
  * provider down, and returns what the exporter reported.
  */
 async function emitThroughSdk(
-  listener: GrpcListener,
+  listener: GrpcListenerChild,
   bodies: string[],
   options: {
     metadata?: Metadata;
@@ -89,7 +83,7 @@ async function emitThroughSdk(
 ): Promise<ExportResult[]> {
   const results: ExportResult[] = [];
   const exporter = new OTLPLogExporter({
-    url: `http://127.0.0.1:${listener.address.port}`,
+    url: `http://127.0.0.1:${listener.port}`,
     metadata: options.metadata,
   });
   const provider = new LoggerProvider({
@@ -117,23 +111,27 @@ Deno.test("records emitted with the OpenTelemetry gRPC log exporter reach the pi
     ] as const satisfies [string, (exporter: LogRecordExporter) => LogRecordProcessor][]
   ) {
     await t.step(name, async () => {
-      const { listener, bodies, resources } = await startRecordingListener();
+      const listener = await startRecordingListener();
       try {
         const sent = ["first", "second", "third"].map((word) => `${name}: ${word}`);
         const results = await emitThroughSdk(listener, sent, { processor });
         assert.ok(results.length >= 1, "the exporter was called");
         assert.deepEqual(results.map((result) => result.code), results.map(() => EXPORT_SUCCESS));
+        const { bodies, services } = await received(listener);
         assert.deepEqual(bodies.toSorted(), sent.toSorted());
-        assert.ok(resources.every((service) => service === "beacon-test"), resources.join());
-      } finally {
-        await listener.close();
+        assert.ok(services.every((service) => service === "beacon-test"), services.join());
+      } catch (error) {
+        listener.kill();
+        await listener.status;
+        throw error;
       }
+      await stop(listener);
     });
   }
 });
 
 Deno.test("with a token, the gRPC listener refuses a missing or wrong one with UNAUTHENTICATED", async (t) => {
-  const { listener, bodies } = await startRecordingListener("s3cret-token");
+  const listener = await startRecordingListener("s3cret-token");
   const processor = (exporter: LogRecordExporter) => new SimpleLogRecordProcessor({ exporter });
   try {
     for (
@@ -157,7 +155,7 @@ Deno.test("with a token, the gRPC listener refuses a missing or wrong one with U
         assert.equal(results[0].error?.code, GRPC_UNAUTHENTICATED, String(results[0].error));
       });
     }
-    assert.deepEqual(bodies, [], "nothing was accepted without the right token");
+    assert.deepEqual((await received(listener)).bodies, [], "nothing accepted without the token");
 
     await t.step("right token", async () => {
       const results = await emitThroughSdk(listener, ["authorized"], {
@@ -165,9 +163,12 @@ Deno.test("with a token, the gRPC listener refuses a missing or wrong one with U
         processor,
       });
       assert.deepEqual(results.map((result) => result.code), [EXPORT_SUCCESS]);
-      assert.deepEqual(bodies, ["authorized"]);
+      assert.deepEqual((await received(listener)).bodies, ["authorized"]);
     });
-  } finally {
-    await listener.close();
+  } catch (error) {
+    listener.kill();
+    await listener.status;
+    throw error;
   }
+  await stop(listener);
 });
