@@ -472,13 +472,38 @@ function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === "object" && value !== null && !Array.isArray(value);
 }
 
+/**
+ * Opens a log file for reading, or undefined when it does not exist. Anything else that stops
+ * the read (a folder where the file should be, no permission) is an error naming the file and
+ * what to do, not the bare system message.
+ */
 async function openIfPresent(path: string): Promise<Deno.FsFile | undefined> {
+  let file: Deno.FsFile;
   try {
-    return await Deno.open(path, { read: true });
+    file = await Deno.open(path, { read: true });
   } catch (error) {
     if (error instanceof Deno.errors.NotFound) return undefined;
-    throw error;
+    if (error instanceof Deno.errors.PermissionDenied) {
+      throw new Error(
+        `Cannot read the runtime log "${path}": permission denied. Run as the user the ` +
+          "collector writes as (or root for a system endpoint), or give read access to the file.",
+        { cause: error },
+      );
+    }
+    throw new Error(`Cannot read the runtime log "${path}": ${(error as Error).message}`, {
+      cause: error,
+    });
   }
+  const info = await file.stat();
+  if (!info.isFile) {
+    file.close();
+    throw new Error(
+      `Cannot read the runtime log "${path}": it is a ${
+        info.isDirectory ? "folder" : "special file"
+      }, not a file. Move it away, or point runtime_log.path in the policy at a file.`,
+    );
+  }
+  return file;
 }
 
 async function statIfPresent(path: string): Promise<Deno.FileInfo | undefined> {

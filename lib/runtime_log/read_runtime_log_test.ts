@@ -86,6 +86,25 @@ Deno.test("a missing log reads as empty; so does a missing folder", async () => 
   });
 });
 
+Deno.test("a log that is a folder is refused with its path and what to do, by every reader", async () => {
+  await withFolder(async (dir) => {
+    const path = join(dir, "runtime.jsonl");
+    await Deno.mkdir(path);
+    const expected = (error: unknown) => {
+      assert.ok(error instanceof Error);
+      assert.match(
+        error.message,
+        new RegExp(`^Cannot read the runtime log "${path}": it is a folder`),
+      );
+      assert.match(error.message, /runtime_log\.path/);
+      return true;
+    };
+    await assert.rejects(() => collect(path), expected);
+    await assert.rejects(() => summarizeRuntimeLog(path), expected);
+    await assert.rejects(() => findEventInRuntimeLog(path, () => true), expected);
+  });
+});
+
 Deno.test("lines longer than a read block and UTF-8 split across blocks are read whole", async () => {
   await withFolder(async (dir) => {
     const path = join(dir, "runtime.jsonl");
