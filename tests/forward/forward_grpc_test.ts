@@ -2,101 +2,21 @@
  * Forwarding over OTLP/gRPC (`protocol = "grpc"`): to a real OpenTelemetry Collector gateway, to
  * a second Beacon collector's gRPC listener, and to a grpc-js server scripted with the status
  * codes a real gateway does not give on demand (RESOURCE_EXHAUSTED with and without RetryInfo,
- * UNAVAILABLE, INVALID_ARGUMENT, partial success). The runtime log is real, on disk.
+ * UNAVAILABLE, INVALID_ARGUMENT, partial success). The runtime log is real, on disk. Every
+ * gRPC server runs in a process of its own (an HTTP/2 server may abort the process it runs in:
+ * denoland/deno#36788); the forwarder under test, a gRPC client, runs here.
  */
 import assert from "node:assert/strict";
-import { Buffer } from "node:buffer";
 import * as grpc from "@grpc/grpc-js";
-import { create, fromBinary, toBinary } from "@bufbuild/protobuf";
-import { BinaryWriter } from "@bufbuild/protobuf/wire";
 import * as v from "valibot";
-import {
-  type ExportLogsServiceRequest,
-  ExportLogsServiceRequestSchema,
-  ExportLogsServiceResponseSchema,
-} from "../../lib/otlp/gen/opentelemetry/proto/collector/logs/v1/logs_service_pb.ts";
-import { StatusSchema } from "../../lib/otlp/gen/google/rpc/status_pb.ts";
+import type { ExportLogsServiceRequest } from "../../lib/otlp/gen/opentelemetry/proto/collector/logs/v1/logs_service_pb.ts";
 import { PolicySchema } from "../../lib/policy/policy_schema.ts";
 import { openRuntimeLog } from "../../lib/runtime_log/open_runtime_log.ts";
 import { createForwarder, type Forwarder } from "../../lib/forward/start_forwarder.ts";
-import { LOGS_EXPORT_METHOD } from "../../lib/forward/send_otlp_grpc.ts";
 import { startCollectorProcess } from "../support/collector_process.ts";
-import { freePort, otelGateway } from "../support/otel_gateway.ts";
-
-interface Answer {
-  code: number;
-  retryDelayMs?: number;
-  rejected?: number;
-}
-
-function statusDetails(code: number, retryDelayMs: number): Buffer {
-  const duration = new BinaryWriter().uint32(8).int64(Math.floor(retryDelayMs / 1000))
-    .uint32(16).int32((retryDelayMs % 1000) * 1e6).finish();
-  const retryInfo = new BinaryWriter().uint32(10).bytes(duration).finish();
-  return Buffer.from(toBinary(
-    StatusSchema,
-    create(StatusSchema, {
-      code,
-      message: "slow down",
-      details: [{ typeUrl: "type.googleapis.com/google.rpc.RetryInfo", value: retryInfo }],
-    }),
-  ));
-}
-
-/** A grpc-js OTLP Logs server answering with `script` in turn (the last answer repeats). */
-async function scriptedGrpcGateway(script: Answer[]) {
-  const requests: Array<{ body: ExportLogsServiceRequest; metadata: grpc.Metadata }> = [];
-  const server = new grpc.Server();
-  server.addService({
-    Export: {
-      path: LOGS_EXPORT_METHOD,
-      requestStream: false,
-      responseStream: false,
-      requestSerialize: (b: Buffer) => b,
-      requestDeserialize: (b: Buffer) => fromBinary(ExportLogsServiceRequestSchema, b),
-      responseSerialize: (b: Buffer) => b,
-      responseDeserialize: (b: Buffer) => b,
-    },
-  }, {
-    Export: (
-      call: grpc.ServerUnaryCall<ExportLogsServiceRequest, Buffer>,
-      callback: grpc.sendUnaryData<Buffer>,
-    ) => {
-      requests.push({ body: call.request, metadata: call.metadata });
-      const answer = script[Math.min(requests.length - 1, script.length - 1)];
-      if (answer.code === 0) {
-        return callback(
-          null,
-          Buffer.from(toBinary(
-            ExportLogsServiceResponseSchema,
-            create(ExportLogsServiceResponseSchema, {
-              partialSuccess: answer.rejected
-                ? { rejectedLogRecords: BigInt(answer.rejected), errorMessage: "too old" }
-                : undefined,
-            }),
-          )),
-        );
-      }
-      const metadata = new grpc.Metadata();
-      if (answer.retryDelayMs !== undefined) {
-        metadata.set("grpc-status-details-bin", statusDetails(answer.code, answer.retryDelayMs));
-      }
-      callback({ code: answer.code, details: `scripted ${grpc.status[answer.code]}`, metadata });
-    },
-  });
-  const port = await new Promise<number>((resolve, reject) =>
-    server.bindAsync(
-      "127.0.0.1:0",
-      grpc.ServerCredentials.createInsecure(),
-      (error, port) => error ? reject(error) : resolve(port),
-    )
-  );
-  return {
-    url: `http://127.0.0.1:${port}`,
-    requests,
-    stop: () => new Promise<void>((resolve) => server.tryShutdown(() => resolve())),
-  };
-}
+import { otelGateway } from "../support/otel_gateway.ts";
+import { reservePort } from "../support/reserve_port.ts";
+import { startScriptedGrpcGateway } from "./support/scripted_grpc_gateway.ts";
 
 function destination(name: string, url: string, extra: Record<string, unknown> = {}) {
   return {
@@ -175,7 +95,7 @@ const uidsOf = (request: ExportLogsServiceRequest) =>
   });
 
 Deno.test("forward grpc: RESOURCE_EXHAUSTED with RetryInfo waits as told, UNAVAILABLE backs off; headers as metadata", async () => {
-  const gateway = await scriptedGrpcGateway([
+  const gateway = await startScriptedGrpcGateway([
     { code: grpc.status.RESOURCE_EXHAUSTED, retryDelayMs: 1500 },
     { code: grpc.status.UNAVAILABLE },
     { code: grpc.status.DEADLINE_EXCEEDED },
@@ -189,9 +109,10 @@ Deno.test("forward grpc: RESOURCE_EXHAUSTED with RetryInfo waits as told, UNAVAI
         await until(() => forwarder.status()[0].delivered === 3, "delivery");
         // RetryInfo's 1.5 s, then backoff from retry_initial_ms = 1 (random = 1): 2 ms, 4 ms.
         assert.deepEqual(waits, [1500, 2, 4]);
-        assert.equal(gateway.requests.length, 4);
-        assert.deepEqual(uidsOf(gateway.requests[3].body), ["id-000001", "id-000002", "id-000003"]);
-        assert.deepEqual(gateway.requests[0].metadata.get("x-team"), ["platform"]);
+        const requests = await gateway.requests();
+        assert.equal(requests.length, 4);
+        assert.deepEqual(uidsOf(requests[3].body), ["id-000001", "id-000002", "id-000003"]);
+        assert.deepEqual(requests[0].metadata["x-team"], ["platform"]);
         const status = forwarder.status()[0];
         assert.equal(status.retries, 3);
         assert.equal(status.protocol, "grpc");
@@ -204,7 +125,7 @@ Deno.test("forward grpc: RESOURCE_EXHAUSTED with RetryInfo waits as told, UNAVAI
 });
 
 Deno.test("forward grpc: INVALID_ARGUMENT and RESOURCE_EXHAUSTED without RetryInfo are not retried; partial success is counted", async () => {
-  const gateway = await scriptedGrpcGateway([
+  const gateway = await startScriptedGrpcGateway([
     { code: grpc.status.INVALID_ARGUMENT },
     { code: grpc.status.RESOURCE_EXHAUSTED },
     { code: 0, rejected: 1 },
@@ -218,7 +139,7 @@ Deno.test("forward grpc: INVALID_ARGUMENT and RESOURCE_EXHAUSTED without RetryIn
       await append([event(4), event(5)]);
       await until(() => forwarder.status()[0].partially_rejected === 1, "the partial success");
       assert.deepEqual(waits, [], "nothing retried");
-      assert.equal(gateway.requests.length, 3);
+      assert.equal((await gateway.requests()).length, 3);
       const status = forwarder.status()[0];
       assert.equal(status.delivered, 1);
       assert.match(status.last_error!.message, /rejected 1 of 2 record\(s\): too old/);
@@ -260,12 +181,14 @@ Deno.test("forward grpc: a real OpenTelemetry Collector receives every event ove
 
 Deno.test("forward grpc: a second Beacon collector is a peer: every forwarded event is in its log, ids kept, its own content rules applied", async () => {
   const home = await Deno.makeTempDir({ prefix: "beacon-forward-grpc-peer-" });
-  const grpcPort = freePort();
+  using listen = reservePort();
+  using grpcListen = reservePort();
+  const grpcPort = grpcListen.port;
   const policyPath = `${home}/policy.toml`;
   await Deno.writeTextFile(
     policyPath,
     `[collector]
-listen = "127.0.0.1:${freePort()}"
+listen = "127.0.0.1:${listen.port}"
 grpc = true
 grpc_listen = "127.0.0.1:${grpcPort}"
 [runtime_log]
