@@ -11,6 +11,7 @@ import { startMockModelProvider } from "../support/mock_model_provider.ts";
 import { startCollectorProcess } from "../support/collector_process.ts";
 import { runBeacon } from "../support/beacon_bundle.ts";
 import { parseBeaconEvents, readBeaconEvents } from "../support/beacon_event_schema.ts";
+import { reservePort } from "../support/reserve_port.ts";
 
 const PROMPT_MARKER = "PROMPT-MARKER-7731";
 const OUTPUT_MARKER = "TOOL-OUTPUT-MARKER-4411";
@@ -24,13 +25,6 @@ const PATCH = [
   "*** End Patch",
 ].join("\n");
 
-function freePort(): number {
-  const listener = Deno.listen({ hostname: "127.0.0.1", port: 0 });
-  const port = (listener.addr as Deno.NetAddr).port;
-  listener.close();
-  return port;
-}
-
 async function runTurn(policyExtra: string, collectorExtra = "") {
   const provider = await startMockModelProvider({
     shellCommand: COMMAND,
@@ -38,13 +32,15 @@ async function runTurn(policyExtra: string, collectorExtra = "") {
     finalAnswer: `${ANSWER_MARKER} all done`,
   });
   const workspace = await createCodexWorkspace();
+  using httpPort = reservePort();
+  using grpcPort = reservePort();
   try {
     const logPath = join(workspace.root, "runtime.jsonl");
     const policyPath = join(workspace.root, "policy.toml");
     await Deno.writeTextFile(
       policyPath,
-      `version = 1\n${policyExtra}\n[collector]\nlisten = "127.0.0.1:${freePort()}"\n` +
-        `grpc_listen = "127.0.0.1:${freePort()}"\n${collectorExtra}[runtime_log]\npath = "${logPath}"\n`,
+      `version = 1\n${policyExtra}\n[collector]\nlisten = "127.0.0.1:${httpPort.port}"\n` +
+        `grpc_listen = "127.0.0.1:${grpcPort.port}"\n${collectorExtra}[runtime_log]\npath = "${logPath}"\n`,
     );
     await workspace.writeConfig(mockProviderToml(provider.baseUrl));
     const env = { HOME: workspace.root, CODEX_HOME: workspace.codexHome };
@@ -129,12 +125,13 @@ Deno.test("codex exec --approve-for-me: the reviewer's denial is an approval eve
     finalAnswer: "ok",
   });
   const workspace = await createCodexWorkspace();
+  using collectorPort = reservePort();
   try {
     const logPath = join(workspace.root, "runtime.jsonl");
     const policyPath = join(workspace.root, "policy.toml");
     await Deno.writeTextFile(
       policyPath,
-      `version = 1\n[content]\nagent_response = "redact"\n[collector]\nlisten = "127.0.0.1:${freePort()}"\n` +
+      `version = 1\n[content]\nagent_response = "redact"\n[collector]\nlisten = "127.0.0.1:${collectorPort.port}"\n` +
         `[runtime_log]\npath = "${logPath}"\n`,
     );
     await workspace.writeConfig(mockProviderToml(provider.baseUrl));

@@ -16,19 +16,23 @@ import { realFileSystem } from "../../lib/reconcile/real_file_system.ts";
 import type { FileSystem } from "../../lib/reconcile/file_system.ts";
 import { adminGroupId } from "../../lib/endpoint/admin_group_id.ts";
 import { readBeaconEvents } from "../support/beacon_event_schema.ts";
+import { reservePort } from "../support/reserve_port.ts";
+import { waitUntil } from "../support/wait_until.ts";
 
 const TOOLS_BIN = new URL("../../tools/node_modules/.bin", import.meta.url).pathname;
 
-function freePort(): number {
-  const listener = Deno.listen({ hostname: "127.0.0.1", port: 0 });
-  const port = (listener.addr as Deno.NetAddr).port;
-  listener.close();
-  return port;
-}
-
+/** A temporary HOME and a policy on a reserved port; disposing `tmp` releases both. */
 async function setUp(extraPolicy = "") {
-  const tmp = await makeTempHome();
-  const port = freePort();
+  const home = await makeTempHome();
+  const collectorPort = reservePort();
+  const port = collectorPort.port;
+  const tmp = {
+    ...home,
+    async [Symbol.asyncDispose]() {
+      await home[Symbol.asyncDispose]();
+      collectorPort.release();
+    },
+  };
   const policyPath = join(tmp.home, "team-policy.toml");
   await Deno.writeTextFile(
     policyPath,
@@ -47,14 +51,15 @@ async function setUp(extraPolicy = "") {
 async function killCollector(pidFile: string): Promise<void> {
   const pid = Number((await Deno.readTextFile(pidFile)).trim());
   Deno.kill(pid, "SIGKILL");
-  for (let i = 0; i < 50; i++) {
+  // Gone once a signal can no longer be sent to it.
+  await waitUntil(`the killed collector (pid ${pid}) to be gone`, () => {
     try {
       Deno.kill(pid, "SIGCONT");
+      return false;
     } catch {
-      return;
+      return true;
     }
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
+  });
 }
 
 Deno.test("endpoint lifecycle: discover, install, codex, status, break, repair, uninstall", async () => {

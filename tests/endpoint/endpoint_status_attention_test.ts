@@ -12,20 +12,16 @@ import { startCollectorProcess } from "../support/collector_process.ts";
 import { mockProviderToml, runCodexExec } from "../support/codex_cli.ts";
 import { startMockModelProvider } from "../support/mock_model_provider.ts";
 import { readBeaconEvents } from "../support/beacon_event_schema.ts";
+import { reservePort } from "../support/reserve_port.ts";
+import { waitUntil } from "../support/wait_until.ts";
 
 const TOOLS_BIN = new URL("../../tools/node_modules/.bin", import.meta.url).pathname;
 const TOKEN = "policy-token-0123456789abcdef";
 
-function freePort(): number {
-  const listener = Deno.listen({ hostname: "127.0.0.1", port: 0 });
-  const port = (listener.addr as Deno.NetAddr).port;
-  listener.close();
-  return port;
-}
-
 async function installed(extraPolicy = "") {
   const tmp = await makeTempHome();
-  const port = freePort();
+  const collectorPort = reservePort();
+  const port = collectorPort.port;
   const policyPath = join(tmp.home, "team-policy.toml");
   await Deno.writeTextFile(
     policyPath,
@@ -52,6 +48,7 @@ async function installed(extraPolicy = "") {
     async [Symbol.asyncDispose]() {
       await beacon("endpoint", "uninstall").catch(() => {});
       await tmp[Symbol.asyncDispose]();
+      collectorPort.release();
     },
   };
 }
@@ -61,15 +58,15 @@ async function stopInstalledCollector(home: string): Promise<void> {
     (await Deno.readTextFile(join(home, ".beacon", "endpoint", "collector.pid"))).trim(),
   );
   Deno.kill(pid, "SIGTERM");
-  // Gone once signal 0 fails (polling a condition).
-  while (true) {
+  // Gone once a signal can no longer be sent to it.
+  await waitUntil(`the stopped collector (pid ${pid}) to be gone`, () => {
     try {
       Deno.kill(pid, "SIGCONT");
+      return false;
     } catch {
-      return;
+      return true;
     }
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
+  });
 }
 
 Deno.test("endpoint status: exit 3 when the collector rejects the policy's token", async () => {

@@ -9,6 +9,7 @@
 import assert from "node:assert/strict";
 import { join } from "node:path";
 import { type BeaconRun, makeTempHome, runBeacon } from "../support/beacon_bundle.ts";
+import { reservePort } from "../support/reserve_port.ts";
 
 const TOOLS_BIN = new URL("../../tools/node_modules/.bin", import.meta.url).pathname;
 
@@ -17,16 +18,17 @@ const OLD_TOKEN = "oldTokenInCodexConfig-5b21e8d0";
 const FOREIGN_SECRET = "foreignTeamSecret-d4c8a1e6";
 const SECRETS = [POLICY_TOKEN, OLD_TOKEN, FOREIGN_SECRET];
 
-function freePort(): number {
-  const listener = Deno.listen({ hostname: "127.0.0.1", port: 0 });
-  const port = (listener.addr as Deno.NetAddr).port;
-  listener.close();
-  return port;
-}
-
 async function setUp(codexConfig: (port: number) => string, policyToken = true) {
-  const tmp = await makeTempHome();
-  const port = freePort();
+  const home = await makeTempHome();
+  const collectorPort = reservePort();
+  const port = collectorPort.port;
+  const tmp = {
+    ...home,
+    async [Symbol.asyncDispose]() {
+      await home[Symbol.asyncDispose]();
+      collectorPort.release();
+    },
+  };
   const policyPath = join(tmp.home, "team-policy.toml");
   await Deno.writeTextFile(
     policyPath,
