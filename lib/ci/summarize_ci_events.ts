@@ -1,3 +1,5 @@
+import { HARNESS_NAMES } from "../harness/harness_adapters.ts";
+
 /** Token counts summed over model responses. */
 export interface TokenTotals {
   /** Model responses counted (`token_usage` events). */
@@ -50,7 +52,10 @@ export interface CiSummary extends CiActivity {
   unreadable_lines: number;
   /** Up to 5 reasons for unreadable lines, `file:line: reason`. */
   problems: string[];
-  /** Per harness, in order of first appearance; sums to the run's counts. */
+  /**
+   * Per harness, in registry order (then others in order of first appearance); sums to the
+   * run's counts.
+   */
   by_harness: CiHarnessActivity[];
   /** Per session, in order of first appearance. */
   tokens_by_session: (TokenTotals & { harness: string; session_id: string; model?: string })[];
@@ -126,7 +131,9 @@ export async function summarizeCiEvents(
     ...run.activity,
     unreadable_lines: unreadable,
     problems,
-    by_harness: [...harnesses].map(([harness, own]) => ({ harness, ...own.activity })),
+    by_harness: [...harnesses]
+      .map(([harness, own]) => ({ harness, ...own.activity }))
+      .sort((a, b) => registryRank(a.harness) - registryRank(b.harness)),
     tokens_by_session: [...bySession.values()],
     tokens_by_model: [...byModel.values()],
   };
@@ -189,6 +196,12 @@ function countEvent(
       addTokens(activity.tokens, event);
       break;
   }
+}
+
+/** A harness's place in the registry; one Beacon does not manage comes after them all. */
+function registryRank(harness: string): number {
+  const index = (HARNESS_NAMES as readonly string[]).indexOf(harness);
+  return index === -1 ? HARNESS_NAMES.length : index;
 }
 
 function sessionOf(event: Record<string, unknown>): string | undefined {
