@@ -45,14 +45,6 @@ export interface OtelGateway extends AsyncDisposable {
   records(): Array<{ attributes: Record<string, unknown>; resource: Record<string, unknown> }>;
 }
 
-/**
- * A reserved loopback port, held until the test process ends.
- * @deprecated Use `reservePort()` from ./reserve_port.ts, which releases at the end of a scope.
- */
-export function freePort(): number {
-  return reservePort().port;
-}
-
 /** Prepares a gateway on a fixed port in `dir` (start it with `start()`; restartable). */
 export async function otelGateway(dir: string): Promise<OtelGateway> {
   const binary = await otelGatewayBinary();
