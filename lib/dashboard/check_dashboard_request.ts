@@ -23,10 +23,18 @@ export interface RequestPolicy {
   cookieName: string;
   /** The cookie's value: a secret of this start, unrelated to the token. */
   cookieValue: string;
+  /**
+   * Single-use codes for the URL handed to a browser opener (`--open`), whose command line
+   * other local users can read in `ps`: code -> when it expires (ms, {@link now}'s clock).
+   * The request handler removes a code when it is used.
+   */
+  openCodes?: Map<string, number>;
+  /** The clock open codes expire by (default `Date.now`). */
+  now?: () => number;
 }
 
-/** How the request authenticated. */
-export type Admission = { kind: "cookie" } | { kind: "token" };
+/** How the request authenticated: the cookie, the printed token, or a single-use open code. */
+export type Admission = { kind: "cookie" } | { kind: "token" } | { kind: "open"; code: string };
 
 /**
  * Checks `request`; a {@link Refusal} or how it was admitted.
@@ -64,7 +72,20 @@ export function checkDashboardRequest(
   if (site !== null && site !== "same-origin" && site !== "none") {
     return { status: 403, message: `Requests from another site (${site}) are refused.` };
   }
-  const token = new URL(request.url).searchParams.get("token");
+  const params = new URL(request.url).searchParams;
+  const open = params.get("open");
+  if (open !== null) {
+    const nowMs = (policy.now ?? Date.now)();
+    for (const [code, expiresAt] of policy.openCodes ?? []) {
+      if (sameSecret(open, code) && nowMs < expiresAt) return { kind: "open", code };
+    }
+    return {
+      status: 401,
+      message: "That link opens the dashboard once, within a minute of the start: open the URL " +
+        "that `beacon dashboard` printed.",
+    };
+  }
+  const token = params.get("token");
   if (token !== null) {
     return sameSecret(token, policy.token) ? { kind: "token" } : {
       status: 401,

@@ -64,7 +64,8 @@ export async function handleDashboardRequest(
     );
   }
   const url = new URL(request.url);
-  if (admission.kind === "token") return exchangeToken(url, context.policy, admission);
+  if (admission.kind === "open") context.policy.openCodes?.delete(admission.code);
+  if (admission.kind !== "cookie") return exchangeToken(url, context.policy, admission);
   try {
     return await route(url, context);
   } catch (error) {
@@ -127,10 +128,11 @@ async function route(url: URL, context: DashboardContext): Promise<Response> {
   return text(404, "Not found.");
 }
 
-/** The first visit: the token becomes a cookie, and the address bar loses the token. */
+/** The first visit: the token (or open code) becomes a cookie, and the address bar loses it. */
 function exchangeToken(url: URL, policy: RequestPolicy, _admission: Admission): Response {
   const clean = new URL(url);
   clean.searchParams.delete("token");
+  clean.searchParams.delete("open");
   return new Response(null, {
     status: 303,
     headers: {

@@ -26,12 +26,22 @@ export interface ServeDashboardOptions {
   /** Computes the runtime-log source warning (the same check as `endpoint status`). */
   checkSource?: () => Promise<string | undefined>;
   refreshMs?: number;
+  /** The clock single-use open links expire by (default `Date.now`). */
+  now?: () => number;
 }
+
+/** How long a link from {@link DashboardServer.openUrl} works if nobody opens it. */
+export const OPEN_LINK_TTL_MS = 60_000;
 
 /** A running dashboard. */
 export interface DashboardServer {
   /** The URL to open: carries this start's token. */
   url: string;
+  /**
+   * A URL for a browser opener (`--open`): it works once, within {@link OPEN_LINK_TTL_MS}, so
+   * the opener's command line, which other local users can read in `ps`, gives nothing away.
+   */
+  openUrl(): string;
   /** `http://127.0.0.1:PORT`. */
   origin: string;
   port: number;
@@ -62,7 +72,9 @@ export async function serveDashboard(options: ServeDashboardOptions): Promise<Da
   const cookieValue = randomSecret();
   let warning: string | undefined;
   const allowedHosts: string[] = [];
-  const policy = { allowedHosts, token, cookieName: "", cookieValue };
+  const now = options.now ?? Date.now;
+  const openCodes = new Map<string, number>();
+  const policy = { allowedHosts, token, cookieName: "", cookieValue, openCodes, now };
   const controller = new AbortController();
   const listening = Promise.withResolvers<Deno.NetAddr>();
   let server: Deno.HttpServer<Deno.NetAddr>;
@@ -117,6 +129,13 @@ export async function serveDashboard(options: ServeDashboardOptions): Promise<Da
 
   return {
     url: `${origin}/?token=${token}`,
+    openUrl() {
+      const nowMs = now();
+      for (const [code, expiresAt] of openCodes) if (expiresAt <= nowMs) openCodes.delete(code);
+      const code = randomSecret();
+      openCodes.set(code, nowMs + OPEN_LINK_TTL_MS);
+      return `${origin}/?open=${code}`;
+    },
     origin,
     port,
     index,

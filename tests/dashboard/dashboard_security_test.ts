@@ -110,6 +110,44 @@ Deno.test("dashboard: no token, a wrong token or a stale cookie get 401; the tok
   });
 });
 
+Deno.test("dashboard --open: the browser gets a link that works once and expires, not the token", async () => {
+  let nowMs = 1_000_000;
+  const dir = await Deno.makeTempDir({ prefix: "beacon-dashboard-" });
+  const logPath = join(dir, "runtime.jsonl");
+  await Deno.writeTextFile(logPath, await fixtureLogText());
+  const dashboard = await serveDashboard({
+    listen: parseListenAddress("127.0.0.1:0"),
+    logPath,
+    now: () => nowMs,
+  });
+  try {
+    const { port, url } = dashboard;
+    const host = { Host: `127.0.0.1:${port}` };
+    const token = new URL(url).searchParams.get("token")!;
+    // What goes on the opener's command line (visible in ps) is not the printed token.
+    const openUrl = dashboard.openUrl();
+    assert.equal(new URL(openUrl).origin, new URL(url).origin);
+    assert.doesNotMatch(openUrl, new RegExp(token));
+    const cookie = await login(port, openUrl);
+    const overview = await rawRequest(port, "/api/overview", { ...host, Cookie: cookie });
+    assert.equal(overview.status, 200);
+    // Read from ps and used again: refused, and the refusal says what to do.
+    const again = await rawRequest(port, new URL(openUrl).pathname + new URL(openUrl).search, host);
+    assert.equal(again.status, 401);
+    assert.match(again.body, /once/);
+    // A link nobody used is refused once it is a minute old.
+    const late = dashboard.openUrl();
+    nowMs += 61_000;
+    const expired = await rawRequest(port, new URL(late).pathname + new URL(late).search, host);
+    assert.equal(expired.status, 401);
+    // The printed token still works.
+    await login(port, url);
+  } finally {
+    await dashboard.close();
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
 Deno.test("dashboard: a Host other than the listen address is refused (DNS rebinding), even with the cookie", async () => {
   await withDashboard(await fixtureLogText(), async ({ port, url }) => {
     const cookie = await login(port, url);

@@ -93,7 +93,7 @@ export const dashboardCommand: Command = {
     );
     const warning = await checkSource().catch(() => undefined);
     if (warning) context.stderr(`warning: ${warning}\n`);
-    if (args.values.open) await openBrowser(dashboard.url, context.stderr);
+    if (args.values.open) await openBrowser(dashboard.openUrl(), context.stderr);
 
     const signal = await stop.promise;
     for (const remove of handlers) remove();
