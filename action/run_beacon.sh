@@ -2,10 +2,11 @@
 # Step 3 of the Action: runs `beacon ci start`, `ci finish` or `ci exec` as the mode input says.
 #
 # In (environment): BEACON (the path install_beacon.sh gave), INPUT_MODE, INPUT_COMMAND,
-#   INPUT_POLICY, INPUT_INHERIT_CODEX_CONFIG, INPUT_MIN_EVENTS, INPUT_REQUIRE,
-#   INPUT_REQUIRE_TELEMETRY; for finish, what start left in the job's environment
-#   (BEACON_CI_STATE, CODEX_HOME, BEACON_ACTION_LOG_PATH).
-# Out: Beacon itself appends codex-home, log-path, state-path, collector-url (start) and
+#   INPUT_POLICY, INPUT_HARNESS, INPUT_INHERIT_CONFIG, INPUT_INHERIT_CODEX_CONFIG,
+#   INPUT_MIN_EVENTS, INPUT_REQUIRE, INPUT_REQUIRE_TELEMETRY; for finish, what start left in the
+#   job's environment (BEACON_CI_STATE, CODEX_HOME, CLAUDE_CONFIG_DIR, BEACON_ACTION_LOG_PATH).
+# Out: Beacon itself appends codex-home, claude-config-dir, log-path, state-path, collector-url
+#   (start; and the run token's ::add-mask:: on stdout) and
 #   summary-path (finish) to $GITHUB_OUTPUT; this script adds BEACON_ACTION_LOG_PATH to $GITHUB_ENV
 #   at start, so that finish can report and upload the log. Exits with Beacon's exit code (for
 #   exec: the command's, unless it succeeded and a gate failed).
@@ -22,6 +23,9 @@ source "$here/github_files.sh"
 
 start_flags=()
 if [[ -n "${INPUT_POLICY:-}" ]]; then start_flags+=(--policy "$INPUT_POLICY"); fi
+# Beacon checks the names (and says which exist); here they are only passed on as one word.
+if [[ -n "${INPUT_HARNESS:-}" ]]; then start_flags+=(--harness "$INPUT_HARNESS"); fi
+if [[ -n "${INPUT_INHERIT_CONFIG:-}" ]]; then start_flags+=(--inherit-config "$INPUT_INHERIT_CONFIG"); fi
 case "${INPUT_INHERIT_CODEX_CONFIG:-false}" in
   true) start_flags+=(--inherit-codex-config) ;;
   false | "") ;;
@@ -52,6 +56,9 @@ esac
 # Beacon's outputs that finish does not write itself, from what start left in the environment.
 repeat_start_outputs() {
   if [[ -n "${CODEX_HOME:-}" ]]; then github_file_append "$GITHUB_OUTPUT" codex-home "$CODEX_HOME"; fi
+  if [[ -n "${CLAUDE_CONFIG_DIR:-}" ]]; then
+    github_file_append "$GITHUB_OUTPUT" claude-config-dir "$CLAUDE_CONFIG_DIR"
+  fi
   if [[ -n "${BEACON_CI_STATE:-}" ]]; then github_file_append "$GITHUB_OUTPUT" state-path "$BEACON_CI_STATE"; fi
   if [[ -n "${BEACON_ACTION_LOG_PATH:-}" ]]; then
     github_file_append "$GITHUB_OUTPUT" log-path "$BEACON_ACTION_LOG_PATH"

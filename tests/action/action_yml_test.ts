@@ -45,6 +45,8 @@ Deno.test("action.yml: the inputs and outputs the README and examples promise", 
       "mode",
       "command",
       "policy",
+      "harness",
+      "inherit-config",
       "version",
       "binary-path",
       "min-events",
@@ -58,7 +60,9 @@ Deno.test("action.yml: the inputs and outputs the README and examples promise", 
   }
   assert.equal(action.inputs.mode.required, true);
   assert.equal(action.inputs["upload-artifact"].default, "true");
-  for (const output of ["codex-home", "log-path", "state-path", "summary-path"]) {
+  for (
+    const output of ["codex-home", "claude-config-dir", "log-path", "state-path", "summary-path"]
+  ) {
     assert.equal(action.outputs[output]?.value, `\${{ steps.beacon.outputs.${output} }}`);
   }
 });
@@ -106,6 +110,22 @@ Deno.test("examples: pair the Action with openai/codex-action through codex-home
   assert.equal((steps[1] as { if?: string }).if, "always()");
   const examples = [...Deno.readDirSync(`${ROOT}examples`)].map((entry) => entry.name);
   assert.ok(examples.includes("exec.yml"));
+  // Claude Code: start (harness claude-code) before claude-code-action and before claude -p,
+  // finish after each, whatever happened.
+  const claude = beaconSteps(`${ROOT}examples/claude-code.yml`);
+  assert.deepEqual(claude.map((step) => step.with?.mode), ["start", "finish", "start", "finish"]);
+  assert.ok(
+    claude.every((step) => step.with?.mode !== "start" || step.with?.harness === "claude-code"),
+  );
+  assert.ok(
+    claude.every((step) =>
+      step.with?.mode !== "finish" || (step as { if?: string }).if === "always()"
+    ),
+  );
+  assert.match(
+    Deno.readTextFileSync(`${ROOT}examples/claude-code.yml`),
+    /uses: anthropics\/claude-code-action@v1/,
+  );
   for (const file of [...examples.map((name) => `examples/${name}`), ".github/workflows/ci.yml"]) {
     for (const step of beaconSteps(`${ROOT}${file}`)) {
       for (const key of Object.keys(step.with ?? {})) {

@@ -11,6 +11,8 @@ import { MOCK_API_KEY_ENV, MOCK_MODEL, runCodexExec } from "../support/codex_cli
 import { startMockModelProvider } from "../support/mock_model_provider.ts";
 import { type ActionRun, runCompositeAction } from "../support/run_composite_action.ts";
 import { readBeaconEvents } from "../support/beacon_event_schema.ts";
+import { startMockMessagesApi } from "../support/mock_messages_api.ts";
+import { runClaudeCode } from "../support/claude_code_cli.ts";
 
 const ROOT = new URL("../../", import.meta.url).pathname.replace(/\/$/, "");
 
@@ -177,6 +179,49 @@ Deno.test("Action: start, a real Codex run with codex-action's edits, finish", a
   assert.ok(!paths.some((path) => path.startsWith(codexHome)), "CODEX_HOME must not be uploaded");
   assert.match(upload.with?.name ?? "", /^beacon-codex-\S+$/);
   assert.equal(upload.with?.["if-no-files-found"], "warn");
+});
+
+Deno.test("Action: start for Claude Code, a real claude -p with the job's environment, finish", async () => {
+  await using job = await makeJob();
+  await using api = await startMockMessagesApi({
+    toolCalls: [{
+      name: "Bash",
+      input: { command: "echo claude-action-marker", description: "x" },
+    }],
+  });
+  const start = await job.run({ mode: "start", harness: "claude-code" });
+  assert.ok(start.success, describe(start));
+  const configDir = start.outputs["claude-config-dir"];
+  assert.ok(configDir?.startsWith(`${job.dir}/runner-temp/beacon/`), JSON.stringify(start.outputs));
+  assert.ok(!start.outputs["codex-home"], "harness: claude-code prepares only it");
+  assert.equal(job.env.CLAUDE_CONFIG_DIR, configDir);
+  assert.equal(job.env.CODEX_HOME, undefined);
+  // The token is masked for the job's log: the runner reads ::add-mask:: from the step's stdout.
+  const beaconStep = step(start, "beacon");
+  assert.match(beaconStep.stdout, /^::add-mask::[A-Za-z0-9_-]{43}$/m);
+
+  const claude = await runClaudeCode({
+    home: job.env.HOME,
+    cwd: `${job.dir}/work`,
+    baseUrl: api.baseUrl,
+    prompt: "Run the command",
+    args: ["--allowedTools", "Bash"],
+    env: {
+      CLAUDE_CONFIG_DIR: job.env.CLAUDE_CONFIG_DIR,
+      OTEL_RESOURCE_ATTRIBUTES: job.env.OTEL_RESOURCE_ATTRIBUTES ?? "",
+    },
+  });
+  assert.equal(claude.code, 0, claude.stderr);
+
+  const finish = await job.run({ mode: "finish", require: "prompt,command_run,token_usage" });
+  assert.ok(finish.success, describe(finish));
+  assert.equal(finish.outputs["claude-config-dir"], configDir);
+  const stepSummary = await Deno.readTextFile(job.env.GITHUB_STEP_SUMMARY);
+  assert.match(stepSummary, /^\| Claude Code \| 1 \| 1 \| 1 \| /m);
+  const paths = step(finish, "actions/upload-artifact@").with?.path.split("\n") ?? [];
+  assert.ok(paths.length > 0);
+  assert.ok(!paths.some((path) => path.startsWith(configDir)), "Claude's config is not uploaded");
+  await assert.rejects(Deno.stat(`${job.env.HOME}/.claude`), Deno.errors.NotFound);
 });
 
 Deno.test("Action: exec around a Codex turn, a failing command and a failed gate", async () => {
