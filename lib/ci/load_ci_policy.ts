@@ -20,8 +20,9 @@ export interface CiPolicy {
  * the repository (`.beacon/policy.toml` in `$GITHUB_WORKSPACE`, else in the working folder), else
  * the built-in default with `environment = "ci"` and Codex's metrics sent to the run's collector
  * (`include_metrics`), so a run's token usage is there both per response (from the logs) and as
- * Codex's own token metrics. A user's or the machine's endpoint policy is not used: a CI run is
- * governed by what the repository says.
+ * Codex's own token metrics. Claude Code is enabled too (its logs carry tokens and its own cost
+ * per request). A user's or the machine's endpoint policy is not used: a CI run is governed by
+ * what the repository says.
  *
  * @throws {PolicyError} when the chosen file is invalid, or an Error when it cannot be read.
  */
