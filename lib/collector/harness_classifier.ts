@@ -8,13 +8,16 @@ import type { KeyValue } from "../otlp/gen/opentelemetry/proto/common/v1/common_
 import type { HarnessAdapter } from "../harness/harness_adapter.ts";
 import { HARNESS_ADAPTERS } from "../harness/harness_adapters.ts";
 import { BEACON_FORWARDER_SERVICE, forwardedBeaconEvent } from "./forwarded_beacon_event.ts";
+import { classifyOtherServiceLog } from "./classify_other_service_log.ts";
 
 /**
  * The classifier for everything the collector receives, routed by each resource's
  * `service.name` through the harness registry: each harness's resources go to its own
  * classifier (Codex's to Codex's, Claude Code's to Claude Code's); telemetry from any other
- * service sent to the same collector is dropped and counted as `foreign` (it is never labelled
- * as a harness, whatever its records are named). Records another Beacon forwards
+ * service sent to the same collector is counted as `foreign` and never labelled as a harness,
+ * whatever its records are named: dropped, or, for log records when the policy says
+ * `collector.other_services = "record"`, kept by name only as `other_service_log` events
+ * (harness `other`). Records another Beacon forwards
  * (`service.name = beacon`) are written as the events they carry.
  */
 export function harnessClassifier(
@@ -23,6 +26,7 @@ export function harnessClassifier(
 ): ClassifyExport {
   const adapterOf = (serviceName: Parameters<HarnessAdapter["isService"]>[0]) =>
     adapters.find((adapter) => adapter.isService(serviceName));
+  const recordOthers = policy.collector.other_services === "record";
   return (batch, receivedAt) => {
     const context = { policy, receivedAt };
     if (batch.signal === "logs") {
@@ -38,12 +42,14 @@ export function harnessClassifier(
         const adapter = adapterOf(record.resource["service.name"]);
         if (!adapter) {
           foreign++;
+          if (recordOthers) events.push(classifyOtherServiceLog(record, context));
           continue;
         }
         const event = adapter.classifyLogRecord(record, context);
         if (event) events.push(event);
       }
-      return { events, dropped: batch.records.length - events.length - foreign, foreign };
+      const others = recordOthers ? foreign : 0;
+      return { events, dropped: batch.records.length - events.length + others - foreign, foreign };
     }
     const events: BeaconEvent[] = [];
     let dropped = 0;

@@ -38,13 +38,18 @@ export const BEACON_EVENT_KINDS = [
   "api_error",
   "span",
   "metric",
+  "other_service_log",
 ] as const;
 
 /** One of {@link BEACON_EVENT_KINDS}. */
 export type BeaconEventKind = typeof BEACON_EVENT_KINDS[number];
 
-/** The harnesses Beacon classifies telemetry of: every one in the harness registry. */
-export type BeaconHarness = HarnessName;
+/**
+ * The harnesses Beacon classifies telemetry of (every one in the harness registry), and
+ * `other`: a log record from another service, kept by name only when the policy asks
+ * (`collector.other_services = "record"`).
+ */
+export type BeaconHarness = HarnessName | "other";
 
 /** Who ran the agent, as the harness reported it, after the policy's `identity` rule. */
 export interface BeaconEventUser {
@@ -292,6 +297,19 @@ export interface ApiErrorEvent extends BeaconEventBase<"api_error"> {
 }
 
 /**
+ * A log record from a service that is no harness Beacon knows, sent to the same collector, kept
+ * only when the policy says `collector.other_services = "record"`: which service, when, and the
+ * record's event name; never its body or attributes (content nobody reviewed). `harness` is
+ * `other`, `harness_version` the resource's `service.version`, `session_id` null.
+ */
+export interface OtherServiceLogEvent extends BeaconEventBase<"other_service_log"> {
+  /** The resource's `service.name`; null when it has none. */
+  service_name: string | null;
+  /** The record's severity text (`INFO`, `ERROR`...), else its severity number's name. */
+  severity?: string;
+}
+
+/**
  * Attributes of a span, span event or data point, split by what they hold: `attributes` keeps
  * metadata with secrets scrubbed from every string; `content` holds attributes whose names say
  * they are content (`prompt`, `cwd`, `output`, ...) after the matching policy rule.
@@ -373,7 +391,8 @@ export type BeaconEvent =
   | TokenUsageEvent
   | ApiErrorEvent
   | SpanEvent
-  | MetricEvent;
+  | MetricEvent
+  | OtherServiceLogEvent;
 
 /** The event of kind `K`. */
 export type BeaconEventOfKind<K extends BeaconEventKind> = Extract<BeaconEvent, { kind: K }>;

@@ -122,7 +122,7 @@ const COMMON_PROPERTIES: PropertiesOf<Omit<BeaconEventBase, "kind">> = {
     format: "date-time",
     pattern: "^\\d{4}-\\d{2}-\\d{2}T\\d{2}:\\d{2}:\\d{2}\\.\\d{3}Z$",
   }),
-  harness: { enum: [...HARNESS_NAMES] },
+  harness: { enum: [...HARNESS_NAMES, "other"] },
   harness_version: nullable(str),
   session_id: nullable(str),
   source_event: str,
@@ -417,6 +417,15 @@ const KIND_FIELDS: {
       },
     },
     required: ["metric"],
+  },
+  other_service_log: {
+    description:
+      'A log record from another service, by name only (collector.other_services = "record").',
+    properties: {
+      service_name: nullable(str),
+      severity: str,
+    },
+    required: ["service_name"],
   },
 };
 

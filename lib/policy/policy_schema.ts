@@ -80,6 +80,11 @@ const CollectorSchema = v.strictObject({
   ),
   /** Open connections accepted at once on the OTLP/HTTP listener (more are closed at once). */
   max_connections: v.optional(v.pipe(v.number(), v.integer(), v.minValue(1)), 256),
+  /**
+   * Telemetry from services that are no known harness: "drop" (counted only) or "record" (each
+   * log record kept as an `other_service_log` event: service, time and event name, no content).
+   */
+  other_services: v.optional(v.picklist(["drop", "record"]), "drop"),
 });
 
 const RuntimeLogSchema = v.strictObject({

@@ -78,3 +78,48 @@ Deno.test("Codex-named log records from another service are dropped and counted,
   const counters = c.collector.health().counters;
   assert.equal(counters.recordsFromOtherServices, 2 + 2 + 2, "2 records x 2 + 2 spans");
 });
+
+Deno.test('collector.other_services = "record": other services\' log records are kept as harness "other", names only', async () => {
+  await using c = await startInProcessCollector({
+    policyText: `version = 1\n[collector]\nother_services = "record"\n`,
+  });
+  for (
+    const [service, session] of [
+      ["codex_exec", "from-codex-exec"],
+      ["checkout-api", "from-checkout-api"],
+      [undefined, "no-service-name"],
+    ] as const
+  ) {
+    const outcome = await sendOtlp(
+      { url: c.url },
+      "http-protobuf",
+      "logs",
+      logsFrom(service, session),
+    );
+    assert.ok(outcome.accepted, outcome.message);
+  }
+  const events = await c.events();
+  const codex = events.filter((event) => event.harness === "codex");
+  const other = events.filter((event) => event.harness === "other");
+  assert.equal(codex.length + other.length, events.length);
+  assert.ok(codex.length > 0);
+  assert.deepEqual(
+    other.map((event) => [event.kind, event.service_name, event.harness_version]),
+    [
+      ["other_service_log", "checkout-api", "9.9.9"],
+      ["other_service_log", "checkout-api", "9.9.9"],
+      ["other_service_log", null, null],
+      ["other_service_log", null, null],
+    ],
+  );
+  // Names and metadata only: the records' attributes and bodies (unreviewed content) are not kept.
+  for (const event of other) {
+    assert.equal(event.session_id, null);
+    assert.ok(typeof event.source_event === "string" && event.source_event.length > 0);
+    const text = JSON.stringify(event);
+    assert.doesNotMatch(text, /from-checkout-api|no-service-name/, "no attribute values");
+    assert.ok(!("attributes" in event) && !("content" in event) && !("body" in event));
+  }
+  // Still counted apart: they come from other services.
+  assert.equal(c.collector.health().counters.recordsFromOtherServices, 4);
+});
