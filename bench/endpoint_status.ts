@@ -6,15 +6,16 @@
  */
 import { join } from "node:path";
 import { runBeacon } from "../tests/support/beacon_bundle.ts";
+import { reservePort } from "../tests/support/reserve_port.ts";
 
 const TOOLS_BIN = new URL("../tools/node_modules/.bin", import.meta.url).pathname;
 
 /** Runs the measurement and returns the wall times in milliseconds, sorted. */
 export async function measureEndpointStatus(runs = 10): Promise<number[]> {
   const home = await Deno.makeTempDir({ prefix: "beacon-bench-status-" });
-  const listener = Deno.listen({ hostname: "127.0.0.1", port: 0 });
-  const port = (listener.addr as Deno.NetAddr).port;
-  listener.close();
+  // A port outside the ephemeral range, reserved against other test and bench processes.
+  using reservation = reservePort();
+  const port = reservation.port;
   const policy = join(home, "policy.toml");
   await Deno.writeTextFile(policy, `version = 1\n[collector]\nlisten = "127.0.0.1:${port}"\n`);
   const env = {
