@@ -20,10 +20,12 @@ export const ciExecCommand: Command = {
   positionals: { names: ["CMD", "[ARGS...]"], required: 1, afterDoubleDash: true },
   description: "Starts the run as `beacon ci start` does, runs CMD with CODEX_HOME and\n" +
     "CLAUDE_CONFIG_DIR (each harness the run prepared), OTEL_RESOURCE_ATTRIBUTES and\n" +
-    'BEACON_CI_STATE set (e.g. `beacon ci exec -- claude -p "..."`; its output streams through unchanged;\n' +
-    "SIGINT and SIGTERM are passed on to it), then finishes as `beacon ci finish` does, printing\n" +
+    "BEACON_CI_STATE set (e.g. `beacon ci exec -- claude -p PROMPT`; its output streams\n" +
+    "through unchanged; SIGINT and SIGTERM are passed on to it), then finishes as\n" +
+    "`beacon ci finish` does, printing\n" +
     "the summary on stderr (with --json, as JSON on stdout after the command's output). On\n" +
-    "GitHub Actions the outputs go to $GITHUB_OUTPUT; $GITHUB_ENV is left alone.\n\n" +
+    "GitHub Actions the outputs go to $GITHUB_OUTPUT (the token's ::add-mask:: to stdout);\n" +
+    "$GITHUB_ENV is left alone.\n\n" +
     "Exit codes: the command's when it is not 0 (128+N when signal N killed it), else those\n" +
     "of `beacon ci finish` (0 ok, 1 error, 3 a gate failed).",
   options: {
