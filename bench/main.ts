@@ -11,11 +11,13 @@
  * 5. first, Beacon's bundled collector beside the floor (a Node server that only appends and
  *    fdatasyncs), each alone: records/s, latency, CPU per 100k records, idle and peak RSS, and
  *    Beacon's figures as ratios to the floor's (bench/receivers_side_by_side.ts).
+ * 6. the wall time of the same `codex exec` turn (real Codex CLI, mock model provider) without
+ *    Beacon and with it (bench/codex_with_beacon.ts);
  * The collector runs in its own process (bench/collector_for_bench.ts); the load generator
  * shares the machine's CPUs with it, so the figures are a floor.
  *
  * Usage: deno task bench [--seconds N] [--concurrency 1,4,16,64] [--soak-records N]
- *   [--dashboard-events N] (0 skips the dashboard)
+ *   [--dashboard-events N] (0 skips the dashboard) [--codex-runs N] (0 skips Codex's run time)
  * Results are recorded in bench/RESULTS.md. Forwarding has its own entry: bench/forward_bench.ts.
  */
 import { parseArgs } from "node:util";
@@ -25,6 +27,7 @@ import { measureEndpointStatus } from "./endpoint_status.ts";
 import { describeTimes, measureCiStart } from "./ci_start.ts";
 import { measureDashboard } from "./dashboard_bench.ts";
 import { measureReceiversSideBySide } from "./receivers_side_by_side.ts";
+import { describeCodexWithBeacon, measureCodexWithBeacon } from "./codex_with_beacon.ts";
 import { BINARY_PERMISSION_FLAGS, bundleBeacon } from "../tests/support/beacon_bundle.ts";
 
 const { values } = parseArgs({
@@ -34,6 +37,7 @@ const { values } = parseArgs({
     concurrency: { type: "string", default: "1,4,16,64" },
     "soak-records": { type: "string", default: "1000000" },
     "dashboard-events": { type: "string", default: "1000000" },
+    "codex-runs": { type: "string", default: "8" },
   },
 });
 const seconds = Number(values.seconds);
@@ -251,6 +255,14 @@ ${describeTimes(ciTimes.start)}; \`beacon ci finish\` of an empty run: ${
   describeTimes(ciTimes.finish)
 }.
 `);
+
+const codexRuns = Number(values["codex-runs"]);
+if (codexRuns > 0) {
+  console.log(`## Codex with and without Beacon
+
+${describeCodexWithBeacon(await measureCodexWithBeacon(codexRuns))}
+`);
+}
 
 const dashboardEvents = Number(values["dashboard-events"]);
 if (dashboardEvents > 0) console.log(await measureDashboard(dashboardEvents));
