@@ -30,26 +30,24 @@ function logsFrom(serviceName: string | undefined, session: string): Uint8Array 
   return toBinary(ExportLogsServiceRequestSchema, request);
 }
 
+/** Sends Codex's two-record request once per (service.name, session) pair; each accepted. */
+async function sendLogsFrom(url: string, pairs: [string | undefined, string][]): Promise<void> {
+  for (const [service, session] of pairs) {
+    const outcome = await sendOtlp({ url }, "http-protobuf", "logs", logsFrom(service, session));
+    assert.ok(outcome.accepted, outcome.message);
+  }
+}
+
 Deno.test("Codex-named log records from another service are dropped and counted, not written as Codex", async () => {
   await using c = await startInProcessCollector({
     policyText: `version = 1\n[harnesses.codex]\ninclude_spans = true\n`,
   });
-  for (
-    const [service, session] of [
-      ["codex_exec", "from-codex-exec"],
-      ["codex-tui", "from-codex-tui"],
-      ["checkout-api", "from-checkout-api"],
-      [undefined, "no-service-name"],
-    ] as const
-  ) {
-    const outcome = await sendOtlp(
-      { url: c.url },
-      "http-protobuf",
-      "logs",
-      logsFrom(service, session),
-    );
-    assert.ok(outcome.accepted, outcome.message);
-  }
+  await sendLogsFrom(c.url, [
+    ["codex_exec", "from-codex-exec"],
+    ["codex-tui", "from-codex-tui"],
+    ["checkout-api", "from-checkout-api"],
+    [undefined, "no-service-name"],
+  ]);
   const spans = toBinary(
     ExportTraceServiceRequestSchema,
     create(ExportTraceServiceRequestSchema, {
@@ -83,21 +81,11 @@ Deno.test('collector.other_services = "record": other services\' log records are
   await using c = await startInProcessCollector({
     policyText: `version = 1\n[collector]\nother_services = "record"\n`,
   });
-  for (
-    const [service, session] of [
-      ["codex_exec", "from-codex-exec"],
-      ["checkout-api", "from-checkout-api"],
-      [undefined, "no-service-name"],
-    ] as const
-  ) {
-    const outcome = await sendOtlp(
-      { url: c.url },
-      "http-protobuf",
-      "logs",
-      logsFrom(service, session),
-    );
-    assert.ok(outcome.accepted, outcome.message);
-  }
+  await sendLogsFrom(c.url, [
+    ["codex_exec", "from-codex-exec"],
+    ["checkout-api", "from-checkout-api"],
+    [undefined, "no-service-name"],
+  ]);
   const events = await c.events();
   const codex = events.filter((event) => event.harness === "codex");
   const other = events.filter((event) => event.harness === "other");
