@@ -17,7 +17,7 @@ import { computePlan } from "../lib/reconcile/compute_plan.ts";
 import { applyPlan } from "../lib/reconcile/apply_plan.ts";
 import { readOwnershipState } from "../lib/reconcile/ownership_store.ts";
 import { realFileSystem } from "../lib/reconcile/real_file_system.ts";
-import type { Plan } from "../lib/reconcile/plan.ts";
+import type { Plan, SettingsStep } from "../lib/reconcile/plan.ts";
 import { codexAdapter } from "../lib/harness/codex/codex_adapter.ts";
 import { parsePolicy } from "../lib/policy/parse_policy.ts";
 import { editToml, type TomlEdit } from "../lib/toml/edit_toml.ts";
@@ -126,7 +126,8 @@ async function check(s: Scenario) {
     await apply(repair);
     const after = await plan(false);
 
-    const conflictKeys = (p: Plan) => p.steps.flatMap((step) => step.conflicts.map((c) => c.key));
+    const conflictKeys = (p: Plan<SettingsStep>) =>
+      p.steps.flatMap((step) => step.conflicts.map((c) => c.key));
     assert.deepEqual(after.steps.flatMap((step) => step.changes), [], "nothing left to change");
     assert.deepEqual(conflictKeys(after), conflictKeys(repair), "left: what repair named");
     if (ownedAll) {

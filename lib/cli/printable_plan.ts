@@ -1,10 +1,21 @@
-import type { Change, Conflict, Plan, PlanStep, PlanWarning } from "../reconcile/plan.ts";
+import type {
+  Change,
+  Conflict,
+  FolderStep,
+  Plan,
+  PlanStep,
+  PlanWarning,
+  SettingsStep,
+} from "../reconcile/plan.ts";
+import type { EndpointPaths } from "../endpoint/endpoint_paths.ts";
+import type { ServiceManager } from "../endpoint/service/detect_service_manager.ts";
+import type { ServiceChange } from "../endpoint/service/service_controller.ts";
 import { maskSecretValues } from "../reconcile/mask_secret_values.ts";
 import type { TomlValue } from "../toml/toml_value.ts";
 
-/** One step of a plan as printed: where, what changes, what is left alone; no file text. */
-export interface PrintableStep {
-  kind: string;
+/** A settings step as printed: where, what changes, what is left alone; no file text. */
+export interface PrintableSettingsStep {
+  kind: SettingsStep["kind"];
   harness: string;
   path: string;
   realPath: string;
@@ -14,20 +25,58 @@ export interface PrintableStep {
   conflicts: Conflict[];
 }
 
-/** A plan as printed (`--json`): {@link printablePlan}. */
+/** A file step as printed: which file and why, never its text (the token file's is the token). */
+export interface PrintableFileStep {
+  kind: "file";
+  path: string;
+  purpose: string;
+  action: "create" | "update" | "none";
+  mode: number;
+}
+
+/** A service change as printed: a definition file's path, not its text. */
+export type PrintableServiceChange =
+  | Exclude<ServiceChange, { kind: "write-file" }>
+  | Omit<Extract<ServiceChange, { kind: "write-file" }>, "text">;
+
+/** The service step as printed: its definition as data, secrets masked. */
+export interface PrintableServiceStep {
+  kind: "service";
+  manager: ServiceManager;
+  spec: TomlValue | undefined;
+  changes: PrintableServiceChange[];
+}
+
+/** One step of a plan as printed. */
+export type PrintableStep =
+  | PrintableSettingsStep
+  | FolderStep
+  | PrintableFileStep
+  | PrintableServiceStep;
+
+/**
+ * A plan as printed: what both the text view (`renderPlan`) and the JSON view (`planJson`) are
+ * made from, so masking happens here and nowhere else. See {@link printablePlan}.
+ */
 export interface PrintablePlan {
   formatVersion: 1;
   policySource: string;
   createdAt: string;
+  mode?: "user" | "system";
+  paths?: EndpointPaths;
   steps: PrintableStep[];
   warnings: PlanWarning[];
+  endpointConfig?: TomlValue;
+  notes?: string[];
 }
 
 /**
- * The part of a plan that may be printed, with secret values masked. Fields are copied by name,
- * never by spreading the step: a step also holds the raw edits, the owned values, the user's
- * original values and the file's original text, all of which can hold a token, and a field added
- * to the plan later stays out of what is printed until someone decides it may be shown.
+ * The part of a plan that may be printed, with secret values masked: the one place both views
+ * go through. Fields are copied by name, never by spreading a step: a settings step also holds
+ * the raw edits, the owned values, the user's original values and the file's original text, a
+ * file step holds the text written (the token file's is the token), a service definition holds
+ * its file's text; all can hold a secret, and a field added to the plan later stays out of what
+ * is printed until someone decides it may be shown.
  *
  * @example
  * ```ts
@@ -39,43 +88,89 @@ export interface PrintablePlan {
  * ```
  */
 export function printablePlan(plan: Plan): PrintablePlan {
+  const warnings = plan.warnings.map((warning) => ({
+    target: warning.target,
+    message: warning.message,
+  }));
+  const steps = plan.steps.map(printableStep);
+  if (!plan.endpoint) {
+    return {
+      formatVersion: plan.formatVersion,
+      policySource: plan.policySource,
+      createdAt: plan.createdAt,
+      steps,
+      warnings,
+    };
+  }
   return {
     formatVersion: plan.formatVersion,
     policySource: plan.policySource,
     createdAt: plan.createdAt,
-    steps: plan.steps.map(printableStep),
-    warnings: plan.warnings.map((warning) => ({
-      target: warning.target,
-      message: warning.message,
-    })),
+    mode: plan.endpoint.mode,
+    paths: plan.endpoint.paths,
+    steps,
+    warnings,
+    endpointConfig: maskSecretValues(plan.endpoint.config as unknown as TomlValue),
+    notes: [...(plan.notes ?? [])],
   };
 }
 
-/** One harness step of a plan as printed: see {@link printablePlan}. */
+/** One step of a plan as printed: see {@link printablePlan}. */
 export function printableStep(step: PlanStep): PrintableStep {
-  return {
-    kind: step.kind,
-    harness: step.harness,
-    path: step.path,
-    realPath: step.realPath,
-    fingerprint: step.fingerprint,
-    createMode: step.createMode,
-    changes: step.changes.map((change) => ({
-      action: change.action,
-      target: change.target,
-      key: change.key,
-      before: masked(change.before, change.key),
-      after: masked(change.after, change.key),
-      note: change.note,
-    })),
-    conflicts: step.conflicts.map((conflict) => ({
-      target: conflict.target,
-      key: conflict.key,
-      found: masked(conflict.found, conflict.key) as TomlValue,
-      wanted: masked(conflict.wanted, conflict.key),
-      reason: conflict.reason,
-    })),
-  };
+  switch (step.kind) {
+    case "toml-settings":
+    case "json-settings":
+      return {
+        kind: step.kind,
+        harness: step.harness,
+        path: step.path,
+        realPath: step.realPath,
+        fingerprint: step.fingerprint,
+        createMode: step.createMode,
+        changes: step.changes.map((change) => ({
+          action: change.action,
+          target: change.target,
+          key: change.key,
+          before: masked(change.before, change.key),
+          after: masked(change.after, change.key),
+          note: change.note,
+        })),
+        conflicts: step.conflicts.map((conflict) => ({
+          target: conflict.target,
+          key: conflict.key,
+          found: masked(conflict.found, conflict.key) as TomlValue,
+          wanted: masked(conflict.wanted, conflict.key),
+          reason: conflict.reason,
+        })),
+      };
+    case "folder":
+      return {
+        kind: step.kind,
+        path: step.path,
+        purpose: step.purpose,
+        mode: step.mode,
+        exists: step.exists,
+      };
+    case "file":
+      return {
+        kind: step.kind,
+        path: step.path,
+        purpose: step.purpose,
+        action: step.action,
+        mode: step.mode,
+      };
+    case "service":
+      return {
+        kind: step.kind,
+        manager: step.manager,
+        spec: maskSecretValues(step.spec as unknown as TomlValue),
+        changes: step.changes.map((change) =>
+          change.kind === "write-file"
+            ? { kind: change.kind, action: change.action, path: change.path, mode: change.mode }
+            : change
+        ),
+      };
+  }
 }
 
 /** Masks by the setting's own name too (`otel.exporter.otlp-http.headers` is all secret). */

@@ -44,6 +44,7 @@ Deno.test("printablePlan keeps where and what changes, masks values, drops every
   const shown = printablePlan(plan);
   assert.ok(!JSON.stringify(shown).includes(TOKEN), JSON.stringify(shown, null, 2));
   const [step] = shown.steps;
+  assert.ok(step.kind === "toml-settings");
   assert.deepEqual(Object.keys(step).sort(), [
     "changes",
     "conflicts",

@@ -1,5 +1,5 @@
 import type { FileSystem } from "../reconcile/file_system.ts";
-import type { Plan } from "../reconcile/plan.ts";
+import { isSettingsStep, type Plan } from "../reconcile/plan.ts";
 import { parseTomlJson } from "../toml/toml_json.ts";
 
 /** Reads a plan saved with `apply --plan --out FILE`. */
@@ -19,7 +19,15 @@ export async function readSavedPlan(fs: FileSystem, path: string): Promise<Plan>
         "`beacon apply --plan --out FILE`.",
     );
   }
-  if (plan.steps.some((step) => !Array.isArray(step.edits))) {
+  const other = plan.steps.find((step) => !isSettingsStep(step));
+  if (other) {
+    throw new Error(
+      `"${path}" holds a ${other.kind} step: only harness settings plans (from ` +
+        "`beacon apply --plan --out FILE`) can be applied with --from-plan; run " +
+        "`beacon endpoint install` or `repair` for the endpoint.",
+    );
+  }
+  if (plan.steps.some((step) => isSettingsStep(step) && !Array.isArray(step.edits))) {
     throw new Error(
       `"${path}" is a printed plan with secrets masked, which cannot be applied. Save one with ` +
         "`beacon apply --plan --out FILE`.",

@@ -1,4 +1,4 @@
-import type { Plan } from "../reconcile/plan.ts";
+import { isSettingsStep, type Plan } from "../reconcile/plan.ts";
 
 /**
  * The closing paragraph of a run that left conflicts alone: what is left, and the command
@@ -14,10 +14,11 @@ import type { Plan } from "../reconcile/plan.ts";
  * ```
  */
 export function renderConflictsLeft(plan: Plan, command: string): string {
-  const left = plan.steps.flatMap((step) => step.conflicts);
+  const settings = plan.steps.filter(isSettingsStep);
+  const left = settings.flatMap((step) => step.conflicts);
   if (!left.length) return "";
   const harnesses = [
-    ...new Set(plan.steps.filter((step) => step.conflicts.length).map((step) => step.harness)),
+    ...new Set(settings.filter((step) => step.conflicts.length).map((step) => step.harness)),
   ];
   const one = left.length === 1;
   return [

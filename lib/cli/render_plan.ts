@@ -1,21 +1,46 @@
-import type { Change, Plan } from "../reconcile/plan.ts";
-import { summarizePlan } from "../reconcile/plan.ts";
-import { maskSecretValues } from "../reconcile/mask_secret_values.ts";
+import {
+  type Change,
+  isSettingsStep,
+  type Plan,
+  type StepAction,
+  stepActions,
+  summarizePlan,
+} from "../reconcile/plan.ts";
+import type { Host } from "../host/host.ts";
+import { describeServiceChange } from "../endpoint/service/describe_service_change.ts";
+import { printablePlan, type PrintableSettingsStep, type PrintableStep } from "./printable_plan.ts";
 import { formatTomlValue } from "../toml/format_toml_value.ts";
 import type { TomlValue } from "../toml/toml_value.ts";
 
 const SYMBOL: Record<Change["action"], string> = { create: "+", update: "~", delete: "-" };
+const ACTION_SYMBOL: Record<StepAction, string> = { add: "+", change: "~", destroy: "-" };
+
+/** How a plan is shown: options of {@link renderPlan}. */
+export interface RenderPlanOptions {
+  /** The command whose `--force` takes conflicts over; default `beacon apply`. */
+  forceCommand?: string;
+  /** Paths in this home folder are shown as `~/...` in service lines. */
+  host?: Pick<Host, "home">;
+}
 
 /**
  * A plan as people read it, in Terraform's shape: one line per change (`+` add, `~` change,
- * `-` destroy) grouped by file, then conflicts and warnings, then the totals line. Secret
- * values (the collector token) are masked.
+ * `-` destroy) grouped by file, then the endpoint's own steps (folders, files, the collector
+ * service), notes, conflicts and warnings, then the totals line. Rendered from
+ * {@link printablePlan}, the one place secrets (the collector token, header values) are masked.
  */
-export function renderPlan(plan: Plan, extra: ExtraPlanParts = {}): string {
-  const lines: string[] = [`Policy: ${plan.policySource}`, ...(extra.header ?? []), ""];
+export function renderPlan(plan: Plan, options: RenderPlanOptions = {}): string {
+  const shown = printablePlan(plan);
+  const runtimeLog = (shown.endpointConfig as { runtimeLogPath?: string } | undefined)
+    ?.runtimeLogPath;
+  const lines: string[] = [
+    `Policy: ${shown.policySource}`,
+    ...(shown.mode ? [`Mode: ${shown.mode} (runtime log: ${runtimeLog})`] : []),
+    "",
+  ];
   const summary = summarizePlan(plan);
-  for (const key of ["add", "change", "destroy"] as const) summary[key] += extra.counts?.[key] ?? 0;
-  for (const step of plan.steps) {
+  const settings = shown.steps.filter(isPrintableSettingsStep);
+  for (const step of settings) {
     if (!step.changes.length) continue;
     lines.push(
       `  # ${step.harness}: ${step.path}${
@@ -26,33 +51,41 @@ export function renderPlan(plan: Plan, extra: ExtraPlanParts = {}): string {
     for (const change of step.changes) {
       const key = change.key.padEnd(width);
       const value = change.action === "create"
-        ? show(change.after, change.key)
+        ? show(change.after)
         : change.action === "delete"
-        ? show(change.before, change.key)
-        : `${show(change.before, change.key)} -> ${show(change.after, change.key)}`;
+        ? show(change.before)
+        : `${show(change.before)} -> ${show(change.after)}`;
       lines.push(
         `  ${SYMBOL[change.action]} ${key} = ${value}${change.note ? `  # ${change.note}` : ""}`,
       );
     }
     lines.push("");
   }
-  for (const section of extra.sections ?? []) {
-    if (!section.lines.length) continue;
-    lines.push(`  # ${section.title}`, ...section.lines.map((line) => `  ${line}`), "");
+  const endpointLines: string[] = [];
+  plan.steps.forEach((step, index) => {
+    if (isSettingsStep(step)) return;
+    const actions = stepActions(step);
+    describeStep(shown.steps[index], options.host).forEach((text, line) => {
+      endpointLines.push(`${ACTION_SYMBOL[actions[line]]} ${text}`);
+    });
+  });
+  if (endpointLines.length) {
+    lines.push("  # endpoint", ...endpointLines.map((line) => `  ${line}`), "");
   }
-  if (extra.notes?.length) {
-    lines.push("Notes:", ...extra.notes.map((note) => `  - ${note}`), "");
+  const notes = shown.notes ?? [];
+  if (notes.length) {
+    lines.push("Notes:", ...notes.map((note) => `  - ${note}`), "");
   }
   if (summary.conflicts) {
     const harnesses = [
-      ...new Set(plan.steps.filter((s) => s.conflicts.length).map((s) => s.harness)),
+      ...new Set(settings.filter((s) => s.conflicts.length).map((s) => s.harness)),
     ];
     lines.push(
-      `Conflicts (left alone; \`${extra.forceCommand ?? "beacon apply"} --force\`, or ${
+      `Conflicts (left alone; \`${options.forceCommand ?? "beacon apply"} --force\`, or ${
         harnesses.map((name) => `harnesses.${name}.on_conflict`).join(" / ")
       } = "take_over" in the policy, takes them over):`,
     );
-    for (const step of plan.steps) {
+    for (const step of settings) {
       for (const conflict of step.conflicts) {
         lines.push(`  ! ${conflict.key} in ${conflict.target}: ${conflict.reason}`);
         lines.push(`      found:  ${show(conflict.found)}`);
@@ -61,9 +94,9 @@ export function renderPlan(plan: Plan, extra: ExtraPlanParts = {}): string {
     }
     lines.push("");
   }
-  if (plan.warnings.length) {
+  if (shown.warnings.length) {
     lines.push("Warnings:");
-    for (const warning of plan.warnings) lines.push(`  ! ${warning.target}: ${warning.message}`);
+    for (const warning of shown.warnings) lines.push(`  ! ${warning.target}: ${warning.message}`);
     lines.push("");
   }
   if (summary.add + summary.change + summary.destroy === 0) {
@@ -83,21 +116,28 @@ export function renderPlan(plan: Plan, extra: ExtraPlanParts = {}): string {
   return lines.join("\n") + "\n";
 }
 
-/** Parts of a larger plan (e.g. an endpoint install) shown with the harness changes. */
-export interface ExtraPlanParts {
-  /** Lines after the policy line, e.g. the mode. */
-  header?: string[];
-  /** Groups of change lines (already with their `+`/`~`/`-`). */
-  sections?: { title: string; lines: string[] }[];
-  /** Their changes, added to the totals line. */
-  counts?: { add: number; change: number; destroy: number };
-  notes?: string[];
-  /** The command whose `--force` takes conflicts over; default `beacon apply`. */
-  forceCommand?: string;
+/** One line per entry of `stepActions` for an endpoint step, in the same order. */
+function describeStep(step: PrintableStep, host: Pick<Host, "home"> | undefined): string[] {
+  switch (step.kind) {
+    case "toml-settings":
+    case "json-settings":
+      return [];
+    case "folder":
+      return step.exists
+        ? []
+        : [`${step.path}/ (${step.purpose} folder, mode ${step.mode.toString(8)})`];
+    case "file":
+      return step.action === "none" ? [] : [`${step.path} (${step.purpose})`];
+    case "service":
+      return step.changes.map((change) => describeServiceChange(change, host ?? { home: "" }));
+  }
 }
 
-/** A value for people, secrets masked; `key` is its dot path (its last part names a leaf). */
-function show(value: TomlValue | undefined, key = ""): string {
-  const masked = maskSecretValues(value, key.split(".").at(-1));
-  return masked === undefined ? "(absent)" : formatTomlValue(masked);
+function isPrintableSettingsStep(step: PrintableStep): step is PrintableSettingsStep {
+  return isSettingsStep(step);
+}
+
+/** A value for people: already masked by {@link printablePlan}. */
+function show(value: TomlValue | undefined): string {
+  return value === undefined ? "(absent)" : formatTomlValue(value);
 }

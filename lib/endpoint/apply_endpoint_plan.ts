@@ -2,7 +2,7 @@ import type { FileSystem } from "../reconcile/file_system.ts";
 import { applyPlan } from "../reconcile/apply_plan.ts";
 import { readOwnershipState } from "../reconcile/ownership_store.ts";
 import { journalingFileSystem } from "../reconcile/journaling_file_system.ts";
-import { type EndpointPlan, harnessPlanOf, serviceStepOf } from "./plan_endpoint.ts";
+import type { EndpointPlan, PlanStep } from "../reconcile/plan.ts";
 import type { ServiceController } from "./service/service_controller.ts";
 
 /** One step of an endpoint install failed; everything before it was undone. */
@@ -33,13 +33,21 @@ export const ENDPOINT_STEPS = [
   "health check",
 ] as const;
 
+const STEP_NAME: Record<PlanStep["kind"], (typeof ENDPOINT_STEPS)[number]> = {
+  "folder": "folders",
+  "toml-settings": "harness configs",
+  "json-settings": "harness configs",
+  "file": "endpoint configuration",
+  "service": "collector service",
+};
+
 /**
- * Applies an endpoint plan step by step through a journal: folders, harness configs (as
- * `beacon apply`, with backups and ownership), the endpoint configuration file, the collector
- * service, then `verify` (the collector answers and a test event reaches the runtime log). If
- * any step fails, the service is stopped again when this install started it, and every file and
- * folder is put back as it was, newest first; then {@link EndpointStepError} says which step
- * failed and why. The caller holds the apply lock.
+ * Applies an endpoint plan through a journal with `applyPlan` (the same apply as `beacon
+ * apply`: folders, harness configs with backups and ownership, the endpoint's files, the
+ * collector service), then `verify` (the collector answers and a test event reaches the runtime
+ * log). If any step fails, the service is stopped again when this install started it, and every
+ * file and folder is put back as it was, newest first; then {@link EndpointStepError} says which
+ * step failed and why. The caller holds the apply lock.
  */
 export async function applyEndpointPlan(input: {
   plan: EndpointPlan;
@@ -49,46 +57,30 @@ export async function applyEndpointPlan(input: {
   onStep?: (step: string, detail: string) => void;
 }): Promise<void> {
   const { plan } = input;
+  const statePath = plan.endpoint.paths.statePath;
   const journal = journalingFileSystem(input.fs);
   const controller = input.controllerOn(journal);
   let step: string = ENDPOINT_STEPS[0];
   let wasRunning = true;
   let startedService = false;
   try {
-    for (const folder of plan.steps) {
-      if (folder.kind !== "folder" || folder.exists) continue;
-      await journal.ensureDir(folder.path, folder.mode);
-      input.onStep?.(step, `created ${folder.path} (${folder.purpose})`);
-    }
-
-    step = ENDPOINT_STEPS[1];
-    const ownership = await readOwnershipState(journal, plan.paths.statePath);
-    const applied = await applyPlan({
-      plan: harnessPlanOf(plan),
+    await applyPlan({
+      plan,
       fs: journal,
-      ownership,
-      statePath: plan.paths.statePath,
+      ownership: await readOwnershipState(journal, statePath),
+      statePath,
+      service: controller,
+      onStart: async (next) => {
+        step = STEP_NAME[next.kind];
+        if (next.kind === "service") wasRunning = (await controller.status()).running;
+      },
+      onApplied: ({ step: applied, detail, serviceChange }) => {
+        if (serviceChange?.kind === "start" || serviceChange?.kind === "restart") {
+          startedService = true;
+        }
+        input.onStep?.(STEP_NAME[applied.kind], detail);
+      },
     });
-    for (const file of applied.filter((file) => file.written)) {
-      input.onStep?.(
-        step,
-        `updated ${file.path}` + (file.backup ? ` (backup ${file.backup})` : ""),
-      );
-    }
-
-    step = ENDPOINT_STEPS[2];
-    for (const file of plan.steps) {
-      if (file.kind !== "file" || file.action === "none") continue;
-      await journal.writeFileAtomic(file.path, new TextEncoder().encode(file.after), file.mode);
-      input.onStep?.(step, `wrote ${file.path}`);
-    }
-
-    step = ENDPOINT_STEPS[3];
-    wasRunning = (await controller.status()).running;
-    const service = serviceStepOf(plan);
-    const changes = await controller.install(service.spec, { restart: service.restart });
-    startedService = changes.some((change) => change.kind === "start" || change.kind === "restart");
-    for (const change of changes) input.onStep?.(step, change.kind);
 
     step = ENDPOINT_STEPS[4];
     await input.verify();

@@ -3,19 +3,14 @@ import type { Host } from "../host/host.ts";
 import type { LoadedPolicy } from "../policy/load_policy.ts";
 import type { Policy } from "../policy/policy_schema.ts";
 import type { FileSystem } from "../reconcile/file_system.ts";
-import {
-  isSettingsStep,
-  type Plan,
-  type PlanStep,
-  type PlanSummary,
-  type PlanWarning,
-  summarizePlan,
-} from "../reconcile/plan.ts";
+import type { EndpointPlan, FileStep, FolderStep, ServiceStep } from "../reconcile/plan.ts";
 import { computePlan } from "../reconcile/compute_plan.ts";
 import { readOwnershipState } from "../reconcile/ownership_store.ts";
 import type { HarnessAdapter } from "../harness/harness_adapter.ts";
 import { HARNESS_ADAPTERS } from "../harness/harness_adapters.ts";
 import { type EndpointPaths, endpointPaths, runtimeLogPathOf } from "./endpoint_paths.ts";
+
+export type { EndpointPlan };
 import {
   type EndpointConfig,
   endpointConfigPath,
@@ -26,8 +21,7 @@ import {
   buildCollectorServiceSpec,
   currentBeaconProgram,
 } from "./service/build_collector_service_spec.ts";
-import type { ServiceChange, ServiceController } from "./service/service_controller.ts";
-import type { ServiceManager } from "./service/detect_service_manager.ts";
+import type { ServiceController } from "./service/service_controller.ts";
 import { RUNTIME_LOG_MODES } from "../runtime_log/open_runtime_log.ts";
 import {
   generateCollectorToken,
@@ -35,69 +29,13 @@ import {
   renderCollectorTokenFile,
 } from "./collector_token.ts";
 
-/** A folder the endpoint needs; created (with `mode`) when it does not exist. */
-export interface EndpointFolderStep {
-  kind: "folder";
-  path: string;
-  purpose: string;
-  mode: number;
-  exists: boolean;
-}
-
-/** A file Beacon writes whole for the endpoint (its configuration), with its new text. */
-export interface EndpointFileStep {
-  kind: "file";
-  path: string;
-  purpose: string;
-  action: "create" | "update" | "none";
-  after: string;
-  mode: number;
-}
-
-/** The collector service: its definition, and what installing it would change. */
-export interface EndpointServiceStep {
-  kind: "service";
-  manager: ServiceManager;
-  spec: CollectorServiceSpec;
-  changes: ServiceChange[];
-  /** Restart a running collector although its definition is unchanged (its token changed). */
-  restart: boolean;
-}
-
 /**
- * One step of an endpoint plan: a harness's settings (the same step as `beacon apply`), a
- * folder, a file or the collector service.
+ * An endpoint plan, and the token the collector will require: the policy's `collector.token`,
+ * or the machine's generated one (the `collector token` file step). The token is a secret and
+ * stays out of the plan, which is printed.
  */
-export type EndpointStep =
-  | PlanStep
-  | EndpointFolderStep
-  | EndpointFileStep
-  | EndpointServiceStep;
-
-/**
- * Everything `endpoint install` (and `repair`, and `status` for drift) would change, as data:
- * one list of steps in the order they are applied (folders, harness settings, the endpoint
- * configuration file, the collector service). Computing it only reads. Its harness steps and
- * warnings form the plan `beacon apply` would make ({@link harnessPlanOf}).
- */
-export interface EndpointPlan {
-  formatVersion: 1;
-  /** Where the policy came from. */
-  policySource: string;
-  createdAt: string;
-  mode: "user" | "system";
-  paths: EndpointPaths;
-  steps: EndpointStep[];
-  warnings: PlanWarning[];
-  /** What the endpoint configuration file will say (the `file` step's text, as data). */
-  endpointConfig: EndpointConfig;
-  /** Things people should know (troubleshooting options, no service manager, ...). */
-  notes: string[];
-  /**
-   * The token the collector will require: the policy's `collector.token`, or the machine's
-   * generated one (the `collector token` file step). A secret: views copy the plan's fields by
-   * name and never this one.
-   */
+export interface PlannedEndpoint {
+  plan: EndpointPlan;
   token: string | undefined;
 }
 
@@ -106,7 +44,12 @@ export function collectorUrlOf(policy: Policy): string {
   return `http://${policy.collector.listen}`;
 }
 
-/** Computes the endpoint plan. */
+/**
+ * Everything `endpoint install` (and `repair`, and `status` for drift) would change, as one
+ * `Plan`: its steps in the order they are applied (folders, harness settings, the token
+ * and endpoint configuration files, the collector service). Computing it only reads. Its
+ * settings steps and warnings form the plan `beacon apply` would make.
+ */
 export async function planEndpoint(input: {
   loaded: LoadedPolicy;
   /** The policy with command-line overrides (e.g. `--include-codex-spans`) applied. */
@@ -123,7 +66,7 @@ export async function planEndpoint(input: {
   rotateToken?: boolean;
   /** Makes a new token (default {@link generateCollectorToken}). */
   newToken?: () => string;
-}): Promise<EndpointPlan> {
+}): Promise<PlannedEndpoint> {
   const { host, fs, mode } = input;
   const paths = endpointPaths(mode, host);
   if (input.rotateToken && input.policy.collector.token) {
@@ -168,7 +111,7 @@ export async function planEndpoint(input: {
   const configPath = endpointConfigPath(paths);
   const after = renderEndpointConfig(endpointConfig);
   const before = await fs.readFile(configPath);
-  const config: EndpointFileStep = {
+  const config: FileStep = {
     kind: "file",
     path: configPath,
     purpose: "endpoint configuration",
@@ -182,7 +125,7 @@ export async function planEndpoint(input: {
   };
 
   const logMode = RUNTIME_LOG_MODES[mode].dirMode;
-  const folders: EndpointFolderStep[] = [];
+  const folders: FolderStep[] = [];
   for (
     const [path, purpose, folderMode] of [
       [paths.stateDir, "endpoint state", 0o700],
@@ -210,7 +153,7 @@ export async function planEndpoint(input: {
   });
   // The collector reads its token file only when it starts.
   const restart = token.replaced;
-  const service: EndpointServiceStep = {
+  const service: ServiceStep = {
     kind: "service",
     manager: input.controller.manager,
     spec,
@@ -240,18 +183,16 @@ export async function planEndpoint(input: {
         "process with a pid file and does not start again after a reboot.",
     );
   }
-  return {
+  const plan: EndpointPlan = {
     formatVersion: 1,
     policySource: reconcile.policySource,
     createdAt: reconcile.createdAt,
-    mode,
-    paths,
+    endpoint: { mode, paths, config: endpointConfig },
     steps: [...folders, ...reconcile.steps, ...(token.step ? [token.step] : []), config, service],
     warnings: reconcile.warnings,
-    endpointConfig,
     notes,
-    token: token.value,
   };
+  return { plan, token: token.value };
 }
 
 /**
@@ -262,7 +203,7 @@ export async function planEndpoint(input: {
 async function planCollectorToken(
   input: { policy: Policy; fs: FileSystem; rotateToken?: boolean; newToken?: () => string },
   paths: EndpointPaths,
-): Promise<{ value: string | undefined; step?: EndpointFileStep; replaced: boolean }> {
+): Promise<{ value: string | undefined; step?: FileStep; replaced: boolean }> {
   if (input.policy.collector.token) {
     return { value: input.policy.collector.token, replaced: false };
   }
@@ -288,64 +229,4 @@ async function planCollectorToken(
       mode: 0o600,
     },
   };
-}
-
-/** The harness settings part of an endpoint plan: the plan `beacon apply` would make. */
-export function harnessPlanOf(plan: EndpointPlan): Plan {
-  return {
-    formatVersion: plan.formatVersion,
-    policySource: plan.policySource,
-    createdAt: plan.createdAt,
-    steps: plan.steps.filter(isSettingsStep),
-    warnings: plan.warnings,
-  };
-}
-
-/** The `service` step of an endpoint plan (there is always exactly one). */
-export function serviceStepOf(plan: EndpointPlan): EndpointServiceStep {
-  return plan.steps.find((step): step is EndpointServiceStep => step.kind === "service")!;
-}
-
-/**
- * The endpoint plan's totals, as `Plan: N to add, N to change, N to destroy.` counts them:
- * the harness changes plus the endpoint's own (folders, configuration file, service).
- */
-export function summarizeEndpointPlan(plan: EndpointPlan): PlanSummary {
-  const summary = summarizePlan(harnessPlanOf(plan));
-  for (const step of plan.steps) {
-    for (const action of endpointStepActions(step)) summary[action]++;
-  }
-  return summary;
-}
-
-/**
- * What an endpoint step (not a harness step, which counts its own changes) adds, changes or
- * destroys, one entry per line of the plan.
- */
-export function endpointStepActions(step: EndpointStep): ("add" | "change" | "destroy")[] {
-  switch (step.kind) {
-    case "toml-settings":
-    case "json-settings":
-      return [];
-    case "folder":
-      return step.exists ? [] : ["add"];
-    case "file":
-      return step.action === "none" ? [] : [step.action === "create" ? "add" : "change"];
-    case "service":
-      return step.changes.map((change) =>
-        change.kind === "write-file"
-          ? change.action === "update" ? "change" : "add"
-          : change.kind === "start"
-          ? "add"
-          : change.kind === "restart"
-          ? "change"
-          : "destroy"
-      );
-  }
-}
-
-/** True when applying the endpoint plan would change something. */
-export function endpointPlanHasChanges(plan: EndpointPlan): boolean {
-  const summary = summarizeEndpointPlan(plan);
-  return summary.add + summary.change + summary.destroy > 0;
 }

@@ -1,6 +1,7 @@
 import { dirname } from "node:path";
 import type { FileSystem } from "./file_system.ts";
-import type { Plan, PlanStep } from "./plan.ts";
+import { isSettingsStep, type Plan, type PlanStep, type SettingsStep } from "./plan.ts";
+import type { ServiceChange, ServiceController } from "../endpoint/service/service_controller.ts";
 import type { OwnershipState } from "./ownership_store.ts";
 import { writeOwnershipState } from "./ownership_store.ts";
 import { decodeConfigText } from "./decode_config_text.ts";
@@ -22,11 +23,21 @@ export interface AppliedStep {
   sha256?: string;
 }
 
+/** One thing applying did, for progress lines (`created ...`, `wrote ...`, `start`). */
+export interface AppliedEvent {
+  step: PlanStep;
+  detail: string;
+  /** For the service step: the change made. */
+  serviceChange?: ServiceChange;
+}
+
 /**
- * Applies a plan: for each step, checks the file still has the content it was planned from
- * (otherwise {@link StalePlanError} and nothing more is written), keeps a backup of the previous
- * content, writes the new content atomically with the file's own permissions, then records
- * what Beacon now owns. The caller holds the apply lock.
+ * Applies a plan, step by step in its order. Settings steps: checks the file still has the
+ * content it was planned from (otherwise {@link StalePlanError} and nothing more is written),
+ * keeps a backup of the previous content, writes the new content atomically with the file's
+ * own permissions, then records what Beacon now owns (once the settings steps are done). Folder
+ * and file steps are created and written through `fs`; the service step is installed through
+ * `service`. The caller holds the apply lock. Returns what happened to each settings step.
  *
  * A crash between the config write and the state write leaves the new config with the old
  * ownership record; the next plan then sees Beacon's values as already in place.
@@ -36,36 +47,86 @@ export async function applyPlan(input: {
   fs: FileSystem;
   ownership: OwnershipState;
   statePath: string;
+  /** Drives the plan's service step; required when the plan has one. */
+  service?: ServiceController;
+  /** Called before each step is applied (e.g. to name the step an error happened in). */
+  onStart?: (step: PlanStep) => void | Promise<void>;
+  /** Called for each thing done. */
+  onApplied?: (event: AppliedEvent) => void;
 }): Promise<AppliedStep[]> {
   const { plan, fs } = input;
   const state: OwnershipState = { formatVersion: 1, files: { ...input.ownership.files } };
   const applied: AppliedStep[] = [];
+  let statePending = false;
+  const writeState = async () => {
+    if (!statePending) return;
+    statePending = false;
+    if (stringifyTomlJson(state.files) !== stringifyTomlJson(input.ownership.files)) {
+      await writeOwnershipState(fs, input.statePath, state);
+    }
+  };
   for (const step of plan.steps) {
-    const result = await applySettingsStep(fs, step);
-    applied.push(result);
-    if (Object.keys(step.owned).length) {
-      const previous = state.files[step.realPath]?.original;
-      const originalText = previous ? previous.text : step.originalText;
-      state.files[step.realPath] = {
-        written: step.owned,
-        originals: step.originals,
-        ...(originalText !== undefined && result.sha256
-          ? { original: { text: originalText, writtenSha256: result.sha256 } }
-          : previous
-          ? { original: previous }
-          : {}),
-      };
-    } else {
-      delete state.files[step.realPath];
+    if (!isSettingsStep(step)) await writeState();
+    await input.onStart?.(step);
+    switch (step.kind) {
+      case "toml-settings":
+      case "json-settings": {
+        const result = await applySettingsStep(fs, step);
+        applied.push(result);
+        recordOwnership(state, step, result);
+        statePending = true;
+        if (result.written) {
+          input.onApplied?.({
+            step,
+            detail: `updated ${result.path}` + (result.backup ? ` (backup ${result.backup})` : ""),
+          });
+        }
+        break;
+      }
+      case "folder":
+        if (step.exists) break;
+        await fs.ensureDir(step.path, step.mode);
+        input.onApplied?.({ step, detail: `created ${step.path} (${step.purpose})` });
+        break;
+      case "file":
+        if (step.action === "none") break;
+        await fs.writeFileAtomic(step.path, new TextEncoder().encode(step.after), step.mode);
+        input.onApplied?.({ step, detail: `wrote ${step.path}` });
+        break;
+      case "service": {
+        if (!input.service) {
+          throw new Error("Cannot apply the collector service step: no service controller given.");
+        }
+        for (const change of await input.service.install(step.spec, { restart: step.restart })) {
+          input.onApplied?.({ step, detail: change.kind, serviceChange: change });
+        }
+        break;
+      }
     }
   }
-  if (stringifyTomlJson(state.files) !== stringifyTomlJson(input.ownership.files)) {
-    await writeOwnershipState(fs, input.statePath, state);
-  }
+  await writeState();
   return applied;
 }
 
-async function applySettingsStep(fs: FileSystem, step: PlanStep): Promise<AppliedStep> {
+function recordOwnership(state: OwnershipState, step: SettingsStep, result: AppliedStep): void {
+  if (!Object.keys(step.owned).length) {
+    delete state.files[step.realPath];
+    return;
+  }
+  const previous = state.files[step.realPath]?.original;
+  const originalText = previous ? previous.text : step.originalText;
+  state.files[step.realPath] = {
+    written: step.owned,
+    originals: step.originals,
+    ...(originalText !== undefined && result.sha256
+      ? { original: { text: originalText, writtenSha256: result.sha256 } }
+      : previous
+      ? { original: previous }
+      : {}),
+  };
+}
+
+async function applySettingsStep(fs: FileSystem, step: SettingsStep): Promise<AppliedStep> {
   const bytes = await fs.readFile(step.realPath);
   const fingerprint = bytes ? sha256Hex(bytes) : null;
   if (fingerprint !== step.fingerprint) throw new StalePlanError(step.path);

@@ -3,7 +3,7 @@ import type { LoadedPolicy } from "../policy/load_policy.ts";
 import type { EndpointMode, HarnessAdapter } from "../harness/harness_adapter.ts";
 import type { FileSystem } from "./file_system.ts";
 import type { OwnershipState } from "./ownership_store.ts";
-import type { Plan } from "./plan.ts";
+import { isSettingsStep, type Plan, type SettingsStep } from "./plan.ts";
 
 /**
  * The plan that makes the machine match the policy: every harness adapter's steps and warnings.
@@ -18,8 +18,8 @@ export async function computePlan(input: {
   force: boolean;
   /** Which config layers to manage (the endpoint's mode); the policy's when absent. */
   mode?: EndpointMode;
-}): Promise<Plan> {
-  const plan: Plan = {
+}): Promise<Plan<SettingsStep>> {
+  const plan: Plan<SettingsStep> = {
     formatVersion: 1,
     policySource: input.loaded.source,
     createdAt: input.host.now().toISOString(),
@@ -35,7 +35,14 @@ export async function computePlan(input: {
       force: input.force,
       ...(input.mode ? { mode: input.mode } : {}),
     });
-    plan.steps.push(...part.steps);
+    for (const step of part.steps) {
+      if (!isSettingsStep(step)) {
+        throw new Error(
+          `${adapter.name} planned a ${step.kind} step; a harness plans only its settings.`,
+        );
+      }
+      plan.steps.push(step);
+    }
     plan.warnings.push(...part.warnings);
   }
   return plan;

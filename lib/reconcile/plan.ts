@@ -1,7 +1,7 @@
 /**
  * The Plan: pure data saying what must change to make the machine match the policy. Computing
- * it has no side effects; `apply --plan`, `endpoint status` (drift) and `apply` all start from
- * the same value. It serialises to JSON (`apply --plan --json`) and can be applied later, in
+ * it has no side effects; `apply --plan`, `apply`, `endpoint install|repair [--plan]` and
+ * `endpoint status` (drift) all start from a value of this one type. It serialises to JSON (`apply --plan --json`) and can be applied later, in
  * which case every step is refused if its file changed after it was planned.
  *
  * @module
@@ -9,6 +9,11 @@
 import type { TomlEdit } from "../toml/edit_toml.ts";
 import type { JsonEdit } from "../json/edit_json.ts";
 import type { TomlValue } from "../toml/toml_value.ts";
+import type { EndpointPaths } from "../endpoint/endpoint_paths.ts";
+import type { EndpointConfig } from "../endpoint/endpoint_config.ts";
+import type { CollectorServiceSpec } from "../endpoint/service/collector_service_spec.ts";
+import type { ServiceManager } from "../endpoint/service/detect_service_manager.ts";
+import type { ServiceChange } from "../endpoint/service/service_controller.ts";
 
 /** `+ create`, `~ update`, `- destroy`, as in Terraform. */
 export type ChangeAction = "create" | "update" | "delete";
@@ -78,23 +83,81 @@ export interface JsonSettingsStep extends Omit<TomlSettingsStep, "kind" | "edits
   edits: JsonEdit[];
 }
 
-/** Every kind of step a plan can hold: a harness's settings, in TOML or JSON. */
-export type PlanStep = TomlSettingsStep | JsonSettingsStep;
+/** A harness's settings step, in TOML or JSON: what `beacon apply` plans. */
+export type SettingsStep = TomlSettingsStep | JsonSettingsStep;
+
+/** A folder the endpoint needs; created (with `mode`) when it does not exist. */
+export interface FolderStep {
+  kind: "folder";
+  path: string;
+  purpose: string;
+  mode: number;
+  exists: boolean;
+}
+
+/**
+ * A file Beacon writes whole (the endpoint configuration, the collector token), with its new
+ * text. `after` may be a secret (the token file): views never show it.
+ */
+export interface FileStep {
+  kind: "file";
+  path: string;
+  purpose: string;
+  action: "create" | "update" | "none";
+  after: string;
+  mode: number;
+}
+
+/** The collector service: its definition, and what installing it would change. */
+export interface ServiceStep {
+  kind: "service";
+  manager: ServiceManager;
+  spec: CollectorServiceSpec;
+  changes: ServiceChange[];
+  /** Restart a running collector although its definition is unchanged (its token changed). */
+  restart: boolean;
+}
+
+/**
+ * Every kind of step a plan can hold: a harness's settings (TOML or JSON), a folder, a file,
+ * the collector service. `beacon apply` plans only settings; `endpoint install|repair|status`
+ * plan all of them, in the order they are applied.
+ */
+export type PlanStep = SettingsStep | FolderStep | FileStep | ServiceStep;
 
 /** True for a harness-settings step (either format). */
-export function isSettingsStep(step: { kind: string }): step is PlanStep {
+export function isSettingsStep(step: { kind: string }): step is SettingsStep {
   return step.kind === "toml-settings" || step.kind === "json-settings";
 }
 
-/** The whole plan. */
-export interface Plan {
+/** What a plan that sets up the endpoint (not only harness settings) is for. */
+export interface PlanEndpoint {
+  mode: "user" | "system";
+  paths: EndpointPaths;
+  /** What the endpoint configuration file will say (its `file` step's text, as data). */
+  config: EndpointConfig;
+}
+
+/**
+ * The whole plan: `beacon apply`'s (settings steps only) and the endpoint's (with `endpoint`,
+ * folders, files and the service) are the same type, rendered, summarised, masked and applied by
+ * the same functions.
+ */
+export interface Plan<Step extends PlanStep = PlanStep> {
   formatVersion: 1;
   /** Where the policy came from. */
   policySource: string;
   createdAt: string;
-  steps: PlanStep[];
+  /** Present when the plan sets up the endpoint. */
+  endpoint?: PlanEndpoint;
+  steps: Step[];
   warnings: PlanWarning[];
+  /** Things people should know that are no change (troubleshooting options, no service manager). */
+  notes?: string[];
 }
+
+/** A plan that sets up the endpoint: {@link Plan} with its `endpoint` part. */
+export type EndpointPlan = Plan & { endpoint: PlanEndpoint; notes: string[] };
 
 /** Counts for the plan's footer. */
 export interface PlanSummary {
@@ -104,21 +167,72 @@ export interface PlanSummary {
   conflicts: number;
 }
 
-/** Counts changes by action. */
+/** What a step adds, changes or destroys, one entry per line of the plan's text. */
+export type StepAction = "add" | "change" | "destroy";
+
+const SETTING_ACTION: Record<ChangeAction, StepAction> = {
+  create: "add",
+  update: "change",
+  delete: "destroy",
+};
+
+/**
+ * What one step adds, changes or destroys, one entry per line the plan shows for it: a settings
+ * step's changed keys, a missing folder, a file written, each service change.
+ */
+export function stepActions(step: PlanStep): StepAction[] {
+  switch (step.kind) {
+    case "toml-settings":
+    case "json-settings":
+      return step.changes.map((change) => SETTING_ACTION[change.action]);
+    case "folder":
+      return step.exists ? [] : ["add"];
+    case "file":
+      return step.action === "none" ? [] : [step.action === "create" ? "add" : "change"];
+    case "service":
+      return step.changes.map((change) =>
+        change.kind === "write-file"
+          ? change.action === "update" ? "change" : "add"
+          : change.kind === "start"
+          ? "add"
+          : change.kind === "restart"
+          ? "change"
+          : "destroy"
+      );
+  }
+}
+
+/** The plan's totals, as `Plan: N to add, N to change, N to destroy.` counts them. */
 export function summarizePlan(plan: Plan): PlanSummary {
   const summary: PlanSummary = { add: 0, change: 0, destroy: 0, conflicts: 0 };
   for (const step of plan.steps) {
-    for (const change of step.changes) {
-      if (change.action === "create") summary.add++;
-      else if (change.action === "update") summary.change++;
-      else summary.destroy++;
-    }
-    summary.conflicts += step.conflicts.length;
+    for (const action of stepActions(step)) summary[action]++;
+    if (isSettingsStep(step)) summary.conflicts += step.conflicts.length;
   }
   return summary;
 }
 
-/** True when applying the plan would write something. */
+/** True when applying the plan would change something. */
 export function planHasChanges(plan: Plan): boolean {
-  return plan.steps.some((step) => step.changes.length > 0);
+  const summary = summarizePlan(plan);
+  return summary.add + summary.change + summary.destroy > 0;
+}
+
+/**
+ * The harness-settings part of a plan (what `beacon apply` would make), e.g. for the drift
+ * `endpoint status` reports.
+ */
+export function settingsPlanOf(plan: Plan): Plan<SettingsStep> {
+  return {
+    formatVersion: plan.formatVersion,
+    policySource: plan.policySource,
+    createdAt: plan.createdAt,
+    steps: plan.steps.filter(isSettingsStep),
+    warnings: plan.warnings,
+  };
+}
+
+/** The plan's `service` step, when it has one. */
+export function serviceStepOf(plan: Plan): ServiceStep | undefined {
+  return plan.steps.find((step): step is ServiceStep => step.kind === "service");
 }

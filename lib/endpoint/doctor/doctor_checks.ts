@@ -1,6 +1,6 @@
 import type { HarnessDiscovery } from "../probe/discover_harnesses.ts";
 import type { CollectorProbe } from "../probe/probe_collector.ts";
-import type { Plan } from "../../reconcile/plan.ts";
+import type { Plan, SettingsStep } from "../../reconcile/plan.ts";
 
 /** One named check of `endpoint doctor`. */
 export interface DoctorCheck {
@@ -19,7 +19,7 @@ export interface DoctorInput {
   harnesses: readonly string[];
   discovery: readonly HarnessDiscovery[];
   /** The harness plan `endpoint repair` would apply now (drift, conflicts, warnings). */
-  plan: Plan;
+  plan: Plan<SettingsStep>;
   probe: CollectorProbe;
   collectorUrl: string;
   logPath: string;

@@ -10,6 +10,11 @@ const SERVICE_NAME: Record<Exclude<ServiceManager, "detached">, string> = {
   "launchd-daemon": `${COLLECTOR_SERVICE_LABEL} (launchd daemon)`,
 };
 
+/** A service change, with or without the text of a definition file it writes. */
+export type DescribedServiceChange =
+  | Exclude<ServiceChange, { kind: "write-file" }>
+  | Omit<Extract<ServiceChange, { kind: "write-file" }>, "text">;
+
 /**
  * One line of plan text for a service change, with paths in the home folder shown as `~/...`.
  *
@@ -24,7 +29,10 @@ const SERVICE_NAME: Record<Exclude<ServiceManager, "detached">, string> = {
  * );
  * ```
  */
-export function describeServiceChange(change: ServiceChange, host: Pick<Host, "home">): string {
+export function describeServiceChange(
+  change: DescribedServiceChange,
+  host: Pick<Host, "home">,
+): string {
   const show = (path: string) => displayPath(path, host.home);
   switch (change.kind) {
     case "write-file":

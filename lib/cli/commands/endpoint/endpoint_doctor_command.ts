@@ -3,7 +3,8 @@ import { EXIT } from "../../exit_codes.ts";
 import { VERSION } from "../../version.ts";
 import { ENDPOINT_COMMON_OPTIONS, endpointSetup } from "../../endpoint_setup.ts";
 import { readEndpointConfig } from "../../../endpoint/endpoint_config.ts";
-import { collectorUrlOf, harnessPlanOf, planEndpoint } from "../../../endpoint/plan_endpoint.ts";
+import { collectorUrlOf, planEndpoint } from "../../../endpoint/plan_endpoint.ts";
+import { settingsPlanOf } from "../../../reconcile/plan.ts";
 import { runtimeLogPathOf } from "../../../endpoint/endpoint_paths.ts";
 import { probeCollector } from "../../../endpoint/probe/probe_collector.ts";
 import { discoverHarnesses } from "../../../endpoint/probe/discover_harnesses.ts";
@@ -100,7 +101,7 @@ async function runChecks(
   return doctorChecks({
     harnesses,
     discovery,
-    plan: harnessPlanOf(endpointPlan),
+    plan: settingsPlanOf(endpointPlan.plan),
     probe,
     collectorUrl,
     logPath,

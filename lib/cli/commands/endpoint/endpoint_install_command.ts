@@ -7,15 +7,11 @@ import { closestMatch } from "../../../text/closest_match.ts";
 import { HARNESS_ADAPTERS, HARNESS_NAMES } from "../../../harness/harness_adapters.ts";
 import { ENDPOINT_COMMON_OPTIONS, endpointSetup } from "../../endpoint_setup.ts";
 import { withCodexSpans } from "../../../policy/with_codex_spans.ts";
-import { renderEndpointPlan } from "../../render_endpoint_plan.ts";
-import { endpointPlanJson } from "../../endpoint_plan_json.ts";
+import { renderPlan } from "../../render_plan.ts";
+import { planJson } from "../../plan_json.ts";
 import { renderConflictsLeft } from "../../render_conflicts_left.ts";
-import { summarizePlan } from "../../../reconcile/plan.ts";
-import {
-  endpointPlanHasChanges,
-  harnessPlanOf,
-  planEndpoint,
-} from "../../../endpoint/plan_endpoint.ts";
+import { planHasChanges, settingsPlanOf, summarizePlan } from "../../../reconcile/plan.ts";
+import { planEndpoint } from "../../../endpoint/plan_endpoint.ts";
 import { applyEndpointPlan } from "../../../endpoint/apply_endpoint_plan.ts";
 import { verifyCollector } from "../../../endpoint/verify_collector.ts";
 import {
@@ -84,7 +80,7 @@ export async function installOrRepair(
     verb === "repair" ? previous?.harnesses : undefined,
   );
   const controller = setup.controllerOn(context.fs);
-  const plan = await planEndpoint({
+  const { plan, token } = await planEndpoint({
     loaded: setup.loaded,
     policy: policy,
     mode: setup.mode,
@@ -99,12 +95,12 @@ export async function installOrRepair(
   });
   plan.notes.push(...harnesses.notes);
   const json = values.json === true;
-  const conflictsLeft = summarizePlan(harnessPlanOf(plan)).conflicts;
+  const conflictsLeft = summarizePlan(plan).conflicts;
+  const render = () =>
+    renderPlan(plan, { host: setup.host, forceCommand: `beacon endpoint ${verb}` });
   if (values.plan) {
-    context.stdout(
-      json ? endpointPlanJson(plan) : renderEndpointPlan(plan, setup.host, verb),
-    );
-    if (endpointPlanHasChanges(plan)) return EXIT.changes;
+    context.stdout(json ? planJson(plan, { mask: true }) : render());
+    if (planHasChanges(plan)) return EXIT.changes;
     return conflictsLeft ? EXIT.attention : EXIT.ok;
   }
 
@@ -113,7 +109,7 @@ export async function installOrRepair(
   const steps: string[] = [];
   let testEvent: TestEventResult | undefined;
   try {
-    if (!json) context.stdout(renderEndpointPlan(plan, setup.host, verb));
+    if (!json) context.stdout(render());
     await applyEndpointPlan({
       plan,
       fs: context.fs,
@@ -121,35 +117,38 @@ export async function installOrRepair(
       onStep: (step, detail) => steps.push(`${step}: ${detail}`),
       verify: async () => {
         testEvent = await verifyCollector({
-          collectorUrl: plan.endpointConfig.collectorUrl,
-          token: plan.token,
-          runtimeLogPath: plan.endpointConfig.runtimeLogPath,
+          collectorUrl: plan.endpoint.config.collectorUrl,
+          token,
+          runtimeLogPath: plan.endpoint.config.runtimeLogPath,
         });
       },
     });
   } finally {
     await lock.release();
   }
-  const logPath = plan.endpointConfig.runtimeLogPath;
+  const logPath = plan.endpoint.config.runtimeLogPath;
   if (json) {
     context.stdout(
-      endpointPlanJson(plan, {
-        ok: true,
-        needsAttention: conflictsLeft > 0,
-        steps,
-        runtimeLogPath: logPath,
-        testEvent,
+      planJson(plan, {
+        mask: true,
+        extra: {
+          ok: true,
+          needsAttention: conflictsLeft > 0,
+          steps,
+          runtimeLogPath: logPath,
+          testEvent,
+        },
       }),
     );
   } else {
     for (const step of steps) context.stdout(`  ${step}\n`);
     context.stdout(
-      `\nThe collector answers at ${plan.endpointConfig.collectorUrl} and a test event reached ` +
+      `\nThe collector answers at ${plan.endpoint.config.collectorUrl} and a test event reached ` +
         `the runtime log in ${testEvent?.milliseconds ?? "?"} ms.\n` +
         `Events are written to ${logPath}\n`,
     );
     if (conflictsLeft) {
-      context.stdout("\n" + renderConflictsLeft(harnessPlanOf(plan), `beacon endpoint ${verb}`));
+      context.stdout("\n" + renderConflictsLeft(settingsPlanOf(plan), `beacon endpoint ${verb}`));
     }
   }
   // As `beacon apply`: installed, but what was left alone keeps the machine off the policy.

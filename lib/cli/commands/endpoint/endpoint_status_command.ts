@@ -6,13 +6,13 @@ import { VERSION } from "../../version.ts";
 import { ENDPOINT_COMMON_OPTIONS, endpointSetup } from "../../endpoint_setup.ts";
 import { renderPlan } from "../../render_plan.ts";
 import { readEndpointConfig } from "../../../endpoint/endpoint_config.ts";
-import { collectorUrlOf, harnessPlanOf, planEndpoint } from "../../../endpoint/plan_endpoint.ts";
+import { collectorUrlOf, planEndpoint } from "../../../endpoint/plan_endpoint.ts";
 import { runtimeLogPathOf } from "../../../endpoint/endpoint_paths.ts";
 import { probeCollector } from "../../../endpoint/probe/probe_collector.ts";
 import { discoverHarnesses } from "../../../endpoint/probe/discover_harnesses.ts";
 import { runtimeLogSourceWarning } from "../../../endpoint/probe/runtime_log_source_warning.ts";
 import { summarizeRuntimeLog } from "../../../runtime_log/read_runtime_log.ts";
-import { summarizePlan } from "../../../reconcile/plan.ts";
+import { settingsPlanOf, summarizePlan } from "../../../reconcile/plan.ts";
 import { maskSecretValues } from "../../../reconcile/mask_secret_values.ts";
 import type { TomlValue } from "../../../toml/toml_value.ts";
 import { stringifyTomlJson } from "../../../toml/toml_json.ts";
@@ -69,7 +69,7 @@ export const endpointStatusCommand: Command = {
     ]);
 
     // Status reports the harness settings' drift; the endpoint's own parts are probed live.
-    const plan = harnessPlanOf(endpointPlan);
+    const plan = settingsPlanOf(endpointPlan.plan);
     if (!installed) problems.push("the endpoint is not installed: run `beacon endpoint install`");
     const drift = summarizePlan(plan);
     if (drift.add + drift.change + drift.destroy) {
