@@ -2,17 +2,9 @@ import type { Command } from "../../command.ts";
 import { EXIT } from "../../exit_codes.ts";
 import { VERSION } from "../../version.ts";
 import { ENDPOINT_COMMON_OPTIONS, endpointSetup } from "../../endpoint_setup.ts";
-import { readEndpointConfig } from "../../../endpoint/endpoint_config.ts";
-import { collectorUrlOf, planEndpoint } from "../../../endpoint/plan_endpoint.ts";
-import { settingsPlanOf } from "../../../reconcile/plan.ts";
-import { runtimeLogPathOf } from "../../../endpoint/endpoint_paths.ts";
-import { probeCollector } from "../../../endpoint/probe/probe_collector.ts";
-import { discoverHarnesses } from "../../../endpoint/probe/discover_harnesses.ts";
-import { endpointCollectorToken } from "../../../endpoint/collector_token.ts";
-import { type DoctorCheck, doctorChecks } from "../../../endpoint/doctor/doctor_checks.ts";
-import { lastEventByHarness } from "../../../runtime_log/last_event_by_harness.ts";
+import type { DoctorCheck } from "../../../endpoint/doctor/doctor_checks.ts";
+import { runDoctorChecks } from "../../../endpoint/doctor/run_doctor_checks.ts";
 import { stringifyTomlJson } from "../../../toml/toml_json.ts";
-import { HARNESS_ADAPTERS } from "../../../harness/harness_adapters.ts";
 import { installOrRepair } from "./endpoint_install_command.ts";
 
 const MARK: Record<DoctorCheck["status"], string> = {
@@ -70,41 +62,13 @@ async function runChecks(
   context: Parameters<Command["run"]>[1],
 ): Promise<DoctorCheck[]> {
   const setup = await endpointSetup(args, context);
-  const installed = await readEndpointConfig(context.fs, setup.paths).catch(() => undefined);
-  const policy = setup.policy;
-  const collectorUrl = collectorUrlOf(policy);
-  const logPath = runtimeLogPathOf(policy, setup.mode, setup.host);
-  const token = await endpointCollectorToken(policy, context.fs, setup.paths);
-  const harnesses = installed?.harnesses ??
-    HARNESS_ADAPTERS.filter((adapter) => policy.harnesses[adapter.name].enabled)
-      .map((adapter) => adapter.name);
-  const [discovery, probe, endpointPlan, lastEvents] = await Promise.all([
-    discoverHarnesses(setup.host, { fs: context.fs, run: context.run }, {
-      beaconAddresses: [policy.collector.listen, policy.collector.grpc_listen],
-      skipVersion: true,
-    }),
-    probeCollector(collectorUrl, { token }),
-    planEndpoint({
-      loaded: setup.loaded,
-      policy,
-      mode: setup.mode,
-      host: setup.host,
-      fs: context.fs,
-      harnesses,
-      includeCodexSpans: installed?.includeCodexSpans ?? false,
-      force: false,
-      version: installed?.version ?? VERSION,
-      controller: setup.controllerOn(context.fs),
-    }),
-    lastEventByHarness(logPath),
-  ]);
-  return doctorChecks({
-    harnesses,
-    discovery,
-    plan: settingsPlanOf(endpointPlan.plan),
-    probe,
-    collectorUrl,
-    logPath,
-    lastEvents,
+  return await runDoctorChecks({
+    system: { ...context, host: setup.host },
+    loaded: setup.loaded,
+    policy: setup.policy,
+    mode: setup.mode,
+    paths: setup.paths,
+    controller: setup.controllerOn(context.fs),
+    version: VERSION,
   });
 }
