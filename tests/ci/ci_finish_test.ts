@@ -6,6 +6,7 @@ import assert from "node:assert/strict";
 import { join } from "node:path";
 import { runBeacon } from "../support/beacon_bundle.ts";
 import { isRunning, readCiStateFile, sendCiEvents } from "../support/ci_run.ts";
+import { waitUntil } from "../support/wait_until.ts";
 
 async function startRun(extraArgs: string[] = [], policy?: string) {
   const home = await Deno.makeTempDir({ prefix: "beacon-ci-finish-" });
@@ -87,7 +88,7 @@ Deno.test("finish after the run's collector was SIGKILLed: acknowledged events r
   await using run = await startRun();
   assert.equal(await sendCiEvents(run.state, "killed-session", { records: 5 }), 200);
   Deno.kill(run.state.pid, "SIGKILL");
-  while (await isRunning(run.state.pid)) await new Promise((r) => setTimeout(r, 20));
+  await waitUntil("the SIGKILLed collector to exit", async () => !await isRunning(run.state.pid));
   const finish = await run.finish(
     "--json",
     "--require",

@@ -19,6 +19,8 @@ import { startInProcessCollector } from "../support/in_process_collector.ts";
 import { spawnCollectorChild } from "../support/spawn_collector_child.ts";
 import { makeTempHome, runBeacon } from "../support/beacon_bundle.ts";
 import { reservePort } from "../support/reserve_port.ts";
+import { waitUntil } from "../support/wait_until.ts";
+import { isRunning } from "../support/ci_run.ts";
 import { readBeaconEvents } from "../support/beacon_event_schema.ts";
 import { mockProviderToml, runCodexExec } from "../support/codex_cli.ts";
 import { startMockModelProvider } from "../support/mock_model_provider.ts";
@@ -281,12 +283,9 @@ for (
             '"OTEL_LOGS_EXPORTER": "none"',
           ),
         );
-        let down = await beacon("endpoint", "doctor");
-        for (let i = 0; i < 20 && !/FAIL collector answers/.test(down.stdout); i++) {
-          // The killed collector's port may still answer for a moment.
-          await new Promise((resolve) => setTimeout(resolve, 100));
-          down = await beacon("endpoint", "doctor");
-        }
+        // Until the killed process is gone, its socket may still accept connections.
+        await waitUntil("the killed collector to exit", async () => !await isRunning(pid));
+        const down = await beacon("endpoint", "doctor");
         assert.equal(down.code, 3, down.stdout);
         assert.match(down.stdout, /^FAIL collector answers: .*\n {7}--fix: start the collector/m);
         assert.match(down.stdout, /^FAIL claude-code: configured as the policy wants: 1 value/m);
