@@ -9,7 +9,7 @@ import type { Policy } from "../policy/policy_schema.ts";
 import type { DesiredSetting } from "../reconcile/diff_managed_settings.ts";
 import type { FileSystem } from "../reconcile/file_system.ts";
 import type { OwnershipState } from "../reconcile/ownership_store.ts";
-import type { PlanStep, PlanWarning } from "../reconcile/plan.ts";
+import type { PlanWarning, SettingsStep } from "../reconcile/plan.ts";
 import type { CodexConfigProbe } from "../endpoint/probe/probe_codex_config.ts";
 
 /** What a harness's config file says, for `endpoint discover` and `status` (read only). */
@@ -32,7 +32,7 @@ export interface PlanContext {
 
 /** The plan steps and warnings one harness contributes. */
 export interface HarnessPlan {
-  steps: PlanStep[];
+  steps: SettingsStep[];
   warnings: PlanWarning[];
 }
 

@@ -3,7 +3,7 @@ import type { LoadedPolicy } from "../policy/load_policy.ts";
 import type { EndpointMode, HarnessAdapter } from "../harness/harness_adapter.ts";
 import type { FileSystem } from "./file_system.ts";
 import type { OwnershipState } from "./ownership_store.ts";
-import { isSettingsStep, type Plan, type SettingsStep } from "./plan.ts";
+import type { Plan, SettingsStep } from "./plan.ts";
 
 /**
  * The plan that makes the machine match the policy: every harness adapter's steps and warnings.
@@ -35,14 +35,7 @@ export async function computePlan(input: {
       force: input.force,
       ...(input.mode ? { mode: input.mode } : {}),
     });
-    for (const step of part.steps) {
-      if (!isSettingsStep(step)) {
-        throw new Error(
-          `${adapter.name} planned a ${step.kind} step; a harness plans only its settings.`,
-        );
-      }
-      plan.steps.push(step);
-    }
+    plan.steps.push(...part.steps);
     plan.warnings.push(...part.warnings);
   }
   return plan;
