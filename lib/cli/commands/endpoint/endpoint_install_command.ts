@@ -3,24 +3,15 @@ import type { CliContext } from "../../cli_context.ts";
 import { EXIT } from "../../exit_codes.ts";
 import { VERSION } from "../../version.ts";
 import { UsageError } from "../../usage_error.ts";
-import { closestMatch } from "../../../text/closest_match.ts";
-import { HARNESS_ADAPTERS, HARNESS_NAMES } from "../../../harness/harness_adapters.ts";
+import { HARNESS_NAMES } from "../../../harness/harness_adapters.ts";
 import { ENDPOINT_COMMON_OPTIONS, endpointSetup } from "../../endpoint_setup.ts";
-import { withCodexSpans } from "../../../policy/with_codex_spans.ts";
 import { renderPlan } from "../../render_plan.ts";
 import { planJson } from "../../plan_json.ts";
 import { renderConflictsLeft } from "../../render_conflicts_left.ts";
 import { planHasChanges, settingsPlanOf, summarizePlan } from "../../../reconcile/plan.ts";
-import { planEndpoint } from "../../../endpoint/plan_endpoint.ts";
-import { applyEndpointPlan } from "../../../endpoint/apply_endpoint_plan.ts";
-import { verifyCollector } from "../../../endpoint/verify_collector.ts";
-import {
-  DISCOVERED_HARNESS_NAMES,
-  discoverHarnesses,
-  type HarnessDiscovery,
-} from "../../../endpoint/probe/discover_harnesses.ts";
-import { readEndpointConfig } from "../../../endpoint/endpoint_config.ts";
-import type { TestEventResult } from "../../../endpoint/send_test_event.ts";
+import { HarnessChoiceError } from "../../../endpoint/choose_harnesses.ts";
+import { planInstallOrRepair } from "../../../endpoint/plan_install_or_repair.ts";
+import { applyInstallOrRepair } from "../../../endpoint/apply_install_or_repair.ts";
 
 /** `beacon endpoint install`: set up the endpoint (harness configs, collector service). */
 export const endpointInstallCommand: Command = {
@@ -63,37 +54,23 @@ export async function installOrRepair(
 ): Promise<number> {
   const { values } = args;
   const setup = await endpointSetup(args, context);
-  const previous = await readEndpointConfig(context.fs, setup.paths).catch(() => undefined);
-  const includeCodexSpans = values["include-codex-spans"] === true ||
-    (verb === "repair" && values["include-codex-spans"] === undefined &&
-      previous?.includeCodexSpans === true);
-  // The troubleshooting override changes only the policy: the setup (mode, service manager)
-  // is the same.
-  const policy = includeCodexSpans ? withCodexSpans(setup.policy) : setup.policy;
-  const discovery = await discoverHarnesses(setup.host, {
-    fs: context.fs,
-    run: context.run,
-  }, { beaconAddresses: [setup.policy.collector.listen, setup.policy.collector.grpc_listen] });
-  const harnesses = chooseHarnesses(
-    values.harness as string[] | undefined,
-    discovery,
-    verb === "repair" ? previous?.harnesses : undefined,
-  );
-  const controller = setup.controllerOn(context.fs);
-  const { plan, token } = await planEndpoint({
+  const system = { ...context, host: setup.host };
+  const { plan, token } = await planInstallOrRepair({
+    system,
+    verb,
     loaded: setup.loaded,
-    policy: policy,
+    policy: setup.policy,
     mode: setup.mode,
-    host: setup.host,
-    fs: context.fs,
-    harnesses: harnesses.names,
-    includeCodexSpans,
-    force: values.force === true,
+    paths: setup.paths,
+    controllerOn: setup.controllerOn,
     version: VERSION,
-    controller,
-    rotateToken: verb === "repair" && values["rotate-token"] === true,
+    harnesses: values.harness as string[] | undefined,
+    includeCodexSpans: values["include-codex-spans"] as boolean | undefined,
+    force: values.force === true,
+    rotateToken: values["rotate-token"] === true,
+  }).catch((error) => {
+    throw error instanceof HarnessChoiceError ? new UsageError(error.message) : error;
   });
-  plan.notes.push(...harnesses.notes);
   const json = values.json === true;
   const conflictsLeft = summarizePlan(plan).conflicts;
   const render = () =>
@@ -104,28 +81,13 @@ export async function installOrRepair(
     return conflictsLeft ? EXIT.attention : EXIT.ok;
   }
 
-  await context.fs.ensureDir(setup.paths.stateDir, 0o700);
-  const lock = await context.fs.lock(setup.paths.lockPath);
-  const steps: string[] = [];
-  let testEvent: TestEventResult | undefined;
-  try {
-    if (!json) context.stdout(render());
-    await applyEndpointPlan({
-      plan,
-      fs: context.fs,
-      controllerOn: setup.controllerOn,
-      onStep: (step, detail) => steps.push(`${step}: ${detail}`),
-      verify: async () => {
-        testEvent = await verifyCollector({
-          collectorUrl: plan.endpoint.config.collectorUrl,
-          token,
-          runtimeLogPath: plan.endpoint.config.runtimeLogPath,
-        });
-      },
-    });
-  } finally {
-    await lock.release();
-  }
+  if (!json) context.stdout(render());
+  const { steps, testEvent } = await applyInstallOrRepair({
+    system,
+    plan,
+    token,
+    controllerOn: setup.controllerOn,
+  });
   const logPath = plan.endpoint.config.runtimeLogPath;
   if (json) {
     context.stdout(
@@ -153,45 +115,4 @@ export async function installOrRepair(
   }
   // As `beacon apply`: installed, but what was left alone keeps the machine off the policy.
   return conflictsLeft ? EXIT.attention : EXIT.ok;
-}
-
-const MANAGED: readonly string[] = HARNESS_NAMES;
-const KNOWN: readonly string[] = [...new Set([...HARNESS_NAMES, ...DISCOVERED_HARNESS_NAMES])];
-
-function chooseHarnesses(
-  asked: string[] | undefined,
-  discovery: HarnessDiscovery[],
-  previous: string[] | undefined,
-): { names: string[]; notes: string[] } {
-  if (asked?.length) {
-    for (const name of asked) {
-      if (!KNOWN.includes(name)) {
-        const suggestion = closestMatch(name, KNOWN);
-        throw new UsageError(
-          `unknown harness "${name}"` +
-            (suggestion ? `; did you mean "${suggestion}"?` : `; known: ${KNOWN.join(", ")}`),
-        );
-      }
-      if (!MANAGED.includes(name)) {
-        throw new UsageError(
-          `Beacon does not manage ${name} yet; it manages: ${MANAGED.join(", ")}`,
-        );
-      }
-    }
-    return { names: [...new Set(asked)], notes: [] };
-  }
-  if (previous) return { names: previous, notes: [] };
-  const found = discovery.filter((item) => item.managed && item.detected).map((item) => item.name);
-  const notes = discovery.filter((item) => !item.managed && item.detected).map((item) =>
-    `${item.displayName} was found but is not managed by Beacon yet.`
-  );
-  if (!found.length) {
-    notes.push(
-      `No supported harness was found (${
-        HARNESS_ADAPTERS.map((adapter) => adapter.displayName).join(", ")
-      }: none on PATH or configured here). The collector is installed anyway; run ` +
-        "`beacon endpoint install --harness NAME` once one is there.",
-    );
-  }
-  return { names: found, notes };
 }

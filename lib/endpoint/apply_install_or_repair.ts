@@ -1,0 +1,61 @@
+/**
+ * `beacon endpoint install|repair` after the plan, without the command line: under Beacon's
+ * lock, {@link applyEndpointPlan} (journaled, rolled back on failure) with the collector check
+ * as its last step.
+ *
+ * @module
+ */
+import type { System } from "../host/system.ts";
+import type { FileSystem } from "../reconcile/file_system.ts";
+import type { EndpointPlan } from "../reconcile/plan.ts";
+import { applyEndpointPlan } from "./apply_endpoint_plan.ts";
+import type { TestEventResult } from "./send_test_event.ts";
+import type { ServiceController } from "./service/service_controller.ts";
+import { verifyCollector } from "./verify_collector.ts";
+
+/** What applying did, for the command to render. */
+export interface InstallOrRepairResult {
+  /** One line per thing done (`folders: created ...`, `collector service: start`). */
+  steps: string[];
+  /** The test event the final check sent through the collector. */
+  testEvent: TestEventResult | undefined;
+}
+
+/**
+ * Applies an install or repair plan under the endpoint's lock, then checks that the collector
+ * answers with `token` and that a test event reaches the runtime log.
+ *
+ * @throws EndpointStepError naming the step that failed, after everything was put back.
+ */
+export async function applyInstallOrRepair(input: {
+  system: Pick<System, "fs">;
+  plan: EndpointPlan;
+  token: string | undefined;
+  controllerOn(fs: FileSystem): ServiceController;
+}): Promise<InstallOrRepairResult> {
+  const { fs } = input.system;
+  const { plan } = input;
+  const paths = plan.endpoint.paths;
+  await fs.ensureDir(paths.stateDir, 0o700);
+  const lock = await fs.lock(paths.lockPath);
+  const steps: string[] = [];
+  let testEvent: TestEventResult | undefined;
+  try {
+    await applyEndpointPlan({
+      plan,
+      fs,
+      controllerOn: input.controllerOn,
+      onStep: (step, detail) => steps.push(`${step}: ${detail}`),
+      verify: async () => {
+        testEvent = await verifyCollector({
+          collectorUrl: plan.endpoint.config.collectorUrl,
+          token: input.token,
+          runtimeLogPath: plan.endpoint.config.runtimeLogPath,
+        });
+      },
+    });
+  } finally {
+    await lock.release();
+  }
+  return { steps, testEvent };
+}
