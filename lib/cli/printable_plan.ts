@@ -30,7 +30,7 @@ export interface PrintableFileStep {
   kind: "file";
   path: string;
   purpose: string;
-  action: "create" | "update" | "none";
+  action: "create" | "update" | "delete" | "none";
   mode: number;
 }
 
@@ -47,12 +47,20 @@ export interface PrintableServiceStep {
   changes: PrintableServiceChange[];
 }
 
+/** Removing the service as printed: its changes (stop, remove a file) hold no text. */
+export interface PrintableServiceRemovalStep {
+  kind: "service-removal";
+  manager: ServiceManager;
+  changes: PrintableServiceChange[];
+}
+
 /** One step of a plan as printed. */
 export type PrintableStep =
   | PrintableSettingsStep
   | FolderStep
   | PrintableFileStep
-  | PrintableServiceStep;
+  | PrintableServiceStep
+  | PrintableServiceRemovalStep;
 
 /**
  * A plan as printed: what both the text view (`renderPlan`) and the JSON view (`planJson`) are
@@ -100,6 +108,7 @@ export function printablePlan(plan: Plan): PrintablePlan {
       createdAt: plan.createdAt,
       steps,
       warnings,
+      ...(plan.notes ? { notes: [...plan.notes] } : {}),
     };
   }
   return {
@@ -150,6 +159,7 @@ export function printableStep(step: PlanStep): PrintableStep {
         purpose: step.purpose,
         mode: step.mode,
         exists: step.exists,
+        ...(step.remove ? { remove: step.remove } : {}),
       };
     case "file":
       return {
@@ -164,13 +174,22 @@ export function printableStep(step: PlanStep): PrintableStep {
         kind: step.kind,
         manager: step.manager,
         spec: maskSecretValues(step.spec as unknown as TomlValue),
-        changes: step.changes.map((change) =>
-          change.kind === "write-file"
-            ? { kind: change.kind, action: change.action, path: change.path, mode: change.mode }
-            : change
-        ),
+        changes: step.changes.map(printableServiceChange),
+      };
+    case "service-removal":
+      return {
+        kind: step.kind,
+        manager: step.manager,
+        changes: step.changes.map(printableServiceChange),
       };
   }
+}
+
+/** A definition file's path and mode, never its text. */
+function printableServiceChange(change: ServiceChange): PrintableServiceChange {
+  return change.kind === "write-file"
+    ? { kind: change.kind, action: change.action, path: change.path, mode: change.mode }
+    : change;
 }
 
 /** Masks by the setting's own name too (`otel.exporter.otlp-http.headers` is all secret). */

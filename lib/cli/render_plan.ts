@@ -21,6 +21,8 @@ export interface RenderPlanOptions {
   forceCommand?: string;
   /** Paths in this home folder are shown as `~/...` in service lines. */
   host?: Pick<Host, "home">;
+  /** What the conflicts heading says instead of how to take them over (uninstall). */
+  conflictsAdvice?: string;
 }
 
 /**
@@ -81,9 +83,11 @@ export function renderPlan(plan: Plan, options: RenderPlanOptions = {}): string 
       ...new Set(settings.filter((s) => s.conflicts.length).map((s) => s.harness)),
     ];
     lines.push(
-      `Conflicts (left alone; \`${options.forceCommand ?? "beacon apply"} --force\`, or ${
-        harnesses.map((name) => `harnesses.${name}.on_conflict`).join(" / ")
-      } = "take_over" in the policy, takes them over):`,
+      options.conflictsAdvice
+        ? `Conflicts (left alone; ${options.conflictsAdvice}):`
+        : `Conflicts (left alone; \`${options.forceCommand ?? "beacon apply"} --force\`, or ${
+          harnesses.map((name) => `harnesses.${name}.on_conflict`).join(" / ")
+        } = "take_over" in the policy, takes them over):`,
     );
     for (const step of settings) {
       for (const conflict of step.conflicts) {
@@ -123,12 +127,16 @@ function describeStep(step: PrintableStep, host: Pick<Host, "home"> | undefined)
     case "json-settings":
       return [];
     case "folder":
+      if (step.remove) {
+        return step.exists ? [`${step.path}/ (${step.purpose} folder, if empty)`] : [];
+      }
       return step.exists
         ? []
         : [`${step.path}/ (${step.purpose} folder, mode ${step.mode.toString(8)})`];
     case "file":
       return step.action === "none" ? [] : [`${step.path} (${step.purpose})`];
     case "service":
+    case "service-removal":
       return step.changes.map((change) => describeServiceChange(change, host ?? { home: "" }));
   }
 }

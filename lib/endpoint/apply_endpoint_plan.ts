@@ -39,6 +39,7 @@ const STEP_NAME: Record<PlanStep["kind"], (typeof ENDPOINT_STEPS)[number]> = {
   "json-settings": "harness configs",
   "file": "endpoint configuration",
   "service": "collector service",
+  "service-removal": "collector service",
 };
 
 /**

@@ -5,6 +5,7 @@
  *
  * @module
  */
+import { dirname } from "node:path";
 import type { System } from "../host/system.ts";
 import type { FileSystem } from "../reconcile/file_system.ts";
 import type { EndpointPlan } from "../reconcile/plan.ts";
@@ -25,7 +26,8 @@ export interface InstallOrRepairResult {
  * Applies an install or repair plan under the endpoint's lock, then checks that the collector
  * answers with `token` and that a test event reaches the runtime log.
  *
- * @throws EndpointStepError naming the step that failed, after everything was put back.
+ * @throws EndpointStepError naming the step that failed, after everything was put back: the
+ * plan's changes by the journal, and the lock file and the folders made to hold it here.
  */
 export async function applyInstallOrRepair(input: {
   system: Pick<System, "fs">;
@@ -36,6 +38,9 @@ export async function applyInstallOrRepair(input: {
   const { fs } = input.system;
   const { plan } = input;
   const paths = plan.endpoint.paths;
+  // What taking the lock creates, so a failed install can take it away again.
+  const createdFolders = await missingFolders(fs, paths.stateDir);
+  const createdLock = !await fs.lstat(paths.lockPath);
   await fs.ensureDir(paths.stateDir, 0o700);
   const lock = await fs.lock(paths.lockPath);
   const steps: string[] = [];
@@ -54,8 +59,26 @@ export async function applyInstallOrRepair(input: {
         });
       },
     });
-  } finally {
+  } catch (error) {
     await lock.release();
+    // Rolled back: the lock file and the folders made for it go too, so the machine is as it
+    // was (a folder something else was put in meanwhile stays).
+    if (createdLock) await fs.removeFile(paths.lockPath).catch(() => {});
+    for (const folder of createdFolders) {
+      await fs.removeDir(folder, { recursive: false }).catch(() => false);
+    }
+    throw error;
   }
+  await lock.release();
   return { steps, testEvent };
+}
+
+/** `path` and its parents that do not exist, deepest first. */
+async function missingFolders(fs: FileSystem, path: string): Promise<string[]> {
+  const missing: string[] = [];
+  for (let dir = path; dir !== dirname(dir); dir = dirname(dir)) {
+    if (await fs.lstat(dir)) break;
+    missing.push(dir);
+  }
+  return missing;
 }

@@ -29,6 +29,11 @@ export interface UninstallFilePlan {
    * what the service did.
    */
   keep: UninstallFile[];
+  /**
+   * What is found at the path of a file Beacon would remove but is not a regular file (a
+   * folder, a link): not Beacon's to remove, left alone and reported. `what` says what it is.
+   */
+  left: UninstallFile[];
 }
 
 /** What the decision is made from. */
@@ -48,7 +53,9 @@ export interface PlanUninstallOptions {
 
 /**
  * Decides which of Beacon's files uninstall removes. The endpoint configuration always goes,
- * Beacon's state when it no longer records anything; the logs stay unless `purge`.
+ * Beacon's state when it no longer records anything; the logs stay unless `purge`. Only regular
+ * files are removed: Beacon never wrote a folder or a link at those paths, so one found there
+ * is someone else's and is listed in `left` instead.
  *
  * @example
  * ```ts
@@ -71,10 +78,22 @@ export interface PlanUninstallOptions {
  */
 export async function planUninstall(options: PlanUninstallOptions): Promise<UninstallFilePlan> {
   const { fs, paths, runtimeLogPath, collectorLogPath } = options;
-  const exists = async (file: UninstallFile) => (await fs.lstat(file.path)) !== undefined;
-  const only = async (files: UninstallFile[]) => {
+  const left: UninstallFile[] = [];
+  /** The files that exist; with `regularOnly`, others go to `left`. */
+  const only = async (files: UninstallFile[], regularOnly: boolean) => {
     const found: UninstallFile[] = [];
-    for (const file of files) if (await exists(file)) found.push(file);
+    for (const file of files) {
+      const info = await fs.lstat(file.path);
+      if (!info) continue;
+      if (!regularOnly || (info.isFile && !info.isSymlink)) found.push(file);
+      else {
+        left.push({
+          path: file.path,
+          what: `a ${info.isSymlink ? "link" : "folder"} where Beacon's ${file.what} would be; ` +
+            "not Beacon's, so left alone (remove it yourself if nothing needs it)",
+        });
+      }
+    }
     return found;
   };
 
@@ -95,11 +114,13 @@ export async function planUninstall(options: PlanUninstallOptions): Promise<Unin
   ];
 
   if (!options.purge) {
-    return { remove: await only(beaconFiles), removeFoldersIfEmpty: [], keep: await only(logs) };
+    const remove = await only(beaconFiles, true);
+    return { remove, removeFoldersIfEmpty: [], keep: await only(logs, false), left };
   }
   return {
-    remove: await only([...beaconFiles, ...logs]),
+    remove: await only([...beaconFiles, ...logs], true),
     removeFoldersIfEmpty: [...new Set([dirname(runtimeLogPath), dirname(collectorLogPath)])],
     keep: [],
+    left,
   };
 }

@@ -84,20 +84,36 @@ export async function applyPlan(input: {
         break;
       }
       case "folder":
+        if (step.remove) {
+          if (step.exists && await fs.removeDir(step.path, { recursive: false })) {
+            input.onApplied?.({ step, detail: `removed ${step.path}/` });
+          }
+          break;
+        }
         if (step.exists) break;
         await fs.ensureDir(step.path, step.mode);
         input.onApplied?.({ step, detail: `created ${step.path} (${step.purpose})` });
         break;
       case "file":
         if (step.action === "none") break;
+        if (step.action === "delete") {
+          if (await removeRegularFile(fs, step.path)) {
+            input.onApplied?.({ step, detail: `removed ${step.path} (${step.purpose})` });
+          }
+          break;
+        }
         await fs.writeFileAtomic(step.path, new TextEncoder().encode(step.after), step.mode);
         input.onApplied?.({ step, detail: `wrote ${step.path}` });
         break;
-      case "service": {
+      case "service":
+      case "service-removal": {
         if (!input.service) {
           throw new Error("Cannot apply the collector service step: no service controller given.");
         }
-        for (const change of await input.service.install(step.spec, { restart: step.restart })) {
+        const changes = step.kind === "service"
+          ? await input.service.install(step.spec, { restart: step.restart })
+          : await input.service.uninstall();
+        for (const change of changes) {
           input.onApplied?.({ step, detail: change.kind, serviceChange: change });
         }
         break;
@@ -106,6 +122,24 @@ export async function applyPlan(input: {
   }
   await writeState();
   return applied;
+}
+
+/**
+ * Removes `path` if it is still a regular file (what a `delete` step was planned for). Gone
+ * already: false. Anything else now (a folder, a link): refused, nothing removed.
+ */
+async function removeRegularFile(fs: FileSystem, path: string): Promise<boolean> {
+  const info = await fs.lstat(path);
+  if (!info) return false;
+  if (!info.isFile || info.isSymlink) {
+    throw new Error(
+      `Cannot remove "${path}": it is no longer the file Beacon planned to remove (it is now a ` +
+        `${info.isSymlink ? "link" : "folder or special file"}), so it was left alone. Look at ` +
+        "it, then run the command again.",
+    );
+  }
+  await fs.removeFile(path);
+  return true;
 }
 
 function recordOwnership(state: OwnershipState, step: SettingsStep, result: AppliedStep): void {

@@ -36,7 +36,7 @@ export interface FileSystem {
    * `mode`, renamed over the target, and the folder synced.
    */
   writeFileAtomic(path: string, data: Uint8Array, mode: number): Promise<void>;
-  /** Removes a file; no error when it is already gone. */
+  /** Removes a file; no error when it is already gone. Refuses a folder (throws). */
   removeFile(path: string): Promise<void>;
   /**
    * Removes a folder: only when it is empty, or with everything in it when `recursive`. True

@@ -86,24 +86,31 @@ export interface JsonSettingsStep extends Omit<TomlSettingsStep, "kind" | "edits
 /** A harness's settings step, in TOML or JSON: what `beacon apply` plans. */
 export type SettingsStep = TomlSettingsStep | JsonSettingsStep;
 
-/** A folder the endpoint needs; created (with `mode`) when it does not exist. */
+/**
+ * A folder the endpoint needs; created (with `mode`) when it does not exist. With `remove`
+ * (uninstall), an existing folder is removed instead, and only if nothing is left in it.
+ */
 export interface FolderStep {
   kind: "folder";
   path: string;
   purpose: string;
   mode: number;
   exists: boolean;
+  /** Remove the folder when it is empty by then (`endpoint uninstall --purge`'s log folder). */
+  remove?: "if-empty";
 }
 
 /**
  * A file Beacon writes whole (the endpoint configuration, the collector token), with its new
- * text. `after` may be a secret (the token file): views never show it.
+ * text, or (`delete`, uninstall) a regular file of Beacon's it removes. `after` may be a secret
+ * (the token file): views never show it.
  */
 export interface FileStep {
   kind: "file";
   path: string;
   purpose: string;
-  action: "create" | "update" | "none";
+  action: "create" | "update" | "delete" | "none";
+  /** The text written; empty for `delete` and `none`. */
   after: string;
   mode: number;
 }
@@ -118,12 +125,20 @@ export interface ServiceStep {
   restart: boolean;
 }
 
+/** Removing the collector service (uninstall): what stopping and removing it would change. */
+export interface ServiceRemovalStep {
+  kind: "service-removal";
+  manager: ServiceManager;
+  /** Stop the collector, remove its definition; empty when nothing is installed. */
+  changes: ServiceChange[];
+}
+
 /**
  * Every kind of step a plan can hold: a harness's settings (TOML or JSON), a folder, a file,
- * the collector service. `beacon apply` plans only settings; `endpoint install|repair|status`
- * plan all of them, in the order they are applied.
+ * the collector service (installed or removed). `beacon apply` plans only settings;
+ * `endpoint install|repair|status|uninstall` plan all of them, in the order they are applied.
  */
-export type PlanStep = SettingsStep | FolderStep | FileStep | ServiceStep;
+export type PlanStep = SettingsStep | FolderStep | FileStep | ServiceStep | ServiceRemovalStep;
 
 /** True for a harness-settings step (either format). */
 export function isSettingsStep(step: { kind: string }): step is SettingsStep {
@@ -178,7 +193,8 @@ const SETTING_ACTION: Record<ChangeAction, StepAction> = {
 
 /**
  * What one step adds, changes or destroys, one entry per line the plan shows for it: a settings
- * step's changed keys, a missing folder, a file written, each service change.
+ * step's changed keys, a missing folder (or one to remove), a file written or removed, each
+ * service change.
  */
 export function stepActions(step: PlanStep): StepAction[] {
   switch (step.kind) {
@@ -186,10 +202,14 @@ export function stepActions(step: PlanStep): StepAction[] {
     case "json-settings":
       return step.changes.map((change) => SETTING_ACTION[change.action]);
     case "folder":
+      if (step.remove) return step.exists ? ["destroy"] : [];
       return step.exists ? [] : ["add"];
     case "file":
-      return step.action === "none" ? [] : [step.action === "create" ? "add" : "change"];
+      return step.action === "none"
+        ? []
+        : [step.action === "create" ? "add" : step.action === "delete" ? "destroy" : "change"];
     case "service":
+    case "service-removal":
       return step.changes.map((change) =>
         change.kind === "write-file"
           ? change.action === "update" ? "change" : "add"

@@ -167,6 +167,10 @@ export const realFileSystem: FileSystem = {
 
   async removeFile(path) {
     await checkPathForUser(path, { followLast: false, create: false });
+    // Deno.remove would take an empty folder too: a folder is never the file asked for.
+    if ((await Deno.lstat(path).catch(() => undefined))?.isDirectory) {
+      throw new Error(`Cannot remove "${path}": it is a folder, not a file. Nothing was removed.`);
+    }
     try {
       await Deno.remove(path);
     } catch (error) {

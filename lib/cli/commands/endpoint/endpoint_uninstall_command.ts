@@ -5,6 +5,10 @@ import { readEndpointConfig } from "../../../endpoint/endpoint_config.ts";
 import { runtimeLogPathOf } from "../../../endpoint/endpoint_paths.ts";
 import { collectorServicePaths } from "../../../endpoint/service/collector_service_paths.ts";
 import { uninstallEndpoint } from "../../../endpoint/uninstall_endpoint.ts";
+import { planEndpointUninstall } from "../../../endpoint/plan_endpoint_uninstall.ts";
+import { planHasChanges } from "../../../reconcile/plan.ts";
+import { renderPlan } from "../../render_plan.ts";
+import { planJson } from "../../plan_json.ts";
 
 /** `beacon endpoint uninstall`: remove exactly what Beacon added; keep the logs unless asked. */
 export const endpointUninstallCommand: Command = {
@@ -16,10 +20,15 @@ export const endpointUninstallCommand: Command = {
     "Beacon's settings go, and the user's own earlier values come back. Stops and removes the\n" +
     "collector service, the endpoint configuration and Beacon's state. The runtime log, its\n" +
     "archives and the collector's output stay where they are (the output says where) unless\n" +
-    "--purge. Running it twice is harmless.\n\n" +
-    "Exit codes: 0 done, 3 done but some settings were left alone (edited since), 1 error.",
+    "--purge. Only regular files are removed: a folder or link found where one of Beacon's files\n" +
+    "would be is someone else's and is left alone (the output says so). --plan shows what it\n" +
+    "would do, the plan it then applies. Running it twice is harmless.\n\n" +
+    "Exit codes: 0 done, 3 done but something was left alone (settings edited since, a folder\n" +
+    "where Beacon's file would be), 1 error; with --plan: 0 nothing to do, 2 changes to make,\n" +
+    "3 only things left alone.",
   options: {
     ...ENDPOINT_COMMON_OPTIONS,
+    plan: { type: "boolean", description: "Only show what uninstall would do; change nothing." },
     purge: {
       type: "boolean",
       description: "Also delete the runtime log, its archives and the collector's output.",
@@ -28,20 +37,39 @@ export const endpointUninstallCommand: Command = {
   async run(args, context) {
     const setup = await endpointSetup(args, context);
     const installed = await readEndpointConfig(context.fs, setup.paths).catch(() => undefined);
-    const result = await uninstallEndpoint({
+    const controller = setup.controllerOn(context.fs);
+    const planned = await planEndpointUninstall({
       host: setup.host,
       fs: context.fs,
       loaded: setup.loaded,
       paths: setup.paths,
-      controller: setup.controllerOn(context.fs),
+      controller,
       runtimeLogPath: installed?.runtimeLogPath ??
         runtimeLogPathOf(setup.policy, setup.mode, setup.host),
       collectorLogPath: collectorServicePaths(setup.mode, setup.host).logFile,
       purge: args.values.purge === true,
     });
-    const { done, kept, conflicts } = result;
-    if (args.values.json) {
-      context.stdout(JSON.stringify({ done, kept, conflicts }, null, 2) + "\n");
+    const json = args.values.json === true;
+    if (args.values.plan) {
+      context.stdout(
+        json ? planJson(planned.plan, { mask: true }) : renderPlan(planned.plan, {
+          host: setup.host,
+          conflictsAdvice: "edited since Beacon wrote them; uninstall leaves them as they are",
+        }),
+      );
+      if (planHasChanges(planned.plan)) return EXIT.changes;
+      return planned.conflicts || planned.left.length ? EXIT.attention : EXIT.ok;
+    }
+    const result = await uninstallEndpoint({
+      host: setup.host,
+      fs: context.fs,
+      paths: setup.paths,
+      planned,
+      controller,
+    });
+    const { done, kept, left, conflicts } = result;
+    if (json) {
+      context.stdout(JSON.stringify({ done, kept, left, conflicts }, null, 2) + "\n");
     } else {
       context.stdout(
         done.length
@@ -54,12 +82,13 @@ export const endpointUninstallCommand: Command = {
             "The logs stay where they are; `beacon endpoint uninstall --purge` deletes them.\n",
         );
       }
+      for (const file of left) context.stdout(`left ${file.path}: ${file.what}\n`);
       if (conflicts) {
         context.stdout(
           `${conflicts} setting(s) were edited since Beacon wrote them and were left as they are.\n`,
         );
       }
     }
-    return conflicts ? EXIT.attention : EXIT.ok;
+    return conflicts || left.length ? EXIT.attention : EXIT.ok;
   },
 };
