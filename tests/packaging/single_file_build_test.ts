@@ -10,7 +10,10 @@
  */
 import assert from "node:assert/strict";
 import denoJson from "../../deno.json" with { type: "json" };
+import { join } from "node:path";
 import { bundleBeacon } from "../support/beacon_bundle.ts";
+import { startCollectorProcess } from "../support/collector_process.ts";
+import { reservePort } from "../support/reserve_port.ts";
 
 Deno.test("the single-file build is one-byte text (V8 would hold it as UTF-16 otherwise)", async () => {
   const text = await Deno.readTextFile(await bundleBeacon());
@@ -40,5 +43,42 @@ Deno.test("the compiled binary is built from the minified single-file build the 
       /deno compile [^\n]*(\\\n[^\n]*)*main\.ts/,
       `${workflow} compiles main.ts`,
     );
+  }
+});
+
+Deno.test("every part the single file loads on first use loads: gRPC listener, forwarders, RPC, spans", async () => {
+  // esbuild's --keep-names with --minify once broke the forwarder's dynamic require of
+  // node:process in the bundle only: every lazily imported module is exercised here.
+  const home = await Deno.makeTempDir({ prefix: "beacon-single-file-" });
+  using grpcPort = reservePort();
+  using closed = reservePort(); // nothing listens: the destinations just retry
+  try {
+    const policyPath = join(home, "policy.toml");
+    await Deno.writeTextFile(
+      policyPath,
+      `version = 1\n[collector]\nlisten = "127.0.0.1:0"\ngrpc = true\n` +
+        `grpc_listen = "127.0.0.1:${grpcPort.port}"\n` +
+        `[runtime_log]\npath = "${join(home, "runtime.jsonl")}"\n` +
+        `[[destinations]]\nname = "over-http"\nendpoint = "http://127.0.0.1:${closed.port}"\n` +
+        `[[destinations]]\nname = "over-grpc"\nendpoint = "http://127.0.0.1:${closed.port}"\n` +
+        `protocol = "grpc"\n`,
+    );
+    await using collector = await startCollectorProcess({ policyPath, home });
+    await collector.waitForOutput(/forwarding to over-grpc/);
+    assert.match(collector.output(), /\(OTLP\/gRPC\)/);
+    const connect = await fetch(
+      `${collector.url}/opentelemetry.proto.collector.logs.v1.LogsService/Export`,
+      { method: "POST", headers: { "content-type": "application/json" }, body: "{}" },
+    );
+    assert.equal(connect.status, 200, await connect.text());
+    const traces = await fetch(`${collector.url}/v1/traces`, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: "{}",
+    });
+    assert.equal(traces.status, 200, await traces.text());
+    assert.equal((await collector.stop("SIGTERM")).code, 0, collector.output());
+  } finally {
+    await Deno.remove(home, { recursive: true });
   }
 });
