@@ -7,6 +7,8 @@ import { harnessAdapter } from "../harness/harness_adapters.ts";
 import type { HarnessAdapter } from "../harness/harness_adapter.ts";
 import { parsePolicy } from "../policy/parse_policy.ts";
 import { stopDetached, type StopDetachedResult } from "../endpoint/service/stop_detached.ts";
+import { serviceFilesOn } from "../endpoint/service/service_files.ts";
+import type { System } from "../host/system.ts";
 import { readRuntimeLog } from "../runtime_log/read_runtime_log.ts";
 import { listRuntimeLogArchives } from "../runtime_log/list_runtime_log_archives.ts";
 import { type CiState, CiStateError, readCiState, writeCiState } from "./ci_state.ts";
@@ -62,18 +64,19 @@ export interface CiSummaryJson {
  * @throws {CiStateError} no state, an unreadable one, a run already finished, or a missing log.
  */
 export async function finishCiRun(
-  host: Host,
-  fs: FileSystem,
+  system: System,
   options: FinishCiRunOptions,
 ): Promise<CiFinishResult> {
+  const { host, fs } = system;
   const progress = options.progress ?? (() => {});
   const state = await readCiState(fs, options.statePath);
   const warnings: string[] = [];
   const token = await readToken(state.token_file);
 
   const collector = await stopDetached(state.pid_file, {
-    timeoutMs: options.stopTimeoutMs ?? 10_000,
-  });
+    files: serviceFilesOn(fs),
+    processes: system.processes,
+  }, { timeoutMs: options.stopTimeoutMs ?? 10_000 });
   if (collector === "not-running") {
     warnings.push(
       `the run's collector (pid ${state.pid}) was not running at finish: it died or was ` +

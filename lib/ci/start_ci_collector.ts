@@ -1,6 +1,10 @@
 import type { BeaconProgram } from "../endpoint/service/build_collector_service_spec.ts";
 import { sendLoopbackRequest } from "../endpoint/probe/send_loopback_request.ts";
 import { writePidFile } from "../endpoint/service/pid_file.ts";
+import { serviceFilesOn } from "../endpoint/service/service_files.ts";
+import { DEFAULT_PATH } from "../endpoint/service/start_detached.ts";
+import type { ProcessExit } from "../host/processes.ts";
+import type { System } from "../host/system.ts";
 
 /** What {@link startCiCollector} needs. */
 export interface StartCiCollectorInput {
@@ -31,14 +35,13 @@ export class CiCollectorStartError extends Error {
   }
 }
 
-const DEFAULT_PATH = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
-
 /**
  * Starts one CI run's collector (`beacon collector run --policy ... --token-file ...`) detached
- * from this process: its own session (setsid), stdin from /dev/null, output appended to
- * `outputLog`, and only the variables in `env`, so the runner's `RUNNER_TRACKING_ID` is not
- * there and the runner does not reap it when the step that started it ends. `/bin/sh` sets up
- * the redirection and `exec`s the collector, so the recorded pid is the collector's own.
+ * from this process through `system.processes.startBackground`: its own session (setsid), stdin
+ * from /dev/null, output appended to `outputLog`, and only the variables in `env`, so the
+ * runner's `RUNNER_TRACKING_ID` is not there and the runner does not reap it when the step that
+ * started it ends. The recorded pid is the collector's own; the pid file goes through
+ * `system.fs`.
  *
  * Returns once the collector answers `GET /healthz` as itself (its pid, writing `logPath`): a
  * process that merely holds the port is not taken for it.
@@ -46,38 +49,29 @@ const DEFAULT_PATH = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/b
  * @throws {CiCollectorStartError} when the collector exits first (with the end of its output)
  * or does not answer in time (it is then killed).
  */
-export async function startCiCollector(input: StartCiCollectorInput): Promise<{ pid: number }> {
-  const output = await Deno.open(input.outputLog, { append: true, create: true, mode: 0o600 });
-  const outputStart = (await output.stat()).size;
-  output.close();
-  const child = new Deno.Command("/bin/sh", {
-    args: [
-      "-c",
-      'unset PWD; log=$1; shift; exec "$@" </dev/null >>"$log" 2>&1',
-      "beacon-ci-collector",
-      input.outputLog,
-      input.program.executable,
-      ...input.program.args,
-      "collector",
-      "run",
-      "--policy",
-      input.policyPath,
-      "--token-file",
-      input.tokenFile,
-    ],
+export async function startCiCollector(
+  system: Pick<System, "fs" | "processes">,
+  input: StartCiCollectorInput,
+): Promise<{ pid: number }> {
+  const files = serviceFilesOn(system.fs);
+  const child = await system.processes.startBackground(input.program.executable, [
+    ...input.program.args,
+    "collector",
+    "run",
+    "--policy",
+    input.policyPath,
+    "--token-file",
+    input.tokenFile,
+  ], {
     cwd: input.cwd,
     env: { PATH: DEFAULT_PATH, ...input.env },
-    clearEnv: true,
-    stdin: "null",
-    stdout: "null",
-    stderr: "null",
-    detached: true,
-  }).spawn();
-  child.unref(); // `ci start` exits while the collector runs on
-  await writePidFile(input.pidFile, child.pid);
+    outputFile: input.outputLog,
+    outputMode: 0o600,
+  });
+  await writePidFile(files, input.pidFile, child.pid);
 
-  let exited: Deno.CommandStatus | undefined;
-  child.status.then((status) => (exited = status));
+  let exited: ProcessExit | undefined;
+  child.exited.then((status) => (exited = status));
   const deadline = Date.now() + (input.timeoutMs ?? 20_000);
   const url = new URL(`http://127.0.0.1:${input.port}/healthz`);
   while (true) {
@@ -93,8 +87,8 @@ export async function startCiCollector(input: StartCiCollectorInput): Promise<{ 
     // Let the status promise settle before deciding the process is still there.
     await new Promise((resolve) => setTimeout(resolve, 10));
     if (exited) {
-      await Deno.remove(input.pidFile).catch(() => {});
-      const tail = await readTail(input.outputLog, outputStart);
+      await files.removeFile(input.pidFile).catch(() => {});
+      const tail = await child.outputTail();
       throw new CiCollectorStartError(
         `Cannot start the run's collector: it exited with code ${exited.code} right after ` +
           `starting. The end of ${input.outputLog}:\n${tail}`,
@@ -102,12 +96,8 @@ export async function startCiCollector(input: StartCiCollectorInput): Promise<{ 
       );
     }
     if (Date.now() > deadline) {
-      try {
-        Deno.kill(child.pid, "SIGKILL");
-      } catch {
-        // gone already
-      }
-      await Deno.remove(input.pidFile).catch(() => {});
+      system.processes.signal(child.pid, "SIGKILL"); // "gone" already is fine
+      await files.removeFile(input.pidFile).catch(() => {});
       throw new CiCollectorStartError(
         `Cannot start the run's collector: it did not answer at ${url} within ` +
           `${Math.round((input.timeoutMs ?? 20_000) / 1000)} s. Its output is in ` +
@@ -125,16 +115,5 @@ function isThisCollector(body: Uint8Array, pid: number, input: StartCiCollectorI
       health.runtime_log?.path === input.logPath;
   } catch {
     return false;
-  }
-}
-
-async function readTail(path: string, from: number): Promise<string> {
-  try {
-    const bytes = await Deno.readFile(path);
-    const text = new TextDecoder().decode(bytes.subarray(from)).trimEnd();
-    if (!text) return "  (it printed nothing)";
-    return text.split("\n").slice(-20).map((line) => `  ${line}`).join("\n");
-  } catch (error) {
-    return `  (cannot read it: ${(error as Error).message})`;
   }
 }

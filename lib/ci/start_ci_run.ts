@@ -9,6 +9,8 @@ import {
   currentBeaconProgram,
 } from "../endpoint/service/build_collector_service_spec.ts";
 import { stopDetached } from "../endpoint/service/stop_detached.ts";
+import { serviceFilesOn } from "../endpoint/service/service_files.ts";
+import type { System } from "../host/system.ts";
 import { ciRunContext } from "./ci_run_context.ts";
 import { ciResourceAttributes } from "./ci_resource_attributes.ts";
 import { ciRunPolicy, ciRunPolicyToml } from "./ci_run_policy.ts";
@@ -73,10 +75,10 @@ const START_ATTEMPTS = 3;
  * token removed.
  */
 export async function startCiRun(
-  host: Host,
-  fs: FileSystem,
+  system: System,
   options: StartCiRunOptions = {},
 ): Promise<CiStartResult> {
+  const { host, fs } = system;
   const progress = options.progress ?? (() => {});
   const loaded = await loadCiPolicy(host, options.policyPath);
   const harnesses = ciHarnesses(loaded.policy, loaded.source, options.harnesses);
@@ -94,7 +96,7 @@ export async function startCiRun(
   await fs.ensureDir(join(baseDir, "logs"), 0o700);
   await fs.writeFileAtomic(paths.tokenFile, new TextEncoder().encode(token + "\n"), 0o600);
 
-  const program = options.program ?? currentBeaconProgram();
+  const program = options.program ?? currentBeaconProgram(system.processes.self);
   const collectorEnv: Record<string, string> = { HOME: host.home };
   for (const name of ["PATH", "DENO_DIR", "TMPDIR", "NO_COLOR"]) {
     const value = host.env[name];
@@ -115,7 +117,7 @@ export async function startCiRun(
         0o600,
       );
       try {
-        const { pid } = await startCiCollector({
+        const { pid } = await startCiCollector(system, {
           program,
           policyPath: paths.policyPath,
           tokenFile: paths.tokenFile,
@@ -188,7 +190,12 @@ export async function startCiRun(
       warnings,
     };
   } catch (error) {
-    if (started) await stopDetached(paths.pidFile, { timeoutMs: 5_000 }).catch(() => {});
+    if (started) {
+      await stopDetached(paths.pidFile, {
+        files: serviceFilesOn(fs),
+        processes: system.processes,
+      }, { timeoutMs: 5_000 }).catch(() => {});
+    }
     await fs.removeFile(paths.tokenFile).catch(() => {});
     throw error;
   }

@@ -46,7 +46,7 @@ export async function endpointSetup(
   });
   const policy = loaded.policy;
   const mode = values.system ? "system" : policy.endpoint.mode;
-  const manager = await detectServiceManager(mode, context.host, context.run);
+  const manager = await detectServiceManager(mode, context);
   // A system install runs as root but manages the console user's Codex config.
   const host = mode === "system"
     ? { ...context.host, home: await consoleUserHome(context) }
@@ -64,6 +64,7 @@ export async function endpointSetup(
         host,
         run: context.run,
         files: serviceFilesOn(fs),
+        processes: context.processes,
       }),
   };
 }

@@ -1,3 +1,4 @@
+import { realProcesses } from "../host/real_processes.ts";
 import { readHost } from "../host/host.ts";
 import { realFileSystem } from "../reconcile/real_file_system.ts";
 import { runCommand } from "../host/run_command.ts";
@@ -50,6 +51,7 @@ export async function runCli(argv: string[], context?: Partial<CliContext>): Pro
       host: context?.host ?? readHost(),
       fs: context?.fs ?? realFileSystem,
       run: context?.run ?? runCommand,
+      processes: context?.processes ?? realProcesses(),
       stdout,
       stderr,
     };

@@ -18,8 +18,8 @@ import {
 } from "./endpoint_config.ts";
 import type { CollectorServiceSpec } from "./service/collector_service_spec.ts";
 import {
+  type BeaconProgram,
   buildCollectorServiceSpec,
-  currentBeaconProgram,
 } from "./service/build_collector_service_spec.ts";
 import type { ServiceController } from "./service/service_controller.ts";
 import { RUNTIME_LOG_MODES } from "../runtime_log/open_runtime_log.ts";
@@ -62,6 +62,8 @@ export async function planEndpoint(input: {
   force: boolean;
   version: string;
   controller: ServiceController;
+  /** How the service starts Beacon: `currentBeaconProgram(system.processes.self)`. */
+  program: BeaconProgram;
   /** Replace the machine's generated token (`endpoint repair --rotate-token`). */
   rotateToken?: boolean;
   /** Makes a new token (default {@link generateCollectorToken}). */
@@ -145,7 +147,7 @@ export async function planEndpoint(input: {
   const spec: CollectorServiceSpec = buildCollectorServiceSpec({
     mode,
     host,
-    program: currentBeaconProgram(),
+    program: input.program,
     policyPath: explicitPolicy ? resolve(host.cwd, input.loaded.source) : undefined,
     runtimeLogPath,
     includeCodexSpans: input.includeCodexSpans,

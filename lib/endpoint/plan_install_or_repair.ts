@@ -16,6 +16,7 @@ import type { EndpointPaths } from "./endpoint_paths.ts";
 import { planEndpoint, type PlannedEndpoint } from "./plan_endpoint.ts";
 import { discoverHarnesses } from "./probe/discover_harnesses.ts";
 import type { ServiceController } from "./service/service_controller.ts";
+import { currentBeaconProgram } from "./service/build_collector_service_spec.ts";
 
 /** What install and repair plan from. */
 export interface PlanInstallOrRepairInput {
@@ -72,6 +73,7 @@ export async function planInstallOrRepair(
     force: input.force,
     version: input.version,
     controller: input.controllerOn(system.fs),
+    program: currentBeaconProgram(system.processes.self),
     rotateToken: verb === "repair" && input.rotateToken,
   });
   planned.plan.notes.push(...harnesses.notes);

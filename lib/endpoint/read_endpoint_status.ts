@@ -5,6 +5,7 @@
  *
  * @module
  */
+import { currentBeaconProgram } from "./service/build_collector_service_spec.ts";
 import type { System } from "../host/system.ts";
 import type { LoadedPolicy } from "../policy/load_policy.ts";
 import type { Policy } from "../policy/policy_schema.ts";
@@ -88,6 +89,7 @@ export async function readEndpointStatus(input: ReadEndpointStatusInput): Promis
       force: false,
       version: installed?.version ?? input.version,
       controller: input.controller,
+      program: currentBeaconProgram(system.processes.self),
     }),
     input.controller.status(),
     // The live file only: status must answer quickly.

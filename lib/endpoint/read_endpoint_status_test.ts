@@ -7,6 +7,7 @@ import { realFileSystem } from "../reconcile/real_file_system.ts";
 import { endpointPaths } from "./endpoint_paths.ts";
 import { readEndpointStatus } from "./read_endpoint_status.ts";
 import type { ServiceController } from "./service/service_controller.ts";
+import { realProcesses } from "../host/real_processes.ts";
 
 const notInstalled: ServiceController = {
   manager: "detached",
@@ -37,7 +38,7 @@ Deno.test("readEndpointStatus decides health as data: not installed, collector d
     };
     const policy = parsePolicy(`version = 1\n[collector]\nlisten = "127.0.0.1:1"\n`, "p.toml");
     const status = await readEndpointStatus({
-      system: { host, fs: realFileSystem, run },
+      system: { host, fs: realFileSystem, run, processes: realProcesses() },
       loaded: { policy, source: "p.toml", origin: "--policy" },
       policy,
       mode: "user",

@@ -16,12 +16,18 @@ import { realFileSystem } from "../../lib/reconcile/real_file_system.ts";
 import { endpointPaths } from "../../lib/endpoint/endpoint_paths.ts";
 import { systemdUnitPath } from "../../lib/endpoint/service/render_systemd_unit.ts";
 import { makeTempHome } from "../support/beacon_bundle.ts";
+import {
+  type RecordingProcesses,
+  recordingProcesses,
+} from "../endpoint_service/support/service_system.ts";
 
 /**
  * A System on the real disk that records every change (`verb path`; a folder only when it is
  * created) and every program run.
  */
-function recordingSystem(host: Host): System & { writes: string[]; runs: string[] } {
+function recordingSystem(
+  host: Host,
+): System & { writes: string[]; runs: string[]; processes: RecordingProcesses } {
   const writes: string[] = [];
   const runs: string[] = [];
   const fs: FileSystem = {
@@ -60,7 +66,7 @@ function recordingSystem(host: Host): System & { writes: string[]; runs: string[
       stderr: "",
     });
   };
-  return { host, fs, run, writes, runs };
+  return { host, fs, run, processes: recordingProcesses(), writes, runs };
 }
 
 const READ_ONLY = /^systemctl (--user )?(show|is-system-running)\b/;

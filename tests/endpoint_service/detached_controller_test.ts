@@ -14,6 +14,7 @@ import {
   heartbeatLines,
   waitUntilBeating,
 } from "./support/fake_collector_spec.ts";
+import { recordingProcesses, SYSTEM } from "./support/service_system.ts";
 
 Deno.test("detached controller: install starts it, repair leaves it, a new spec restarts it, uninstall stops it", async () => {
   await using host = await temporaryHost({ env: { BEACON_SERVICE_MANAGER: "detached" } });
@@ -23,6 +24,7 @@ Deno.test("detached controller: install starts it, repair leaves it, a new spec 
     host,
     run: runner.run,
     files: serviceFilesOn(realFileSystem),
+    processes: SYSTEM.processes,
     settleMs: 100,
     stopTimeoutMs: 10_000,
   });
@@ -48,7 +50,7 @@ Deno.test("detached controller: install starts it, repair leaves it, a new spec 
     const first = await waitUntilBeating(heartbeat);
     assert.equal(await Deno.readTextFile(controller.definitionPath), renderDetachedRecord(spec));
     assert.equal((await Deno.stat(controller.definitionPath)).mode! & 0o777, 0o600);
-    assert.equal(await readPidFile(paths.pidFile), first.pid);
+    assert.equal(await readPidFile(SYSTEM.files, paths.pidFile), first.pid);
     assert.deepEqual(await controller.status(), {
       installed: true,
       running: true,
@@ -61,7 +63,7 @@ Deno.test("detached controller: install starts it, repair leaves it, a new spec 
       [],
       "repair of a running collector changes nothing",
     );
-    assert.equal(await readPidFile(paths.pidFile), first.pid);
+    assert.equal(await readPidFile(SYSTEM.files, paths.pidFile), first.pid);
 
     const changed = fakeCollectorSpec(host, heartbeat, ["--policy", "other.toml"]);
     assert.deepEqual((await controller.install(changed)).map((change) => change.kind), [
@@ -70,11 +72,15 @@ Deno.test("detached controller: install starts it, repair leaves it, a new spec 
     ]);
     const second = await waitUntilBeating(heartbeat);
     assert.notEqual(second.pid, first.pid);
-    assert.equal(await isCollectorAlive(first.pid), false, "the old collector was stopped");
+    assert.equal(
+      await isCollectorAlive(first.pid, SYSTEM.processes),
+      false,
+      "the old collector was stopped",
+    );
     assert.ok((await heartbeatLines(heartbeat)).includes("stopped"));
 
     await controller.stop();
-    assert.equal(await isCollectorAlive(second.pid), false);
+    assert.equal(await isCollectorAlive(second.pid, SYSTEM.processes), false);
     assert.deepEqual(await controller.status(), {
       installed: true,
       running: false,
@@ -91,9 +97,9 @@ Deno.test("detached controller: install starts it, repair leaves it, a new spec 
       { kind: "remove-file", path: controller.definitionPath },
     ]);
     await controller.uninstall();
-    assert.equal(await isCollectorAlive(third.pid), false);
+    assert.equal(await isCollectorAlive(third.pid, SYSTEM.processes), false);
     assert.equal(await Deno.stat(controller.definitionPath).catch(() => undefined), undefined);
-    assert.equal(await readPidFile(paths.pidFile), undefined);
+    assert.equal(await readPidFile(SYSTEM.files, paths.pidFile), undefined);
     assert.deepEqual(await controller.uninstall(), [], "uninstalling twice is harmless");
   } finally {
     await controller.stop();
@@ -108,11 +114,12 @@ Deno.test("detached status: a stale pid file is reported, not trusted", async ()
     host,
     run: recordingRunner().run,
     files: serviceFilesOn(realFileSystem),
+    processes: SYSTEM.processes,
   });
   const { pidFile } = collectorServicePaths("user", host);
   const dead = new Deno.Command("true").spawn();
   await dead.status;
-  await writePidFile(pidFile, dead.pid);
+  await writePidFile(SYSTEM.files, pidFile, dead.pid);
   assert.deepEqual(await controller.status(), {
     installed: false,
     running: false,
@@ -120,7 +127,11 @@ Deno.test("detached status: a stale pid file is reported, not trusted", async ()
   });
   assert.deepEqual(await controller.planUninstall(), []);
   await controller.uninstall();
-  assert.equal(await readPidFile(pidFile), undefined, "uninstall clears the stale pid file");
+  assert.equal(
+    await readPidFile(SYSTEM.files, pidFile),
+    undefined,
+    "uninstall clears the stale pid file",
+  );
 });
 
 Deno.test("detached system mode keeps its pid file and record in the system state folder", async () => {
@@ -130,6 +141,7 @@ Deno.test("detached system mode keeps its pid file and record in the system stat
     host,
     run: recordingRunner().run,
     files: serviceFilesOn(realFileSystem),
+    processes: SYSTEM.processes,
   });
   assert.equal(
     controller.definitionPath,
@@ -145,4 +157,29 @@ Deno.test("detached system mode keeps its pid file and record in the system stat
     controller.plan(fakeCollectorSpec(host, `${host.cwd}/hb`)),
     /Cannot install a user-mode collector in system mode/,
   );
+});
+
+Deno.test("detached controller reaches processes only through the System: start, status and stop on a recording fake", async () => {
+  await using host = await temporaryHost();
+  const processes = recordingProcesses();
+  const controller = createServiceController("detached", {
+    mode: "user",
+    host,
+    run: recordingRunner().run,
+    files: serviceFilesOn(realFileSystem),
+    processes,
+    settleMs: 10,
+  });
+  const paths = collectorServicePaths("user", host);
+  const spec = fakeCollectorSpec(host, `${host.cwd}/hb`);
+  await controller.install(spec);
+  assert.deepEqual(processes.calls, [
+    `start ${[spec.executable, ...spec.args].join(" ")} > ${spec.logFile}`,
+  ]);
+  assert.equal(await readPidFile(SYSTEM.files, paths.pidFile), 4200, "the fake's pid is recorded");
+  assert.equal((await controller.status()).detail, "background process: running, pid 4200");
+
+  await controller.uninstall();
+  assert.deepEqual(processes.calls.slice(1), ["signal 4200 SIGTERM"], "only its own pid");
+  assert.equal((await controller.status()).detail, "background process: not installed");
 });

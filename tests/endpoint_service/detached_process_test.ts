@@ -13,6 +13,8 @@ import {
   waitFor,
   waitUntilBeating,
 } from "./support/fake_collector_spec.ts";
+import { SYSTEM } from "./support/service_system.ts";
+import { realProcesses } from "../../lib/host/real_processes.ts";
 
 const SERVICE_CLI = new URL("./support/service_cli.ts", import.meta.url).pathname;
 
@@ -48,9 +50,9 @@ Deno.test("a detached collector outlives the CLI that started it, and that CLI's
 
   const started = await waitUntilBeating(heartbeat);
   assert.equal(started.pid, pid, "the recorded pid is the collector's own (sh exec'd it)");
-  assert.equal(await readPidFile(pidFile), pid);
+  assert.equal(await readPidFile(SYSTEM.files, pidFile), pid);
   assert.equal((await Deno.stat(pidFile)).mode! & 0o777, 0o600);
-  assert.equal(await isCollectorAlive(pid), true);
+  assert.equal(await isCollectorAlive(pid, SYSTEM.processes), true);
   assert.equal((await serviceCli("alive", `${pid}`)).stdout, "true", "also without --allow-all");
   assert.equal((await serviceCli("alive", `${starterPid}`)).stdout, "false");
 
@@ -79,14 +81,14 @@ Deno.test("a detached collector outlives the CLI that started it, and that CLI's
   assert.equal((await Deno.stat(spec.logFile)).mode! & 0o777, 0o600);
 
   assert.equal((await serviceCli("stop", pidFile)).stdout, "stopped");
-  assert.equal(await isCollectorAlive(pid), false);
+  assert.equal(await isCollectorAlive(pid, SYSTEM.processes), false);
   assert.equal(
     (await heartbeatLines(heartbeat)).at(-1),
     "stopped",
     "exited through its SIGTERM handler",
   );
   assert.equal(await Deno.stat(pidFile).catch(() => undefined), undefined, "pid file removed");
-  assert.equal(await stopDetached(pidFile), "not-running", "stopping again is harmless");
+  assert.equal(await stopDetached(pidFile, SYSTEM), "not-running", "stopping again is harmless");
 });
 
 Deno.test("a collector that ignores SIGTERM is killed after the timeout", async () => {
@@ -96,13 +98,14 @@ Deno.test("a collector that ignores SIGTERM is killed after the timeout", async 
   const { pid } = await startDetached(
     fakeCollectorSpec(host, heartbeat, ["--ignore-sigterm"]),
     pidFile,
+    SYSTEM,
     { settleMs: 100 },
   );
   await waitUntilBeating(heartbeat);
-  assert.equal(await stopDetached(pidFile, { timeoutMs: 500 }), "killed");
-  assert.equal(await isCollectorAlive(pid), false);
+  assert.equal(await stopDetached(pidFile, SYSTEM, { timeoutMs: 500 }), "killed");
+  assert.equal(await isCollectorAlive(pid, SYSTEM.processes), false);
   assert.ok((await heartbeatLines(heartbeat)).includes("ignored SIGTERM"));
-  assert.equal(await readPidFile(pidFile), undefined);
+  assert.equal(await readPidFile(SYSTEM.files, pidFile), undefined);
 });
 
 Deno.test("a collector that exits at once is an error carrying the end of its log", async () => {
@@ -112,7 +115,7 @@ Deno.test("a collector that exits at once is an error carrying the end of its lo
   await Deno.mkdir(`${host.home}/.beacon/endpoint/logs`, { recursive: true });
   await Deno.writeTextFile(spec.logFile, "a line from an earlier run\n");
   await assert.rejects(
-    startDetached(spec, pidFile, {
+    startDetached(spec, pidFile, SYSTEM, {
       settleMs: 30_000, // returns as soon as the process exits
     }),
     (error: Error) => {
@@ -127,7 +130,11 @@ Deno.test("a collector that exits at once is an error carrying the end of its lo
       return true;
     },
   );
-  assert.equal(await readPidFile(pidFile), undefined, "no pid file for a process that is gone");
+  assert.equal(
+    await readPidFile(SYSTEM.files, pidFile),
+    undefined,
+    "no pid file for a process that is gone",
+  );
 });
 
 Deno.test("a second start is refused while the collector runs", async () => {
@@ -135,15 +142,15 @@ Deno.test("a second start is refused while the collector runs", async () => {
   const heartbeat = `${host.cwd}/heartbeat.txt`;
   const spec = fakeCollectorSpec(host, heartbeat);
   const { pidFile } = collectorServicePaths("user", host);
-  const { pid } = await startDetached(spec, pidFile, { settleMs: 100 });
+  const { pid } = await startDetached(spec, pidFile, SYSTEM, { settleMs: 100 });
   try {
     await waitUntilBeating(heartbeat);
     await assert.rejects(
-      startDetached(spec, pidFile),
+      startDetached(spec, pidFile, SYSTEM),
       new RegExp(`Cannot start the collector: it is already running \\(pid ${pid}`),
     );
   } finally {
-    await stopDetached(pidFile);
+    await stopDetached(pidFile, SYSTEM);
   }
 });
 
@@ -153,16 +160,20 @@ Deno.test("stale pid files: a dead pid or an unrelated process is not running an
 
   const dead = new Deno.Command("true").spawn();
   await dead.status;
-  await writePidFile(pidFile, dead.pid);
-  assert.equal(await isCollectorAlive(dead.pid), false);
-  assert.equal(await stopDetached(pidFile), "not-running");
-  assert.equal(await readPidFile(pidFile), undefined, "stale pid file removed");
+  await writePidFile(SYSTEM.files, pidFile, dead.pid);
+  assert.equal(await isCollectorAlive(dead.pid, SYSTEM.processes), false);
+  assert.equal(await stopDetached(pidFile, SYSTEM), "not-running");
+  assert.equal(await readPidFile(SYSTEM.files, pidFile), undefined, "stale pid file removed");
 
   const unrelated = new Deno.Command("sleep", { args: ["30"] }).spawn();
   try {
-    await writePidFile(pidFile, unrelated.pid);
-    assert.equal(await isCollectorAlive(unrelated.pid), false, "alive, but not a collector");
-    assert.equal(await stopDetached(pidFile, { timeoutMs: 100 }), "not-running");
+    await writePidFile(SYSTEM.files, pidFile, unrelated.pid);
+    assert.equal(
+      await isCollectorAlive(unrelated.pid, SYSTEM.processes),
+      false,
+      "alive, but not a collector",
+    );
+    assert.equal(await stopDetached(pidFile, SYSTEM, { timeoutMs: 100 }), "not-running");
     // Sleeping, or briefly running on a loaded machine: neither stopped nor killed.
     assert.match(
       (await procStat(unrelated.pid)).state,
@@ -173,26 +184,30 @@ Deno.test("stale pid files: a dead pid or an unrelated process is not running an
     unrelated.kill("SIGKILL");
     await unrelated.status;
   }
-  assert.equal(await isCollectorAlive(Deno.pid), false, "this test runner is not a collector");
+  assert.equal(
+    await isCollectorAlive(Deno.pid, SYSTEM.processes),
+    false,
+    "this test runner is not a collector",
+  );
 });
 
 Deno.test("pid file: only a plausible pid reads back; written 0600", async () => {
   await using host = await temporaryHost();
   const path = `${host.cwd}/state/collector.pid`;
-  assert.equal(await readPidFile(path), undefined, "missing");
-  await writePidFile(path, 4242);
+  assert.equal(await readPidFile(SYSTEM.files, path), undefined, "missing");
+  await writePidFile(SYSTEM.files, path, 4242);
   assert.equal(await Deno.readTextFile(path), "4242\n");
   assert.equal((await Deno.stat(path)).mode! & 0o777, 0o600);
   assert.equal((await Deno.stat(`${host.cwd}/state`)).mode! & 0o777, 0o700);
-  assert.equal(await readPidFile(path), 4242);
+  assert.equal(await readPidFile(SYSTEM.files, path), 4242);
   for (const text of ["", "0\n", "1\n", "-5\n", "12abc\n", "1e3", "99999999999\n", "42 43\n"]) {
     await Deno.writeTextFile(path, text);
-    assert.equal(await readPidFile(path), undefined, JSON.stringify(text));
+    assert.equal(await readPidFile(SYSTEM.files, path), undefined, JSON.stringify(text));
   }
-  await assert.rejects(writePidFile(path, 0), RangeError);
+  await assert.rejects(writePidFile(SYSTEM.files, path, 0), RangeError);
 });
 
-Deno.test("isCollectorAlive without /proc asks ps for the state and command line", async () => {
+Deno.test("isCollectorAlive without /proc: the processes ask ps for the state and command line", async () => {
   const answers: Record<string, string> = {
     "101": "Ss   /usr/local/bin/beacon collector run --policy /etc/beacon/policy.toml\n",
     "102": "Z    (beacon)\n",
@@ -202,7 +217,8 @@ Deno.test("isCollectorAlive without /proc asks ps for the state and command line
     const pid = line.split(" ").at(-1)!;
     return pid in answers ? { stdout: answers[pid] } : { code: 1 };
   });
-  const check = (pid: number) => isCollectorAlive(pid, { os: "darwin", run: ps.run });
+  const processes = realProcesses({ os: "darwin", run: ps.run });
+  const check = (pid: number) => isCollectorAlive(pid, processes);
   assert.deepEqual(
     [await check(101), await check(102), await check(103), await check(104)],
     [true, false, false, false],

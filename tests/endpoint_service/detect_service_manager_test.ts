@@ -3,9 +3,21 @@ import { detectServiceManager } from "../../lib/endpoint/service/detect_service_
 import { runCommand } from "../../lib/host/run_command.ts";
 import { recordingRunner } from "./support/recording_runner.ts";
 import { temporaryHost } from "./support/fixtures.ts";
+import type { FileSystem } from "../../lib/reconcile/file_system.ts";
+import { realFileSystem } from "../../lib/reconcile/real_file_system.ts";
 
-const withSystemd = (path: string) => Promise.resolve(path === "/run/systemd/system");
-const withoutSystemd = () => Promise.resolve(false);
+/** A file system where only `/run/systemd/system` exists (a folder), or nothing does. */
+function folders(...paths: string[]): FileSystem {
+  return {
+    ...realFileSystem,
+    lstat: (path) =>
+      Promise.resolve(
+        paths.includes(path) ? { isFile: false, isSymlink: false, mode: 0o755 } : undefined,
+      ),
+  };
+}
+const withSystemd = folders("/run/systemd/system");
+const withoutSystemd = folders();
 
 Deno.test("BEACON_SERVICE_MANAGER forces the choice, without probing", async () => {
   const stub = recordingRunner();
@@ -17,8 +29,14 @@ Deno.test("BEACON_SERVICE_MANAGER forces the choice, without probing", async () 
     ]
   ) {
     await using host = await temporaryHost({ env: { BEACON_SERVICE_MANAGER: value } });
-    assert.equal(await detectServiceManager("user", host, stub.run, withSystemd), user);
-    assert.equal(await detectServiceManager("system", host, stub.run, withSystemd), system);
+    assert.equal(
+      await detectServiceManager("user", { host, run: stub.run, fs: withSystemd }),
+      user,
+    );
+    assert.equal(
+      await detectServiceManager("system", { host, run: stub.run, fs: withSystemd }),
+      system,
+    );
   }
   assert.deepEqual(stub.calls, []);
 });
@@ -26,7 +44,7 @@ Deno.test("BEACON_SERVICE_MANAGER forces the choice, without probing", async () 
 Deno.test("an unknown BEACON_SERVICE_MANAGER is an error that lists the choices", async () => {
   await using host = await temporaryHost({ env: { BEACON_SERVICE_MANAGER: "upstart" } });
   await assert.rejects(
-    detectServiceManager("user", host, recordingRunner().run, withSystemd),
+    detectServiceManager("user", { host, run: recordingRunner().run, fs: withSystemd }),
     /BEACON_SERVICE_MANAGER="upstart": expected detached, systemd or launchd/,
   );
 });
@@ -34,9 +52,12 @@ Deno.test("an unknown BEACON_SERVICE_MANAGER is an error that lists the choices"
 Deno.test("macOS: a launchd agent in user mode, a daemon in system mode", async () => {
   await using host = await temporaryHost({ os: "darwin" });
   const stub = recordingRunner();
-  assert.equal(await detectServiceManager("user", host, stub.run, withoutSystemd), "launchd-agent");
   assert.equal(
-    await detectServiceManager("system", host, stub.run, withoutSystemd),
+    await detectServiceManager("user", { host, run: stub.run, fs: withoutSystemd }),
+    "launchd-agent",
+  );
+  assert.equal(
+    await detectServiceManager("system", { host, run: stub.run, fs: withoutSystemd }),
     "launchd-daemon",
   );
   assert.deepEqual(stub.calls, []);
@@ -45,8 +66,14 @@ Deno.test("macOS: a launchd agent in user mode, a daemon in system mode", async 
 Deno.test("Linux without systemd as init (containers): detached, without asking systemctl", async () => {
   await using host = await temporaryHost();
   const stub = recordingRunner(() => ({ stdout: "running\n" }));
-  assert.equal(await detectServiceManager("user", host, stub.run, withoutSystemd), "detached");
-  assert.equal(await detectServiceManager("system", host, stub.run, withoutSystemd), "detached");
+  assert.equal(
+    await detectServiceManager("user", { host, run: stub.run, fs: withoutSystemd }),
+    "detached",
+  );
+  assert.equal(
+    await detectServiceManager("system", { host, run: stub.run, fs: withoutSystemd }),
+    "detached",
+  );
   assert.deepEqual(stub.calls, []);
 });
 
@@ -62,24 +89,34 @@ Deno.test("Linux with systemd: usable when is-system-running answers a live stat
     ] as const
   ) {
     const stub = recordingRunner(() => ({ code, stdout: state ? `${state}\n` : "" }));
-    assert.equal(await detectServiceManager("user", host, stub.run, withSystemd), expected, state);
+    assert.equal(
+      await detectServiceManager("user", { host, run: stub.run, fs: withSystemd }),
+      expected,
+      state,
+    );
     assert.deepEqual(stub.calls, ["systemctl --user is-system-running"]);
   }
   const stub = recordingRunner(() => ({ code: 1, stdout: "degraded\n" }));
-  assert.equal(await detectServiceManager("system", host, stub.run, withSystemd), "systemd-system");
+  assert.equal(
+    await detectServiceManager("system", { host, run: stub.run, fs: withSystemd }),
+    "systemd-system",
+  );
   assert.deepEqual(stub.calls, ["systemctl is-system-running"]);
 });
 
 Deno.test("other systems: detached", async () => {
   await using host = await temporaryHost({ os: "windows" });
-  assert.equal(await detectServiceManager("user", host, recordingRunner().run), "detached");
+  assert.equal(
+    await detectServiceManager("user", { host, run: recordingRunner().run, fs: withSystemd }),
+    "detached",
+  );
 });
 
 Deno.test("this container has no running systemd: the real probe says detached", async () => {
   await using host = await temporaryHost();
   const running = await Deno.stat("/run/systemd/system").then(() => true, () => false);
   const expected = running ? undefined : "detached";
-  const found = await detectServiceManager("user", host, runCommand);
+  const found = await detectServiceManager("user", { host, run: runCommand, fs: realFileSystem });
   if (expected) assert.equal(found, expected);
   else assert.ok(["systemd-user", "detached"].includes(found));
 });

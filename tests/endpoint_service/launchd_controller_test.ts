@@ -7,6 +7,7 @@ import type { Host } from "../../lib/host/host.ts";
 import { realFileSystem } from "../../lib/reconcile/real_file_system.ts";
 import { recordingRunner } from "./support/recording_runner.ts";
 import { temporaryHost } from "./support/fixtures.ts";
+import { recordingProcesses } from "./support/service_system.ts";
 
 const LABEL = "dev.asymptote.beacon.collector";
 
@@ -74,7 +75,7 @@ Deno.test("launchd agent: install writes the plist, enables and bootstraps it in
     host,
     run: launchctl.run,
     files: serviceFilesOn(realFileSystem),
-    uid: 501,
+    processes: recordingProcesses({ uid: 501 }),
   });
   const plistPath = `${host.home}/Library/LaunchAgents/${LABEL}.plist`;
   assert.equal(controller.definitionPath, plistPath);
@@ -116,7 +117,7 @@ Deno.test("launchd: a changed plist is reloaded (bootout, wait, bootstrap); a st
     host,
     run: launchctl.run,
     files: serviceFilesOn(realFileSystem),
-    uid: 501,
+    processes: recordingProcesses({ uid: 501 }),
   });
   await controller.install(specFor(host, "user"));
 
@@ -154,7 +155,7 @@ Deno.test("launchd: stop boots the job out; uninstall also removes the plist; bo
     host,
     run: launchctl.run,
     files: serviceFilesOn(realFileSystem),
-    uid: 501,
+    processes: recordingProcesses({ uid: 501 }),
   });
   await controller.install(specFor(host, "user"));
   launchctl.calls.length = 0;
@@ -199,6 +200,7 @@ Deno.test("launchd daemon: the system domain and /Library/LaunchDaemons under th
     host,
     run: launchctl.run,
     files: serviceFilesOn(realFileSystem),
+    processes: recordingProcesses(),
   });
   const plistPath = `${host.systemRoot}/Library/LaunchDaemons/${LABEL}.plist`;
   await controller.install(specFor(host, "system"));
@@ -218,7 +220,7 @@ Deno.test("launchd: a job that stays loaded after bootout, and a foreign label, 
     host,
     run: launchctl.run,
     files: serviceFilesOn(realFileSystem),
-    uid: 501,
+    processes: recordingProcesses({ uid: 501 }),
     bootoutTimeoutMs: 250,
   });
   await assert.rejects(
@@ -245,7 +247,7 @@ Deno.test("launchd: a failing launchctl is an error naming the command and its m
     host,
     run: launchctl.run,
     files: serviceFilesOn(realFileSystem),
-    uid: 501,
+    processes: recordingProcesses({ uid: 501 }),
   });
   await assert.rejects(controller.install(specFor(host, "user")), {
     message:

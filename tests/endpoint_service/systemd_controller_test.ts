@@ -7,6 +7,7 @@ import type { Host } from "../../lib/host/host.ts";
 import { realFileSystem } from "../../lib/reconcile/real_file_system.ts";
 import { recordingRunner } from "./support/recording_runner.ts";
 import { temporaryHost } from "./support/fixtures.ts";
+import { recordingProcesses } from "./support/service_system.ts";
 
 const UNIT = "beacon-collector.service";
 
@@ -82,6 +83,7 @@ Deno.test("systemd --user: install writes the unit, reloads, enables and starts;
     host,
     run: systemctl.run,
     files: serviceFilesOn(realFileSystem),
+    processes: recordingProcesses(),
   });
   const unitPath = `${host.home}/.config/systemd/user/${UNIT}`;
   assert.equal(controller.definitionPath, unitPath);
@@ -136,6 +138,7 @@ Deno.test("systemd: a changed unit restarts the running collector; a stopped one
     host,
     run: systemctl.run,
     files: serviceFilesOn(realFileSystem),
+    processes: recordingProcesses(),
   });
   await controller.install(specFor(host, "user"));
 
@@ -168,6 +171,7 @@ Deno.test("systemd: uninstall disables, stops, removes the unit and reloads; twi
     host,
     run: systemctl.run,
     files: serviceFilesOn(realFileSystem),
+    processes: recordingProcesses(),
   });
   await controller.install(specFor(host, "user"));
   assert.deepEqual(await controller.planUninstall(), [
@@ -203,6 +207,7 @@ Deno.test("systemd system mode: no --user, unit under the system root, sandbox f
     host,
     run: systemctl.run,
     files: serviceFilesOn(realFileSystem),
+    processes: recordingProcesses(),
   });
   const spec = specFor(host, "system");
   await controller.install(spec);
@@ -225,6 +230,7 @@ Deno.test("systemd: a failing systemctl is an error naming the command, its mess
     host,
     run: fakeSystemctl({ fail: `enable --now ${UNIT}` }).run,
     files: serviceFilesOn(realFileSystem),
+    processes: recordingProcesses(),
   });
   await assert.rejects(controller.install(specFor(host, "user")), {
     message:
@@ -236,7 +242,12 @@ Deno.test("systemd: a failing systemctl is an error naming the command, its mess
 
 Deno.test("a manager is refused for the other mode", async () => {
   await using host = await temporaryHost();
-  const options = { host, run: recordingRunner().run, files: serviceFilesOn(realFileSystem) };
+  const options = {
+    host,
+    run: recordingRunner().run,
+    files: serviceFilesOn(realFileSystem),
+    processes: recordingProcesses(),
+  };
   assert.throws(
     () => createServiceController("systemd-system", { ...options, mode: "user" }),
     /Cannot drive the user-mode collector with systemd-system/,

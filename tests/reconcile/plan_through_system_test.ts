@@ -14,9 +14,15 @@ import type { CommandRunner } from "../../lib/host/run_command.ts";
 import type { FileSystem } from "../../lib/reconcile/file_system.ts";
 import { realFileSystem } from "../../lib/reconcile/real_file_system.ts";
 import { makeTempHome } from "../support/beacon_bundle.ts";
+import {
+  type RecordingProcesses,
+  recordingProcesses,
+} from "../endpoint_service/support/service_system.ts";
 
 /** A System on the real disk that records every write and every program run. */
-function recordingSystem(host: Host): System & { writes: string[]; runs: string[] } {
+function recordingSystem(
+  host: Host,
+): System & { writes: string[]; runs: string[]; processes: RecordingProcesses } {
   const writes: string[] = [];
   const runs: string[] = [];
   const fs: FileSystem = {
@@ -51,7 +57,7 @@ function recordingSystem(host: Host): System & { writes: string[]; runs: string[
       stderr: "",
     });
   };
-  return { host, fs, run, writes, runs };
+  return { host, fs, run, processes: recordingProcesses(), writes, runs };
 }
 
 /** The systemctl verbs that only read. */
@@ -103,6 +109,7 @@ Deno.test("--plan writes nothing and runs only read-only probes, through the Sys
     const { code, output } = await beacon(system, ...argv, "--policy", policyPath);
     assert.equal(code, 2, `${argv.join(" ")}: changes to make\n${output}`);
     assert.deepEqual(system.writes, [], `${argv.join(" ")} wrote:\n${output}`);
+    assert.deepEqual(system.processes.calls, [], `${argv.join(" ")} started or signalled`);
     for (const line of system.runs) {
       assert.match(line, READ_ONLY, `${argv.join(" ")} ran a program that changes things`);
     }

@@ -1,4 +1,5 @@
 import { type DoctorCheck, doctorChecks } from "./doctor_checks.ts";
+import { currentBeaconProgram } from "../service/build_collector_service_spec.ts";
 import { readEndpointConfig } from "../endpoint_config.ts";
 import { runtimeLogPathOf } from "../endpoint_paths.ts";
 import { collectorUrlOf, planEndpoint } from "../plan_endpoint.ts";
@@ -39,6 +40,7 @@ export async function runDoctorChecks(input: ReadEndpointStatusInput): Promise<D
       force: false,
       version: installed?.version ?? input.version,
       controller: input.controller,
+      program: currentBeaconProgram(system.processes.self),
     }),
     lastEventByHarness(logPath),
   ]);

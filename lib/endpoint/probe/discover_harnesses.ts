@@ -182,7 +182,7 @@ async function discoverHarness(
   const managed = adapter !== undefined;
   const isCodex = spec.name === "codex";
   const [executable, dirExists, markerFound] = await Promise.all([
-    findExecutable(spec.command, host),
+    findExecutable(spec.command, host, deps.fs),
     exists(deps.fs, configDir),
     Promise.all(spec.markers(host).map((path) => exists(deps.fs, path))).then((found) =>
       found.includes(true)

@@ -6,6 +6,7 @@
 
 import { posix, win32 } from "node:path";
 import type { Host } from "../../host/host.ts";
+import type { FileSystem } from "../../reconcile/file_system.ts";
 
 /**
  * The first executable file called `name` in the folders of `host.env.PATH`, as the path found
@@ -14,17 +15,23 @@ import type { Host } from "../../host/host.ts";
  * Empty and relative entries are skipped: a shell would read them as the current folder, and a
  * probe must not run whatever program happens to sit in the folder Beacon was started from.
  * Folders and files without an execute bit are skipped. On Windows the `PATHEXT` extensions are
- * tried. `name` must be a bare program name: one with a path separator gives undefined.
+ * tried. `name` must be a bare program name: one with a path separator gives undefined. Every
+ * look at a file goes through `fs` (the System's).
  *
  * @example
  * ```ts
  * import { findExecutable } from "./find_executable.ts";
  * import { readHost } from "../../host/host.ts";
+ * import { realFileSystem } from "../../reconcile/real_file_system.ts";
  *
- * await findExecutable("codex", readHost()); // "/usr/local/bin/codex", or undefined
+ * await findExecutable("codex", readHost(), realFileSystem); // "/usr/local/bin/codex", or undefined
  * ```
  */
-export async function findExecutable(name: string, host: Host): Promise<string | undefined> {
+export async function findExecutable(
+  name: string,
+  host: Host,
+  fs: FileSystem,
+): Promise<string | undefined> {
   const windows = host.os === "windows";
   if (name === "" || name.includes("/") || (windows && name.includes("\\"))) return undefined;
   const path = windows ? win32 : posix;
@@ -35,7 +42,7 @@ export async function findExecutable(name: string, host: Host): Promise<string |
   for (const folder of folders) {
     for (const candidate of candidates) {
       const file = path.join(folder, candidate);
-      if (await isExecutableFile(file, windows)) return file;
+      if (await isExecutableFile(fs, file, windows)) return file;
     }
   }
   return undefined;
@@ -47,10 +54,11 @@ function windowsNames(name: string, pathExt: string | undefined): string[] {
   return hasExtension ? [name] : extensions.map((ext) => name + ext.toLowerCase());
 }
 
-async function isExecutableFile(file: string, windows: boolean): Promise<boolean> {
+async function isExecutableFile(fs: FileSystem, file: string, windows: boolean) {
   try {
-    const info = await Deno.stat(file);
-    if (!info.isFile) return false;
+    // What the path leads to: a dangling link resolves to a target that does not exist.
+    const info = await fs.lstat(await fs.resolveTarget(file));
+    if (!info?.isFile) return false;
     // Windows has no execute bit: the extension decides.
     return windows || info.mode === null || (info.mode & 0o111) !== 0;
   } catch {

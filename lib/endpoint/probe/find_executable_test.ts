@@ -2,6 +2,7 @@ import assert from "node:assert/strict";
 import { join } from "node:path";
 import type { Host } from "../../host/host.ts";
 import { findExecutable } from "./find_executable.ts";
+import { realFileSystem } from "../../reconcile/real_file_system.ts";
 
 function hostWithPath(path: string | undefined): Host {
   return {
@@ -33,8 +34,8 @@ Deno.test("findExecutable returns the first executable file on PATH", async () =
     await Deno.writeTextFile(join(second, "tool"), "#!/bin/sh\n", { mode: 0o755 });
     await Deno.chmod(join(second, "tool"), 0o755);
     const host = hostWithPath(`${first}:${second}`);
-    assert.equal(await findExecutable("tool", host), join(second, "tool"));
-    assert.equal(await findExecutable("other", host), undefined);
+    assert.equal(await findExecutable("tool", host, realFileSystem), join(second, "tool"));
+    assert.equal(await findExecutable("other", host, realFileSystem), undefined);
   });
 });
 
@@ -47,7 +48,10 @@ Deno.test("findExecutable skips folders, empty and relative PATH entries", async
     await Deno.chmod(join(dir, "tool"), 0o755);
     Deno.chdir(dir);
     try {
-      assert.equal(await findExecutable("tool", hostWithPath(`:.:bin:${bin}::`)), undefined);
+      assert.equal(
+        await findExecutable("tool", hostWithPath(`:.:bin:${bin}::`), realFileSystem),
+        undefined,
+      );
     } finally {
       Deno.chdir(previous);
     }
@@ -61,14 +65,14 @@ Deno.test("findExecutable keeps the symlink path and rejects dangling links", as
     await Deno.symlink(join(dir, "real"), join(dir, "linked"));
     await Deno.symlink(join(dir, "missing"), join(dir, "dangling"));
     const host = hostWithPath(dir);
-    assert.equal(await findExecutable("linked", host), join(dir, "linked"));
-    assert.equal(await findExecutable("dangling", host), undefined);
+    assert.equal(await findExecutable("linked", host, realFileSystem), join(dir, "linked"));
+    assert.equal(await findExecutable("dangling", host, realFileSystem), undefined);
   });
 });
 
 Deno.test("findExecutable needs a bare name and a PATH", async () => {
-  assert.equal(await findExecutable("sh", hostWithPath(undefined)), undefined);
-  assert.equal(await findExecutable("", hostWithPath("/bin")), undefined);
-  assert.equal(await findExecutable("/bin/sh", hostWithPath("/bin")), undefined);
-  assert.equal(await findExecutable("../bin/sh", hostWithPath("/bin")), undefined);
+  assert.equal(await findExecutable("sh", hostWithPath(undefined), realFileSystem), undefined);
+  assert.equal(await findExecutable("", hostWithPath("/bin"), realFileSystem), undefined);
+  assert.equal(await findExecutable("/bin/sh", hostWithPath("/bin"), realFileSystem), undefined);
+  assert.equal(await findExecutable("../bin/sh", hostWithPath("/bin"), realFileSystem), undefined);
 });

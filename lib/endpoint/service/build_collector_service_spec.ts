@@ -8,6 +8,7 @@
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import type { Host } from "../../host/host.ts";
+import type { BeaconRuntime } from "../../host/processes.ts";
 import { BINARY_PERMISSION_FLAGS } from "../binary_permission_flags.ts";
 import { collectorServicePaths } from "./collector_service_paths.ts";
 import { COLLECTOR_SERVICE_LABEL, type CollectorServiceSpec } from "./collector_service_spec.ts";
@@ -23,28 +24,14 @@ export interface BeaconProgram {
 /** The compiled binary's permission flags (deno.json's `compile` task). */
 export const BEACON_PERMISSION_FLAGS: readonly string[] = BINARY_PERMISSION_FLAGS;
 
-/** What decides {@link currentBeaconProgram}; the real values by default. */
-export interface DenoRuntimeFacts {
-  /** `Deno.execPath()`: the binary, or `deno`. */
-  execPath: string;
-  /** `Deno.mainModule`: the script's URL when run by `deno run`. */
-  mainModule: string;
-  /** `Deno.build.standalone`: true in a `deno compile` binary. */
-  standalone: boolean;
-}
-
 /**
  * This Beacon as a program to start again: the compiled binary as it is, or `deno run` of the
  * same script with the binary's permissions (what the tests and development run). Sources
  * (`main.ts`) also get `--config` with the project's deno.json, which Deno would otherwise look
- * for in the service's working folder.
+ * for in the service's working folder. `runtime` is the System's `processes.self`.
  */
 export function currentBeaconProgram(
-  runtime: DenoRuntimeFacts = {
-    execPath: Deno.execPath(),
-    mainModule: Deno.mainModule,
-    standalone: Deno.build.standalone,
-  },
+  runtime: BeaconRuntime,
 ): BeaconProgram {
   if (runtime.standalone) return { executable: runtime.execPath, args: [] };
   const script = runtime.mainModule.startsWith("file:")

@@ -1,4 +1,5 @@
 import type { Host } from "../../host/host.ts";
+import type { Processes } from "../../host/processes.ts";
 import { detachedController } from "./detached_controller.ts";
 import type { ServiceManager } from "./detect_service_manager.ts";
 import { launchdController } from "./launchd_controller.ts";
@@ -17,8 +18,11 @@ export interface ServiceControllerOptions {
   run: CommandRunner;
   /** Reads and writes unit files, plists and records (`serviceFilesOn(fs)`). */
   files: ServiceFiles;
-  /** launchd only: the user id of the `gui/<uid>` domain (default `Deno.uid()`). */
-  uid?: number;
+  /**
+   * The background collector's process (detached), and this process's user id (launchd's
+   * `gui/<uid>` domain): the System's.
+   */
+  processes: Processes;
   /** launchd only: longest wait for `bootout` to finish before `bootstrap` (default 5000 ms). */
   bootoutTimeoutMs?: number;
   /** detached only: how long the collector gets after SIGTERM before SIGKILL (default 15 s). */
@@ -43,10 +47,12 @@ const MANAGER_MODE: Record<Exclude<ServiceManager, "detached">, "user" | "system
  * import { createServiceController } from "./create_service_controller.ts";
  * import { serviceFilesOn } from "./service_files.ts";
  * import { runCommand } from "../../host/run_command.ts";
+ * import { realProcesses } from "../../host/real_processes.ts";
  * import { realFileSystem } from "../../reconcile/real_file_system.ts";
  * const host = { home: "/home/ada", cwd: "/", systemRoot: "/", os: "linux", env: {}, now: () => new Date() };
  * const controller = createServiceController("systemd-user", {
  *   mode: "user", host, run: runCommand, files: serviceFilesOn(realFileSystem),
+ *   processes: realProcesses(),
  * });
  * assert.ok(controller.definitionPath === "/home/ada/.config/systemd/user/beacon-collector.service");
  * ```

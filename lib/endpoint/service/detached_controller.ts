@@ -1,4 +1,5 @@
 import type { Host } from "../../host/host.ts";
+import type { Processes } from "../../host/processes.ts";
 import type { CollectorServiceSpec } from "./collector_service_spec.ts";
 import { collectorServicePaths } from "./collector_service_paths.ts";
 import { ensureServiceFolders } from "./ensure_service_folders.ts";
@@ -24,6 +25,8 @@ export interface DetachedControllerOptions {
   host: Host;
   /** Reads and writes the definition file (the caller's, for journaling or dry runs). */
   files: ServiceFiles;
+  /** Starts, signals and inspects the collector process (the System's). */
+  processes: Processes;
   /** How long the collector gets after SIGTERM before SIGKILL (default 15 s). */
   stopTimeoutMs?: number;
   /** How long a new collector is watched for an early exit (default 1000 ms). */
@@ -38,14 +41,14 @@ export interface DetachedControllerOptions {
  * reboot: `status` reports it, and repair starts it again.
  */
 export function detachedController(options: DetachedControllerOptions): ServiceController {
-  const { mode, files } = options;
+  const { mode, files, processes } = options;
   const manager = "detached";
   const paths = collectorServicePaths(mode, options.host);
   const { pidFile, detachedRecordFile } = paths;
 
   async function runningPid(): Promise<{ pid?: number; running: boolean }> {
-    const pid = await readPidFile(pidFile);
-    return { pid, running: pid !== undefined && await isCollectorAlive(pid) };
+    const pid = await readPidFile(files, pidFile);
+    return { pid, running: pid !== undefined && await isCollectorAlive(pid, processes) };
   }
 
   async function plan(
@@ -77,10 +80,10 @@ export function detachedController(options: DetachedControllerOptions): ServiceC
   }
 
   const stop = async () => {
-    await stopDetached(pidFile, { timeoutMs: options.stopTimeoutMs });
+    await stopDetached(pidFile, { files, processes }, { timeoutMs: options.stopTimeoutMs });
   };
   const start = async (spec: CollectorServiceSpec) => {
-    await startDetached(spec, pidFile, { settleMs: options.settleMs });
+    await startDetached(spec, pidFile, { files, processes }, { settleMs: options.settleMs });
   };
 
   return {

@@ -1,5 +1,4 @@
-import type { Host } from "../../host/host.ts";
-import type { CommandRunner } from "../../host/run_command.ts";
+import type { System } from "../../host/system.ts";
 
 /** What keeps the collector running: a real service manager, or a plain background process. */
 export type ServiceManager =
@@ -28,23 +27,24 @@ const USABLE_SYSTEMD_STATES = new Set(["initializing", "starting", "running", "d
  *   session fall through to
  * - `detached`: a background process with a pid file.
  *
- * `isDirectory` checks a path on the real machine (injected for tests).
+ * Everything is read through the System: `host`, `run` for `systemctl`, `fs` for the folder.
  *
  * @example
  * ```ts
  * import assert from "node:assert/strict";
  * import { detectServiceManager } from "./detect_service_manager.ts";
+ * import { realFileSystem } from "../../reconcile/real_file_system.ts";
  * const host = { home: "/h", cwd: "/", systemRoot: "/", os: "linux", env: { BEACON_SERVICE_MANAGER: "detached" }, now: () => new Date() };
  * const run = () => Promise.reject(new Error("not called"));
- * assert.ok(await detectServiceManager("user", host, run) === "detached");
+ * const fs = realFileSystem;
+ * assert.ok(await detectServiceManager("user", { host, run, fs }) === "detached");
  * ```
  */
 export async function detectServiceManager(
   mode: "user" | "system",
-  host: Host,
-  run: CommandRunner,
-  isDirectory: (path: string) => Promise<boolean> = isRealDirectory,
+  system: Pick<System, "host" | "run" | "fs">,
 ): Promise<ServiceManager> {
+  const { host, run } = system;
   const override = host.env[SERVICE_MANAGER_OVERRIDE];
   if (override) {
     switch (override) {
@@ -63,7 +63,9 @@ export async function detectServiceManager(
   }
   if (host.os === "darwin") return mode === "system" ? "launchd-daemon" : "launchd-agent";
   if (host.os !== "linux") return "detached";
-  if (!await isDirectory("/run/systemd/system")) return "detached";
+  // A fact about the running system, so never under host.systemRoot.
+  const runDir = await system.fs.lstat("/run/systemd/system").catch(() => undefined);
+  if (!runDir || runDir.isFile || runDir.isSymlink) return "detached";
   const result = await run(
     "systemctl",
     mode === "system" ? ["is-system-running"] : ["--user", "is-system-running"],
@@ -71,12 +73,4 @@ export async function detectServiceManager(
   // The exit code is not 0 for "degraded" and "starting": the answer is on stdout.
   if (!USABLE_SYSTEMD_STATES.has(result.stdout.trim())) return "detached";
   return mode === "system" ? "systemd-system" : "systemd-user";
-}
-
-async function isRealDirectory(path: string): Promise<boolean> {
-  try {
-    return (await Deno.stat(path)).isDirectory;
-  } catch {
-    return false;
-  }
 }

@@ -1,4 +1,5 @@
 import type { Host } from "../../host/host.ts";
+import type { Processes } from "../../host/processes.ts";
 import { COLLECTOR_SERVICE_LABEL, type CollectorServiceSpec } from "./collector_service_spec.ts";
 import { ensureServiceFolders } from "./ensure_service_folders.ts";
 import { installChanges } from "./install_changes.ts";
@@ -22,8 +23,8 @@ export interface LaunchdControllerOptions {
   run: CommandRunner;
   /** Reads and writes the definition file (the caller's, for journaling or dry runs). */
   files: ServiceFiles;
-  /** The user's id for the `gui/<uid>` domain (default `Deno.uid()`). */
-  uid?: number;
+  /** Its `uid()` is the user's id for the `gui/<uid>` domain. */
+  processes: Pick<Processes, "uid">;
   /** Longest wait for `bootout` to finish before `bootstrap` (default 5000 ms). */
   bootoutTimeoutMs?: number;
 }
@@ -47,7 +48,7 @@ export function launchdController(options: LaunchdControllerOptions): ServiceCon
   const { mode, run, files } = options;
   const manager = mode === "system" ? "launchd-daemon" : "launchd-agent";
   const plistPath = launchdPlistPath(mode, options.host);
-  const domain = mode === "system" ? "system" : `gui/${options.uid ?? Deno.uid() ?? 0}`;
+  const domain = mode === "system" ? "system" : `gui/${options.processes.uid() ?? 0}`;
   const target = `${domain}/${COLLECTOR_SERVICE_LABEL}`;
   const where = mode === "system" ? "launchd daemon" : "launchd agent";
 

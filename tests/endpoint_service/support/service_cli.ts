@@ -10,17 +10,18 @@
 import { startDetached } from "../../../lib/endpoint/service/start_detached.ts";
 import { isCollectorAlive } from "../../../lib/endpoint/service/is_collector_alive.ts";
 import { stopDetached } from "../../../lib/endpoint/service/stop_detached.ts";
+import { SYSTEM } from "./service_system.ts";
 
 const [command, ...args] = Deno.args;
 switch (command) {
   case "start":
-    console.log((await startDetached(JSON.parse(args[0]), args[1], { settleMs: 200 })).pid);
+    console.log((await startDetached(JSON.parse(args[0]), args[1], SYSTEM, { settleMs: 200 })).pid);
     break;
   case "alive":
-    console.log(await isCollectorAlive(Number(args[0])));
+    console.log(await isCollectorAlive(Number(args[0]), SYSTEM.processes));
     break;
   case "stop":
-    console.log(await stopDetached(args[0], { timeoutMs: 10_000 }));
+    console.log(await stopDetached(args[0], SYSTEM, { timeoutMs: 10_000 }));
     break;
   default:
     console.error(`unknown command ${command}`);

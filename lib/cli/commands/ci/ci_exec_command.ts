@@ -36,7 +36,7 @@ export const ciExecCommand: Command = {
   async run({ values, positionals }, context) {
     const gates = ciGateOverrides(values, "beacon ci exec");
     const progress = (line: string) => context.stderr(line + "\n");
-    const started = await startCiRun(context.host, context.fs, {
+    const started = await startCiRun(context, {
       ...ciStartOptions(values, "beacon ci exec"),
       progress,
     });
@@ -55,7 +55,7 @@ export const ciExecCommand: Command = {
     }
     let finished: number;
     try {
-      const result = await finishCiRun(context.host, context.fs, {
+      const result = await finishCiRun(context, {
         statePath: started.statePath,
         gates,
         progress,

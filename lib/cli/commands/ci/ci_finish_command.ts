@@ -38,7 +38,7 @@ export const ciFinishCommand: Command = {
           "`beacon ci start` printed) or set BEACON_CI_STATE; run `beacon ci start` first.",
       );
     }
-    const result = await finishCiRun(context.host, context.fs, {
+    const result = await finishCiRun(context, {
       statePath,
       gates,
       progress: (line) => context.stderr(line + "\n"),

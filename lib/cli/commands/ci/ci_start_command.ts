@@ -26,7 +26,7 @@ export const ciStartCommand: Command = {
     json: { type: "boolean", description: "Print the outputs and variables as JSON." },
   },
   async run({ values }, context) {
-    const result = await startCiRun(context.host, context.fs, {
+    const result = await startCiRun(context, {
       ...ciStartOptions(values, "beacon ci start"),
       progress: (line) => context.stderr(line + "\n"),
     });
