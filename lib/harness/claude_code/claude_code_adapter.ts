@@ -1,6 +1,6 @@
 import type { HarnessAdapter } from "../harness_adapter.ts";
-import type { DesiredSetting } from "../../reconcile/diff_managed_settings.ts";
 import { planJsonSettings } from "../../reconcile/plan_json_settings.ts";
+import { planHarnessSettings } from "../plan_harness_settings.ts";
 import { ClaudeCodePolicySchema } from "./claude_code_policy_schema.ts";
 import { claudeCodePolicyOf } from "./claude_code_policy_of.ts";
 import { claudeCodeDesiredSettings } from "./claude_code_desired_settings.ts";
@@ -26,46 +26,29 @@ export const claudeCodeAdapter: HarnessAdapter<"claude-code", typeof ClaudeCodeP
   configPath: (host, mode) => claudeCodeSettingsPath(host, mode),
   probeConfig: probeClaudeCodeSettings,
   desiredSettings: claudeCodeDesiredSettings,
-  async plan({ policy, host, fs, ownership, force, mode }) {
-    const endpointMode = mode ?? policy.endpoint.mode;
-    const path = claudeCodeSettingsPath(host, endpointMode);
-    const claude = claudeCodePolicyOf(policy);
-    const takeOver = force || claude.on_conflict === "take_over";
+  async plan(context) {
+    const { host, fs } = context;
+    const endpointMode = context.mode ?? context.policy.endpoint.mode;
     // A user who never ran Claude Code has no ~/.claude: nothing to configure (or give back).
     if (endpointMode === "user" && !(await fs.lstat(claudeCodeConfigDir(host)))) {
       return { steps: [], warnings: [] };
     }
-    if (!claude.enabled) {
-      const realPath = (await fs.lstat(path))?.isSymlink ? await fs.resolveTarget(path) : path;
-      const owned = ownership.files[realPath];
-      if (!owned) return { steps: [], warnings: [] };
-      const desired: DesiredSetting[] = Object.keys(owned.written).map((key) => ({
-        path: splitEnvKey(key),
-        value: owned.originals[key] ?? undefined,
-      }));
-      const step = await planJsonSettings({
-        fs,
-        harness: "claude-code",
-        path,
-        desired,
-        ownership: ownership.files,
-        takeOver,
-        release: true,
-      });
-      return { steps: [step], warnings: [] };
-    }
-    const step = await planJsonSettings({
-      fs,
+    return await planHarnessSettings(context, {
       harness: "claude-code",
-      path,
-      desired: claudeCodeDesiredSettings(policy),
-      ownership: ownership.files,
-      takeOver,
+      path: claudeCodeSettingsPath(host, endpointMode),
+      table: claudeCodePolicyOf(context.policy),
+      desiredSettings: claudeCodeDesiredSettings,
+      ownedKeyPath: splitEnvKey,
       // Managed settings are read by every user's Claude Code; they hold no secret but the
       // collector token, which only lets a local process write events (as the test event does).
-      ...(endpointMode === "system" ? { createMode: MANAGED_SETTINGS_MODE } : {}),
+      planFile: (input) =>
+        planJsonSettings(
+          endpointMode === "system" && !input.release
+            ? { ...input, createMode: MANAGED_SETTINGS_MODE }
+            : input,
+        ),
+      overrideLayers: () => findClaudeCodeOverrideLayers(host, fs, endpointMode),
     });
-    return { steps: [step], warnings: await findClaudeCodeOverrideLayers(host, fs, endpointMode) };
   },
   isService: isClaudeCodeService,
   classifyLogRecord: classifyClaudeCodeLogRecord,

@@ -4,8 +4,8 @@ import { probeCodexConfig } from "../../endpoint/probe/probe_codex_config.ts";
 import { isCodexService } from "./is_codex_service.ts";
 import { classifyCodexLogRecord } from "./classify_codex_log_record.ts";
 import { classifyCodexExport } from "./classify_codex_telemetry.ts";
-import type { DesiredSetting } from "../../reconcile/diff_managed_settings.ts";
 import { planTomlSettings } from "../../reconcile/plan_toml_settings.ts";
+import { planHarnessSettings } from "../plan_harness_settings.ts";
 import { codexConfigPath } from "./codex_home.ts";
 import { codexDesiredSettings } from "./codex_desired_settings.ts";
 import { findCodexOverrideLayers } from "./find_codex_override_layers.ts";
@@ -24,39 +24,16 @@ export const codexAdapter: HarnessAdapter<"codex", typeof CodexPolicySchema> = {
   configPath: (host) => codexConfigPath(host),
   probeConfig: probeCodexConfig,
   desiredSettings: codexDesiredSettings,
-  async plan({ policy, host, fs, ownership, force }) {
-    const path = codexConfigPath(host);
-    const codex = policy.harnesses.codex;
-    const takeOver = force || codex.on_conflict === "take_over";
-    if (!codex.enabled) {
-      const realPath = (await fs.lstat(path))?.isSymlink ? await fs.resolveTarget(path) : path;
-      const owned = ownership.files[realPath];
-      if (!owned) return { steps: [], warnings: [] };
-      const desired: DesiredSetting[] = Object.keys(owned.written).map((key) => ({
-        path: key.split("."),
-        value: owned.originals[key] ?? undefined,
-      }));
-      const step = await planTomlSettings({
-        fs,
-        harness: "codex",
-        path,
-        desired,
-        ownership: ownership.files,
-        takeOver,
-        release: true,
-      });
-      return { steps: [step], warnings: [] };
-    }
-    const step = await planTomlSettings({
-      fs,
+  plan: (context) =>
+    planHarnessSettings(context, {
       harness: "codex",
-      path,
-      desired: codexDesiredSettings(policy),
-      ownership: ownership.files,
-      takeOver,
-    });
-    return { steps: [step], warnings: await findCodexOverrideLayers(host, fs) };
-  },
+      path: codexConfigPath(context.host),
+      table: context.policy.harnesses.codex,
+      desiredSettings: codexDesiredSettings,
+      ownedKeyPath: (key) => key.split("."),
+      planFile: planTomlSettings,
+      overrideLayers: () => findCodexOverrideLayers(context.host, context.fs),
+    }),
   isService: isCodexService,
   classifyLogRecord: classifyCodexLogRecord,
   classifyExport: classifyCodexExport,
