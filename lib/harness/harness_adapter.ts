@@ -10,10 +10,10 @@ import type { DesiredSetting } from "../reconcile/diff_managed_settings.ts";
 import type { FileSystem } from "../reconcile/file_system.ts";
 import type { OwnershipState } from "../reconcile/ownership_store.ts";
 import type { PlanWarning, SettingsStep } from "../reconcile/plan.ts";
-import type { CodexConfigProbe } from "../endpoint/probe/probe_codex_config.ts";
+import type { HarnessConfigProbe } from "./probe_harness_config.ts";
 
 /** What a harness's config file says, for `endpoint discover` and `status` (read only). */
-export type HarnessConfigProbe = CodexConfigProbe;
+export type { HarnessConfigProbe };
 
 /** Where Beacon runs: for one user, or machine-wide. */
 export type EndpointMode = "user" | "system";

@@ -1,44 +1,24 @@
 /**
- * Reads Codex's `config.toml` for `endpoint discover`: does it exist, does it parse, and where
- * does Codex export its logs. Reads only.
+ * Reads Codex's `config.toml` for `endpoint discover` and `status`: does it exist, does it
+ * parse, and where does Codex export its logs. Reads only.
  *
  * @module
  */
 
 import { exporterEndpoint } from "../../harness/codex/codex_desired_settings.ts";
 import type { FileSystem } from "../../reconcile/file_system.ts";
-import { ConfigEncodingError, decodeConfigText } from "../../reconcile/decode_config_text.ts";
 import { getTomlValue } from "../../toml/get_toml_value.ts";
 import { parseToml } from "../../toml/parse_toml.ts";
 import { isTomlTable, type TomlValue } from "../../toml/toml_value.ts";
-import { DEFAULT_BEACON_ADDRESSES, pointsAtBeacon } from "./points_at_beacon.ts";
+import {
+  type HarnessConfigFormat,
+  type HarnessConfigProbe,
+  type HarnessTelemetry,
+  probeHarnessConfig,
+} from "../../harness/probe_harness_config.ts";
+import { pointsAtBeacon } from "./points_at_beacon.ts";
 
-/** Where a harness sends its telemetry (logs), as its configuration says. */
-export interface HarnessTelemetry {
-  /**
-   * The exporter's kind: `"none"`, `"statsig"`, `"otlp-http"`, `"otlp-grpc"` or, for a value
-   * Codex would reject, what was written; undefined when none is configured (Codex then exports
-   * no logs).
-   */
-  exporter: string | undefined;
-  /** The OTLP endpoint, for the OTLP exporters. */
-  endpoint?: string;
-  /** Whether {@link endpoint} is Beacon's collector; present with `endpoint`. */
-  pointsAtBeacon?: boolean;
-}
-
-/** What {@link probeCodexConfig} found. */
-export interface CodexConfigProbe {
-  configExists: boolean;
-  /** Present when the file exists and could be read. */
-  configParses?: boolean;
-  /** `path:line:col: message` when the file is not valid TOML (or not UTF-8). */
-  configError?: string;
-  /** Present when the file is missing (nothing is exported) or parses. */
-  telemetry?: HarnessTelemetry;
-  /** What keeps Codex from starting or from reaching Beacon, for people. */
-  problems: string[];
-}
+export type { HarnessTelemetry };
 
 /** Options of {@link probeCodexConfig}. */
 export interface ProbeCodexConfigOptions {
@@ -61,69 +41,26 @@ export interface ProbeCodexConfigOptions {
  * //                pointsAtBeacon: true } }
  * ```
  */
-export async function probeCodexConfig(
+export function probeCodexConfig(
   path: string,
   fs: FileSystem,
   options: ProbeCodexConfigOptions = {},
-): Promise<CodexConfigProbe> {
-  let bytes: Uint8Array | undefined;
-  try {
-    bytes = await fs.readFile(path);
-  } catch (error) {
-    const reason = error instanceof Error ? error.message : String(error);
-    return {
-      configExists: true,
-      problems: [`Cannot read "${path}": ${reason}. Codex cannot read it either.`],
-    };
-  }
-  if (bytes === undefined) {
-    const info = await fs.lstat(path).catch(() => undefined);
-    const problems = info?.isSymlink
-      ? [`"${path}" is a symlink to "${await fs.resolveTarget(path)}", which does not exist.`]
-      : [];
-    return { configExists: false, telemetry: { exporter: undefined }, problems };
-  }
-
-  let text: string;
-  try {
-    text = decodeConfigText(bytes, path);
-  } catch (error) {
-    if (!(error instanceof ConfigEncodingError)) throw error;
-    const configError = `${path}: not valid UTF-8 text`;
-    return {
-      configExists: true,
-      configParses: false,
-      configError,
-      problems: [`Codex will not start: ${configError}.`],
-    };
-  }
-  const parsed = parseToml(text);
-  if (!parsed.ok) {
-    const { line, column, message } = parsed.error;
-    const configError = `${path}:${line}:${column}: ${message}`;
-    return {
-      configExists: true,
-      configParses: false,
-      configError,
-      problems: [`Codex will not start: ${configError}`],
-    };
-  }
-
-  const problems: string[] = [];
-  const exporter = getTomlValue(parsed.value, ["otel", "exporter"]);
-  const telemetry = describeExporter(exporter, options.beaconAddresses ?? DEFAULT_BEACON_ADDRESSES);
-  if (telemetry.problem) problems.push(`otel.exporter in "${path}" ${telemetry.problem}`);
-  return {
-    configExists: true,
-    configParses: true,
-    telemetry: telemetry.endpoint === undefined ? { exporter: telemetry.exporter } : {
-      exporter: telemetry.exporter,
-      endpoint: telemetry.endpoint,
-      pointsAtBeacon: telemetry.pointsAtBeacon,
-    },
-    problems,
-  };
+): Promise<HarnessConfigProbe> {
+  return probeHarnessConfig(path, fs, options, CODEX_CONFIG_FORMAT);
 }
+
+const CODEX_CONFIG_FORMAT: HarnessConfigFormat = {
+  displayName: "Codex",
+  parse: parseToml,
+  whenUnparsed: "Codex will not start",
+  describeTelemetry(config, { path, beaconAddresses }) {
+    const { problem, ...telemetry } = describeExporter(
+      getTomlValue(config, ["otel", "exporter"]),
+      beaconAddresses,
+    );
+    return problem ? { ...telemetry, problem: `otel.exporter in "${path}" ${problem}` } : telemetry;
+  },
+};
 
 const ACCEPTED_FORMS = '"none", "statsig", { otlp-http = { ... } } or { otlp-grpc = { ... } }';
 
