@@ -4,8 +4,10 @@
  *
  * @module
  */
-/** A run is killed after this long. A healthy run takes about a second. */
-export const CLAUDE_CODE_TIMEOUT_MS = 60_000;
+import { CLI_TIMEOUT_MS, type CliRunResult, runCliProcess } from "./run_cli_process.ts";
+
+/** A run is ended after this long. A healthy run takes about a second. */
+export const CLAUDE_CODE_TIMEOUT_MS = CLI_TIMEOUT_MS;
 
 /** The CLI's path: the native binary the npm package links over `bin/claude.exe`. */
 export function claudeCodeBinary(): string {
@@ -29,12 +31,7 @@ export interface RunClaudeCodeOptions {
 }
 
 /** Outcome of a Claude Code process. */
-export interface ClaudeCodeRunResult {
-  code: number;
-  stdout: string;
-  stderr: string;
-  timedOut: boolean;
-}
+export type ClaudeCodeRunResult = CliRunResult;
 
 /**
  * Runs `claude -p PROMPT [args]` with stdin closed and only PATH, HOME, LANG, TERM, the mock's
@@ -43,48 +40,18 @@ export interface ClaudeCodeRunResult {
  * `env`). Claude Code flushes its telemetry at exit, so when this resolves every export it made
  * has been answered or given up.
  */
-export async function runClaudeCode(options: RunClaudeCodeOptions): Promise<ClaudeCodeRunResult> {
-  const env: Record<string, string> = {
-    PATH: Deno.env.get("PATH") ?? "/usr/local/bin:/usr/bin:/bin",
-    HOME: options.home,
-    LANG: "C.UTF-8",
-    TERM: "dumb",
-    NO_COLOR: "1",
-    ANTHROPIC_BASE_URL: options.baseUrl,
-    ANTHROPIC_API_KEY: "sk-ant-fake-000",
-    DISABLE_AUTOUPDATER: "1",
-    CLAUDE_CODE_DISABLE_NONESSENTIAL_TRAFFIC: "1",
-    ...options.env,
-  };
-  const child = new Deno.Command(claudeCodeBinary(), {
-    args: ["-p", options.prompt, ...(options.args ?? [])],
+export function runClaudeCode(options: RunClaudeCodeOptions): Promise<ClaudeCodeRunResult> {
+  return runCliProcess(claudeCodeBinary(), ["-p", options.prompt, ...(options.args ?? [])], {
     cwd: options.cwd,
-    env,
-    clearEnv: true,
-    stdin: "null",
-    stdout: "piped",
-    stderr: "piped",
-    detached: true,
-  }).spawn();
-  let timedOut = false;
-  const timer = setTimeout(() => {
-    timedOut = true;
-    try {
-      Deno.kill(-child.pid, "SIGKILL");
-    } catch {
-      // already gone
-    }
-  }, options.timeoutMs ?? CLAUDE_CODE_TIMEOUT_MS);
-  try {
-    const output = await child.output();
-    const decoder = new TextDecoder();
-    return {
-      code: output.code,
-      stdout: decoder.decode(output.stdout),
-      stderr: decoder.decode(output.stderr),
-      timedOut,
-    };
-  } finally {
-    clearTimeout(timer);
-  }
+    env: {
+      HOME: options.home,
+      TERM: "dumb",
+      ANTHROPIC_BASE_URL: options.baseUrl,
+      ANTHROPIC_API_KEY: "sk-ant-fake-000",
+      DISABLE_AUTOUPDATER: "1",
+      CLAUDE_CODE_DISABLE_NONESSENTIAL_TRAFFIC: "1",
+      ...options.env,
+    },
+    timeoutMs: options.timeoutMs ?? CLAUDE_CODE_TIMEOUT_MS,
+  });
 }

@@ -32,10 +32,12 @@
  * @module
  */
 
+import { CLI_TIMEOUT_MS, type CliRunResult, runCliProcess } from "./run_cli_process.ts";
+
 const REPO_ROOT = new URL("../../", import.meta.url);
 
 /** Default for {@linkcode RunCodexExecOptions.timeoutMs}. */
-export const CODEX_TIMEOUT_MS = 60_000;
+export const CODEX_TIMEOUT_MS = CLI_TIMEOUT_MS;
 
 /** Environment variable that carries the mock provider's API key (`env_key`). */
 export const MOCK_API_KEY_ENV = "MOCK_API_KEY";
@@ -141,14 +143,7 @@ export interface RunCodexExecOptions {
 }
 
 /** Outcome of a Codex process. */
-export interface CodexRunResult {
-  code: number;
-  stdout: string;
-  stderr: string;
-  /** True when the run was killed for exceeding its timeout. */
-  timedOut: boolean;
-  durationMs: number;
-}
+export type CodexRunResult = CliRunResult;
 
 /**
  * Runs `codex exec --skip-git-repo-check [args] PROMPT` with stdin closed, a clean environment
@@ -169,57 +164,19 @@ async function runCodex(
   const ownHome = options.env?.HOME === undefined
     ? await Deno.makeTempDir({ prefix: "beacon-codex-home-" })
     : undefined;
-  const env: Record<string, string> = {
-    PATH: Deno.env.get("PATH") ?? "/usr/local/bin:/usr/bin:/bin",
-    LANG: "C.UTF-8",
-    NO_COLOR: "1",
-    [MOCK_API_KEY_ENV]: "beacon-test-key",
-    ...(ownHome ? { HOME: ownHome } : {}),
-    ...options.env,
-    CODEX_HOME: options.codexHome,
-  };
-  const started = performance.now();
-  // detached: Codex runs in its own process group, so a timeout also reaches the native binary
-  // behind the npm wrapper and any command it started.
-  const child = new Deno.Command(codexBinary(), {
-    args,
-    cwd: options.cwd,
-    env,
-    clearEnv: true,
-    stdin: "null",
-    stdout: "piped",
-    stderr: "piped",
-    detached: true,
-  }).spawn();
-  let timedOut = false;
-  let killTimer: ReturnType<typeof setTimeout> | undefined;
-  const timeoutTimer = setTimeout(() => {
-    timedOut = true;
-    signalGroup(child.pid, "SIGTERM");
-    killTimer = setTimeout(() => signalGroup(child.pid, "SIGKILL"), 5_000);
-  }, options.timeoutMs ?? CODEX_TIMEOUT_MS);
   try {
-    const output = await child.output();
-    const decoder = new TextDecoder();
-    return {
-      code: output.code,
-      stdout: decoder.decode(output.stdout),
-      stderr: decoder.decode(output.stderr),
-      timedOut,
-      durationMs: Math.round(performance.now() - started),
-    };
+    return await runCliProcess(codexBinary(), args, {
+      cwd: options.cwd,
+      env: {
+        [MOCK_API_KEY_ENV]: "beacon-test-key",
+        ...(ownHome ? { HOME: ownHome } : {}),
+        ...options.env,
+        CODEX_HOME: options.codexHome,
+      },
+      timeoutMs: options.timeoutMs ?? CODEX_TIMEOUT_MS,
+    });
   } finally {
-    clearTimeout(timeoutTimer);
-    clearTimeout(killTimer);
     if (ownHome) await Deno.remove(ownHome, { recursive: true }).catch(() => {});
-  }
-}
-
-function signalGroup(pid: number, signal: Deno.Signal): void {
-  try {
-    Deno.kill(-pid, signal);
-  } catch {
-    // The group is already gone.
   }
 }
 
