@@ -71,7 +71,7 @@ export async function finishCiRun(
   const progress = options.progress ?? (() => {});
   const state = await readCiState(fs, options.statePath);
   const warnings: string[] = [];
-  const token = await readToken(state.token_file);
+  const token = await readToken(fs, state.token_file);
 
   const collector = await stopDetached(state.pid_file, {
     files: serviceFilesOn(fs),
@@ -95,7 +95,7 @@ export async function finishCiRun(
     await fs.removeFile(join(state.base_dir, "ownership.json"));
     await writeCiState(fs, options.statePath, { ...state, finished_at: host.now().toISOString() });
 
-    if (!await logExists(state.log_path)) {
+    if (!await logExists(fs, state.log_path)) {
       throw new CiStateError(
         `Cannot summarise the CI run: its log "${state.log_path}" is missing (deleted?), and ` +
           "it has no archives. The collector was stopped; nothing else can be recovered.",
@@ -174,7 +174,9 @@ async function checkHarnessConfigs(
   let policy;
   let ownership;
   try {
-    policy = parsePolicy(await Deno.readTextFile(state.policy_path), state.policy_path);
+    const text = await fs.readFile(state.policy_path);
+    if (!text) throw new Error(`the run's policy "${state.policy_path}" is gone`);
+    policy = parsePolicy(new TextDecoder().decode(text), state.policy_path);
     if (token) policy.collector.token = token;
     ownership = await readOwnershipState(fs, join(state.base_dir, "ownership.json"));
   } catch (error) {
@@ -227,20 +229,16 @@ async function changedKeys(
   ];
 }
 
-async function readToken(path: string): Promise<string | undefined> {
+async function readToken(fs: FileSystem, path: string): Promise<string | undefined> {
   try {
-    return (await Deno.readTextFile(path)).trim();
+    const bytes = await fs.readFile(path);
+    return bytes && new TextDecoder().decode(bytes).trim();
   } catch {
     return undefined;
   }
 }
 
-async function logExists(path: string): Promise<boolean> {
-  try {
-    await Deno.stat(path);
-    return true;
-  } catch (error) {
-    if (!(error instanceof Deno.errors.NotFound)) throw error;
-  }
+async function logExists(fs: FileSystem, path: string): Promise<boolean> {
+  if (await fs.lstat(path)) return true;
   return (await listRuntimeLogArchives(path)).length > 0;
 }

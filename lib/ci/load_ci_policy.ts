@@ -1,5 +1,6 @@
 import { join } from "node:path";
-import type { Host } from "../host/host.ts";
+import type { FileSystem } from "../reconcile/file_system.ts";
+import type { System } from "../host/system.ts";
 import { DEFAULT_POLICY_TEXT, loadPolicy } from "../policy/load_policy.ts";
 import { parsePolicy } from "../policy/parse_policy.ts";
 import type { Policy } from "../policy/policy_schema.ts";
@@ -22,22 +23,26 @@ export interface CiPolicy {
  * (`include_metrics`), so a run's token usage is there both per response (from the logs) and as
  * Codex's own token metrics. Claude Code is enabled too (its logs carry tokens and its own cost
  * per request). A user's or the machine's endpoint policy is not used: a CI run is governed by
- * what the repository says.
+ * what the repository says. Files are read through the System's `fs`.
  *
  * @throws {PolicyError} when the chosen file is invalid, or an Error when it cannot be read.
  */
-export async function loadCiPolicy(host: Host, explicitPath?: string): Promise<CiPolicy> {
+export async function loadCiPolicy(
+  system: Pick<System, "host" | "fs">,
+  explicitPath?: string,
+): Promise<CiPolicy> {
+  const { host, fs } = system;
   if (explicitPath) {
-    const loaded = await loadPolicy(host, explicitPath);
+    const loaded = await loadPolicy(system, explicitPath);
     return { policy: loaded.policy, source: loaded.source, origin: "--policy" };
   }
   if (host.env.BEACON_POLICY) {
-    const loaded = await loadPolicy(host);
+    const loaded = await loadPolicy(system);
     return { policy: loaded.policy, source: loaded.source, origin: "BEACON_POLICY" };
   }
   const repository = join(host.env.GITHUB_WORKSPACE || host.cwd, REPOSITORY_POLICY_PATH);
-  if (await isFile(repository)) {
-    const loaded = await loadPolicy(host, repository);
+  if (await isFile(fs, repository)) {
+    const loaded = await loadPolicy(system, repository);
     return { policy: loaded.policy, source: loaded.source, origin: "repository" };
   }
   const policy = parsePolicy(DEFAULT_POLICY_TEXT, "built-in default");
@@ -46,9 +51,10 @@ export async function loadCiPolicy(host: Host, explicitPath?: string): Promise<C
   return { policy, source: "built-in default (CI)", origin: "built-in" };
 }
 
-async function isFile(path: string): Promise<boolean> {
+/** Whether `path` is a file, following links (as `stat` does). */
+async function isFile(fs: FileSystem, path: string): Promise<boolean> {
   try {
-    return (await Deno.stat(path)).isFile;
+    return (await fs.lstat(await fs.resolveTarget(path)))?.isFile ?? false;
   } catch (error) {
     if (error instanceof Deno.errors.NotFound || error instanceof Deno.errors.NotADirectory) {
       return false;

@@ -1,3 +1,4 @@
+import type { System } from "../host/system.ts";
 import { appendToFile } from "./append_to_file.ts";
 import { formatGithubFileEntries } from "./format_ci_variables.ts";
 import type { CiFinishResult } from "./finish_ci_run.ts";
@@ -8,14 +9,16 @@ import type { CiFinishResult } from "./finish_ci_run.ts";
  * `$GITHUB_OUTPUT`.
  */
 export async function publishCiFinish(
-  env: Readonly<Record<string, string | undefined>>,
+  { host, fs }: Pick<System, "host" | "fs">,
   result: CiFinishResult,
 ): Promise<void> {
+  const env = host.env;
   if (env.GITHUB_STEP_SUMMARY) {
-    await appendToFile("GITHUB_STEP_SUMMARY", env.GITHUB_STEP_SUMMARY, result.markdown + "\n");
+    await appendToFile(fs, "GITHUB_STEP_SUMMARY", env.GITHUB_STEP_SUMMARY, result.markdown + "\n");
   }
   if (env.GITHUB_OUTPUT) {
     await appendToFile(
+      fs,
       "GITHUB_OUTPUT",
       env.GITHUB_OUTPUT,
       formatGithubFileEntries({ "summary-path": result.summaryPath }),

@@ -1,3 +1,4 @@
+import type { System } from "../host/system.ts";
 import { appendToFile } from "./append_to_file.ts";
 import { formatGithubFileEntries } from "./format_ci_variables.ts";
 import type { CiStartResult } from "./start_ci_run.ts";
@@ -10,15 +11,21 @@ import type { CiStartResult } from "./start_ci_run.ts";
  * environment went to `$GITHUB_ENV` (else the caller prints `export` lines).
  */
 export async function publishCiStart(
-  env: Readonly<Record<string, string | undefined>>,
+  { host, fs }: Pick<System, "host" | "fs">,
   result: CiStartResult,
   options: { env: boolean } = { env: true },
 ): Promise<{ githubEnv: boolean }> {
+  const env = host.env;
   if (env.GITHUB_OUTPUT) {
-    await appendToFile("GITHUB_OUTPUT", env.GITHUB_OUTPUT, formatGithubFileEntries(result.outputs));
+    await appendToFile(
+      fs,
+      "GITHUB_OUTPUT",
+      env.GITHUB_OUTPUT,
+      formatGithubFileEntries(result.outputs),
+    );
   }
   if (options.env && env.GITHUB_ENV) {
-    await appendToFile("GITHUB_ENV", env.GITHUB_ENV, formatGithubFileEntries(result.env));
+    await appendToFile(fs, "GITHUB_ENV", env.GITHUB_ENV, formatGithubFileEntries(result.env));
     return { githubEnv: true };
   }
   return { githubEnv: false };

@@ -80,9 +80,9 @@ export async function startCiRun(
 ): Promise<CiStartResult> {
   const { host, fs } = system;
   const progress = options.progress ?? (() => {});
-  const loaded = await loadCiPolicy(host, options.policyPath);
+  const loaded = await loadCiPolicy(system, options.policyPath);
   const harnesses = ciHarnesses(loaded.policy, loaded.source, options.harnesses);
-  const baseDir = await makeBaseDir(host, options.baseDir);
+  const baseDir = await makeBaseDir(host, fs, options.baseDir);
   const paths = {
     logPath: join(baseDir, "logs", "runtime.jsonl"),
     outputLog: join(baseDir, "collector.log"),
@@ -271,27 +271,32 @@ function transportOf(policy: Policy, harness: CiHarness): string | undefined {
   ]?.transport;
 }
 
-async function makeBaseDir(host: Host, explicit: string | undefined): Promise<string> {
+/**
+ * The run's folder: `--base-dir` (refused when it holds a run), else a new folder in
+ * `$RUNNER_TEMP/beacon`, else in the temporary folder (`$TMPDIR`, else `/tmp`).
+ */
+async function makeBaseDir(
+  host: Host,
+  fs: FileSystem,
+  explicit: string | undefined,
+): Promise<string> {
   if (explicit) {
     const dir = resolve(host.cwd, explicit);
-    await Deno.mkdir(dir, { recursive: true, mode: 0o700 });
-    try {
-      await Deno.lstat(join(dir, CI_STATE_FILE));
+    await fs.ensureDir(dir, 0o700);
+    if (await fs.lstat(join(dir, CI_STATE_FILE))) {
       throw new Error(
         `Cannot start a CI run in "${dir}": it already holds a run (${CI_STATE_FILE}). ` +
           "Finish that run, or give --base-dir a new folder.",
       );
-    } catch (error) {
-      if (!(error instanceof Deno.errors.NotFound)) throw error;
     }
     return dir;
   }
   if (host.env.RUNNER_TEMP) {
     const parent = join(host.env.RUNNER_TEMP, "beacon");
-    await Deno.mkdir(parent, { recursive: true, mode: 0o700 });
-    return await Deno.makeTempDir({ dir: parent, prefix: "run-" });
+    await fs.ensureDir(parent, 0o700);
+    return await fs.makeTempDir(parent, "run-");
   }
-  return await Deno.makeTempDir({ prefix: "beacon-ci-" });
+  return await fs.makeTempDir(host.env.TMPDIR || "/tmp", "beacon-ci-");
 }
 
 /** A free TCP port on 127.0.0.1, never 4318 nor one in `avoid`. */

@@ -41,7 +41,7 @@ export async function endpointSetup(
   { values }: CommandArgs,
   context: CliContext,
 ): Promise<EndpointSetup> {
-  const loaded = await loadPolicy(context.host, values.policy as string | undefined, {
+  const loaded = await loadPolicy(context, values.policy as string | undefined, {
     system: values.system === true,
   });
   const policy = loaded.policy;

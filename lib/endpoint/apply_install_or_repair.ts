@@ -30,7 +30,7 @@ export interface InstallOrRepairResult {
  * plan's changes by the journal, and the lock file and the folders made to hold it here.
  */
 export async function applyInstallOrRepair(input: {
-  system: Pick<System, "fs">;
+  system: Pick<System, "host" | "fs">;
   plan: EndpointPlan;
   token: string | undefined;
   controllerOn(fs: FileSystem): ServiceController;
@@ -52,7 +52,7 @@ export async function applyInstallOrRepair(input: {
       controllerOn: input.controllerOn,
       onStep: (step, detail) => steps.push(`${step}: ${detail}`),
       verify: async () => {
-        testEvent = await verifyCollector({
+        testEvent = await verifyCollector(input.system, {
           collectorUrl: plan.endpoint.config.collectorUrl,
           token: input.token,
           runtimeLogPath: plan.endpoint.config.runtimeLogPath,

@@ -4,6 +4,7 @@ import { StatusSchema } from "../otlp/gen/google/rpc/status_pb.ts";
 import { ExportLogsServiceRequestSchema } from "../otlp/gen/opentelemetry/proto/collector/logs/v1/logs_service_pb.ts";
 import { findEventInRuntimeLog } from "../runtime_log/read_runtime_log.ts";
 import { sendLoopbackRequest } from "./probe/send_loopback_request.ts";
+import type { System } from "../host/system.ts";
 
 /** Why a test event did not make it, for people. */
 export class TestEventError extends Error {
@@ -23,18 +24,21 @@ export interface TestEventResult {
  * Sends one synthetic Codex-shaped OTLP log record (a session start with session id
  * `beacon-test-event-<uuid>`) through the real collector path and waits until it appears in
  * the runtime log. Each failure names its cause: nothing listening, token rejected, the log
- * unwritable (the collector's own message), or acknowledged but written somewhere else.
+ * unwritable (the collector's own message), or acknowledged but written somewhere else. The
+ * event's time is the System's clock; the log's size before sending comes through its `fs`.
  */
-export async function sendTestEvent(input: {
-  collectorUrl: string;
-  token?: string;
-  runtimeLogPath: string;
-  timeoutMs?: number;
-  now?: () => Date;
-}): Promise<TestEventResult> {
+export async function sendTestEvent(
+  system: Pick<System, "host" | "fs">,
+  input: {
+    collectorUrl: string;
+    token?: string;
+    runtimeLogPath: string;
+    timeoutMs?: number;
+  },
+): Promise<TestEventResult> {
   const started = performance.now();
   const sessionId = `beacon-test-event-${crypto.randomUUID()}`;
-  const now = (input.now ?? (() => new Date()))();
+  const now = system.host.now();
   const attribute = (key: string, value: string) => ({
     key,
     value: { value: { case: "stringValue" as const, value } },
@@ -58,7 +62,7 @@ export async function sendTestEvent(input: {
       }],
     }],
   });
-  const before = await Deno.stat(input.runtimeLogPath).catch(() => undefined);
+  const before = await system.fs.lstat(input.runtimeLogPath).catch(() => undefined);
   const sent = await sendLoopbackRequest(new URL(`${input.collectorUrl}/v1/logs`), {
     method: "POST",
     body: toBinary(ExportLogsServiceRequestSchema, request),
@@ -99,7 +103,7 @@ export async function sendTestEvent(input: {
     const found = await findEventInRuntimeLog(
       input.runtimeLogPath,
       (event: unknown) => (event as { session_id?: string })?.session_id === sessionId,
-      { sinceBytes: before?.size ?? 0, sinceFileId: before?.ino ?? undefined },
+      { sinceBytes: before?.size ?? 0, sinceFileId: before?.fileId },
     ).catch(() => undefined);
     if (found) return { sessionId, milliseconds: Math.round(performance.now() - started) };
     await new Promise((resolve) => setTimeout(resolve, 50));

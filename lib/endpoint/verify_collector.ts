@@ -1,16 +1,20 @@
 import { probeCollector } from "./probe/probe_collector.ts";
 import { sendTestEvent, type TestEventResult } from "./send_test_event.ts";
+import type { System } from "../host/system.ts";
 
 /**
  * Waits until the collector at `collectorUrl` answers `/healthz` as a Beacon collector writing
  * to `runtimeLogPath`, then proves the whole path with a test event. Throws with the reason.
  */
-export async function verifyCollector(input: {
-  collectorUrl: string;
-  token?: string;
-  runtimeLogPath: string;
-  timeoutMs?: number;
-}): Promise<TestEventResult> {
+export async function verifyCollector(
+  system: Pick<System, "host" | "fs">,
+  input: {
+    collectorUrl: string;
+    token?: string;
+    runtimeLogPath: string;
+    timeoutMs?: number;
+  },
+): Promise<TestEventResult> {
   const deadline = Date.now() + (input.timeoutMs ?? 15_000);
   let last = "";
   while (Date.now() < deadline) {
@@ -29,7 +33,7 @@ export async function verifyCollector(input: {
             "another Beacon collector holding the address?",
         );
       }
-      return await sendTestEvent(input);
+      return await sendTestEvent(system, input);
     }
     last = probe.error ?? "no answer";
     await new Promise((resolve) => setTimeout(resolve, 100));

@@ -35,6 +35,22 @@ export interface StartBackgroundOptions {
   outputMode: number;
 }
 
+/** Options of {@link Processes.runAttached}. */
+export interface AttachedOptions {
+  /** Variables added to this process's environment for it. */
+  env: Readonly<Record<string, string>>;
+  /** Signals sent to this process that are passed on to it while it runs. */
+  forwardSignals: readonly ("SIGINT" | "SIGTERM")[];
+}
+
+/** `runAttached` could not start the program (not found, not executable). */
+export class AttachedStartError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = "AttachedStartError";
+  }
+}
+
 /** What a process is, as far as telling a live collector from something else goes. */
 export interface ProcessInfo {
   /** Its state letter as `ps` and `/proc/<pid>/stat` show it (`R`, `S`, `Z` ...). */
@@ -64,6 +80,15 @@ export interface Processes {
     args: readonly string[],
     options: StartBackgroundOptions,
   ): Promise<BackgroundProcess>;
+  /**
+   * Runs `cmd` in the foreground, sharing this process's stdin, stdout and stderr (its output
+   * streams through unchanged), with `options.env` over this process's environment, and passes
+   * on the signals in `options.forwardSignals` while it runs. Resolves with its exit code, or
+   * `128 + N` when signal N ended it (as a shell reports it).
+   *
+   * @throws {AttachedStartError} when the program cannot be started.
+   */
+  runAttached(cmd: string, args: readonly string[], options: AttachedOptions): Promise<number>;
   /**
    * Sends `signal` to `pid`: `"sent"`, `"gone"` when there is no such process, or
    * `"not-permitted"` when it belongs to another user.

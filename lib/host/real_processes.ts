@@ -4,6 +4,7 @@
  * @module
  */
 import { type CommandRunner, runCommand } from "./run_command.ts";
+import { runAttached } from "./run_attached.ts";
 import type {
   BackgroundProcess,
   Processes,
@@ -39,6 +40,7 @@ export function realProcesses(options: RealProcessesOptions = {}): Processes {
   const run = options.run ?? runCommand;
   return {
     startBackground,
+    runAttached,
     signal(pid, signal) {
       try {
         Deno.kill(pid, signal);

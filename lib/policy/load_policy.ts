@@ -1,5 +1,6 @@
 import defaultPolicyText from "../../policies/default.toml" with { type: "text" };
 import type { Host } from "../host/host.ts";
+import type { FileSystem } from "../reconcile/file_system.ts";
 import { endpointPaths } from "../endpoint/endpoint_paths.ts";
 import { parsePolicy } from "./parse_policy.ts";
 import type { Policy } from "./policy_schema.ts";
@@ -19,13 +20,14 @@ export const DEFAULT_POLICY_TEXT: string = defaultPolicyText;
 /**
  * Finds and reads the policy: `--policy PATH`, else `$BEACON_POLICY`, else the user's
  * (`~/.beacon/policy.toml`) and then the system's (`/etc/beacon/policy.toml`) policy file, else
- * the built-in default (with `system`, the user's file is skipped). An explicitly named file that is missing is an error; the user and system
- * files are simply skipped when absent.
+ * the built-in default (with `system`, the user's file is skipped). An explicitly named file that
+ * is missing is an error; the user and system files are simply skipped when absent. Files are
+ * read through `fs` (the System's).
  *
  * @throws {PolicyError} when the chosen file is invalid, or an Error when it cannot be read.
  */
 export async function loadPolicy(
-  host: Host,
+  { host, fs }: { host: Host; fs: FileSystem },
   explicitPath?: string,
   options: { system?: boolean } = {},
 ): Promise<LoadedPolicy> {
@@ -42,7 +44,7 @@ export async function loadPolicy(
     candidates.push({ path: paths.systemPolicyPath, origin: "system", required: false });
   }
   for (const candidate of candidates) {
-    const text = await readPolicyText(candidate.path, candidate.required, candidate.origin);
+    const text = await readPolicyText(fs, candidate.path, candidate.required, candidate.origin);
     if (text === undefined) continue;
     return {
       policy: parsePolicy(text, candidate.path),
@@ -58,17 +60,15 @@ export async function loadPolicy(
 }
 
 async function readPolicyText(
+  fs: FileSystem,
   path: string,
   required: boolean,
   origin: string,
 ): Promise<string | undefined> {
+  let bytes: Uint8Array | undefined;
   try {
-    return await Deno.readTextFile(path);
+    bytes = await fs.readFile(path);
   } catch (error) {
-    if (error instanceof Deno.errors.NotFound && !required) return undefined;
-    if (error instanceof Deno.errors.NotFound) {
-      throw new Error(`Cannot read policy "${path}" (from ${origin}): no such file.`);
-    }
     if (error instanceof Deno.errors.PermissionDenied) {
       throw new Error(
         `Cannot read policy "${path}" (from ${origin}): permission denied. ` +
@@ -80,4 +80,8 @@ async function readPolicyText(
     }
     throw new Error(`Cannot read policy "${path}" (from ${origin}): ${(error as Error).message}`);
   }
+  if (bytes === undefined && required) {
+    throw new Error(`Cannot read policy "${path}" (from ${origin}): no such file.`);
+  }
+  return bytes && new TextDecoder().decode(bytes);
 }

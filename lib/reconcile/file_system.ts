@@ -12,6 +12,10 @@ export interface FileInfo {
   isSymlink: boolean;
   /** Permission bits (e.g. 0o600), or null where the platform has none. */
   mode: number | null;
+  /** Its size in bytes, where the implementation knows it (the disk's does). */
+  size?: number;
+  /** Its inode number, where the implementation knows it: tells a replaced file from a grown one. */
+  fileId?: number;
 }
 
 /** A held lock; release it when done (also released if the process dies). */
@@ -36,6 +40,16 @@ export interface FileSystem {
    * `mode`, renamed over the target, and the folder synced.
    */
   writeFileAtomic(path: string, data: Uint8Array, mode: number): Promise<void>;
+  /**
+   * Appends `data` to the file in one write, creating it with `mode` when missing (a file the
+   * CI system hands over, such as `$GITHUB_OUTPUT`). Not atomic: it is the file's owner's log.
+   */
+  appendFile(path: string, data: Uint8Array, mode: number): Promise<void>;
+  /**
+   * Creates a new, empty folder with a unique name starting with `prefix` in `parent` (mode 0700)
+   * and returns its path; never one that existed.
+   */
+  makeTempDir(parent: string, prefix: string): Promise<string>;
   /** Removes a file; no error when it is already gone. Refuses a folder (throws). */
   removeFile(path: string): Promise<void>;
   /**

@@ -65,6 +65,15 @@ export function journalingFileSystem(fs: FileSystem): JournalingFileSystem {
       await remember(path);
       await fs.writeFileAtomic(path, data, mode);
     },
+    async appendFile(path, data, mode) {
+      await remember(path);
+      await fs.appendFile(path, data, mode);
+    },
+    async makeTempDir(parent, prefix) {
+      const created = await fs.makeTempDir(parent, prefix);
+      undo.push(removeCreatedFolder(fs, created));
+      return created;
+    },
     async removeFile(path) {
       await remember(path);
       await fs.removeFile(path);

@@ -59,7 +59,13 @@ export const realFileSystem: FileSystem = {
   async lstat(path): Promise<FileInfo | undefined> {
     try {
       const info = await Deno.lstat(path);
-      return { isFile: info.isFile, isSymlink: info.isSymlink, mode: info.mode };
+      return {
+        isFile: info.isFile,
+        isSymlink: info.isSymlink,
+        mode: info.mode,
+        size: info.size,
+        ...(info.ino !== null ? { fileId: info.ino } : {}),
+      };
     } catch (error) {
       if (error instanceof Deno.errors.NotFound) return undefined;
       throw error;
@@ -163,6 +169,16 @@ export const realFileSystem: FileSystem = {
       throw error;
     }
     await syncFolder(folder);
+  },
+
+  async appendFile(path, data, mode) {
+    await checkPathForUser(path, { followLast: true, create: true });
+    await Deno.writeFile(path, data, { append: true, create: true, mode });
+  },
+
+  async makeTempDir(parent, prefix) {
+    await checkPathForUser(parent, { followLast: true, create: true });
+    return await Deno.makeTempDir({ dir: parent, prefix });
   },
 
   async removeFile(path) {

@@ -165,7 +165,7 @@ Deno.test("system mode under a temporary root, and the runtime-log source warnin
       await Deno.stat(join(env.BEACON_SYSTEM_ROOT, "var", "lib", "beacon-agent", "endpoint.json")),
     );
     assert.equal((await Deno.stat(systemLog)).mode! & 0o777, 0o640, "readable by the admin group");
-    const adminGid = await adminGroupId();
+    const adminGid = await adminGroupId(realFileSystem);
     if (Deno.uid() === 0 && adminGid !== undefined) {
       assert.equal((await Deno.stat(systemLog)).gid, adminGid, "and that group is the admins'");
     }

@@ -10,63 +10,18 @@ import { join } from "node:path";
 import { runCli } from "../../lib/cli/run_cli.ts";
 import type { Host } from "../../lib/host/host.ts";
 import type { System } from "../../lib/host/system.ts";
-import type { CommandRunner } from "../../lib/host/run_command.ts";
-import type { FileSystem } from "../../lib/reconcile/file_system.ts";
-import { realFileSystem } from "../../lib/reconcile/real_file_system.ts";
 import { endpointPaths } from "../../lib/endpoint/endpoint_paths.ts";
 import { systemdUnitPath } from "../../lib/endpoint/service/render_systemd_unit.ts";
 import { makeTempHome } from "../support/beacon_bundle.ts";
-import {
-  type RecordingProcesses,
-  recordingProcesses,
-} from "../endpoint_service/support/service_system.ts";
+import { type RecordingSystem, recordingSystem } from "../support/recording_system.ts";
 
-/**
- * A System on the real disk that records every change (`verb path`; a folder only when it is
- * created) and every program run.
- */
-function recordingSystem(
-  host: Host,
-): System & { writes: string[]; runs: string[]; processes: RecordingProcesses } {
-  const writes: string[] = [];
-  const runs: string[] = [];
-  const fs: FileSystem = {
-    ...realFileSystem,
-    async ensureDir(path, mode) {
-      if (!await realFileSystem.lstat(path)) writes.push(`mkdir ${path}`);
-      return realFileSystem.ensureDir(path, mode);
-    },
-    writeFileAtomic(path, data, mode) {
-      writes.push(`write ${path}`);
-      return realFileSystem.writeFileAtomic(path, data, mode);
-    },
-    removeFile(path) {
-      writes.push(`remove ${path}`);
-      return realFileSystem.removeFile(path);
-    },
-    async removeDir(path, options) {
-      const removed = await realFileSystem.removeDir(path, options);
-      if (removed) writes.push(`rmdir ${path}`);
-      return removed;
-    },
-    lock(path) {
-      writes.push(`lock ${path}`);
-      return realFileSystem.lock(path);
-    },
-  };
-  // A systemd --user whose collector unit is active; every other call succeeds.
-  const run: CommandRunner = (cmd, args) => {
-    runs.push([cmd, ...args].join(" "));
-    const show = args.includes("show");
-    return Promise.resolve({
-      code: 0,
-      stdout: show
-        ? "ActiveState=active\nSubState=running\nUnitFileState=enabled\nMainPID=4242\n"
-        : "running\n",
-      stderr: "",
-    });
-  };
-  return { host, fs, run, processes: recordingProcesses(), writes, runs };
+/** A systemd --user whose collector unit is active; every other call succeeds. */
+function activeSystemd(host: Host): RecordingSystem {
+  return recordingSystem(host, (line) => ({
+    stdout: line.includes(" show ")
+      ? "ActiveState=active\nSubState=running\nUnitFileState=enabled\nMainPID=4242\n"
+      : "running\n",
+  }));
 }
 
 const READ_ONLY = /^systemctl (--user )?(show|is-system-running)\b/;
@@ -90,7 +45,7 @@ async function installedMachine() {
   };
   const paths = endpointPaths("user", host);
   // Beacon's settings in Codex's config and its state, as `beacon apply` writes them.
-  const applied = await beacon(recordingSystem(host), "apply", "--policy", policyPath);
+  const applied = await beacon(activeSystemd(host), "apply", "--policy", policyPath);
   assert.equal(applied.code, 0, applied.output);
   // The rest of an install: its files, the service unit, the logs.
   await Deno.writeTextFile(join(paths.stateDir, "endpoint.json"), "{}\n");
@@ -129,7 +84,7 @@ Deno.test("endpoint uninstall --plan shows exactly what uninstall then does, rec
   await using _home = machine.tmp;
   const { host, paths, policyPath } = machine;
 
-  const planning = recordingSystem(host);
+  const planning = activeSystemd(host);
   const shown = await beacon(
     planning,
     ...["endpoint", "uninstall", "--plan", "--purge", "--json", "--policy", policyPath],
@@ -170,7 +125,7 @@ Deno.test("endpoint uninstall --plan shows exactly what uninstall then does, rec
   );
   assert.equal(stops, 1, "the plan stops the running collector");
 
-  const applying = recordingSystem(host);
+  const applying = activeSystemd(host);
   const done = await beacon(applying, "endpoint", "uninstall", "--purge", "--policy", policyPath);
   assert.equal(done.code, 0, done.output);
   // Beacon's bookkeeping, not part of what was installed: the lock this run takes (and its
@@ -205,7 +160,7 @@ Deno.test("a folder where endpoint.json would be survives uninstall, and the out
   await Deno.mkdir(endpointJson);
 
   const shown = await beacon(
-    recordingSystem(host),
+    activeSystemd(host),
     ...["endpoint", "uninstall", "--plan", "--policy", policyPath],
   );
   assert.match(
@@ -214,7 +169,7 @@ Deno.test("a folder where endpoint.json would be survives uninstall, and the out
   );
   assert.doesNotMatch(shown.output, new RegExp(`- ${endpointJson} `));
 
-  const done = await beacon(recordingSystem(host), "endpoint", "uninstall", "--policy", policyPath);
+  const done = await beacon(activeSystemd(host), "endpoint", "uninstall", "--policy", policyPath);
   assert.equal(done.code, 3, `something was left alone: exit 3\n${done.output}`);
   assert.ok(
     (await Deno.lstat(endpointJson)).isDirectory,

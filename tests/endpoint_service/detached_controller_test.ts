@@ -7,14 +7,17 @@ import { readPidFile, writePidFile } from "../../lib/endpoint/service/pid_file.t
 import { renderDetachedRecord } from "../../lib/endpoint/service/render_detached_record.ts";
 import { serviceFilesOn } from "../../lib/endpoint/service/service_files.ts";
 import { realFileSystem } from "../../lib/reconcile/real_file_system.ts";
-import { recordingRunner } from "./support/recording_runner.ts";
+import {
+  recordingProcesses,
+  recordingRunner,
+  SERVICE_SYSTEM,
+} from "../support/recording_system.ts";
 import { temporaryHost } from "./support/fixtures.ts";
 import {
   fakeCollectorSpec,
   heartbeatLines,
   waitUntilBeating,
 } from "./support/fake_collector_spec.ts";
-import { recordingProcesses, SYSTEM } from "./support/service_system.ts";
 
 Deno.test("detached controller: install starts it, repair leaves it, a new spec restarts it, uninstall stops it", async () => {
   await using host = await temporaryHost({ env: { BEACON_SERVICE_MANAGER: "detached" } });
@@ -24,7 +27,7 @@ Deno.test("detached controller: install starts it, repair leaves it, a new spec 
     host,
     run: runner.run,
     files: serviceFilesOn(realFileSystem),
-    processes: SYSTEM.processes,
+    processes: SERVICE_SYSTEM.processes,
     settleMs: 100,
     stopTimeoutMs: 10_000,
   });
@@ -50,7 +53,7 @@ Deno.test("detached controller: install starts it, repair leaves it, a new spec 
     const first = await waitUntilBeating(heartbeat);
     assert.equal(await Deno.readTextFile(controller.definitionPath), renderDetachedRecord(spec));
     assert.equal((await Deno.stat(controller.definitionPath)).mode! & 0o777, 0o600);
-    assert.equal(await readPidFile(SYSTEM.files, paths.pidFile), first.pid);
+    assert.equal(await readPidFile(SERVICE_SYSTEM.files, paths.pidFile), first.pid);
     assert.deepEqual(await controller.status(), {
       installed: true,
       running: true,
@@ -63,7 +66,7 @@ Deno.test("detached controller: install starts it, repair leaves it, a new spec 
       [],
       "repair of a running collector changes nothing",
     );
-    assert.equal(await readPidFile(SYSTEM.files, paths.pidFile), first.pid);
+    assert.equal(await readPidFile(SERVICE_SYSTEM.files, paths.pidFile), first.pid);
 
     const changed = fakeCollectorSpec(host, heartbeat, ["--policy", "other.toml"]);
     assert.deepEqual((await controller.install(changed)).map((change) => change.kind), [
@@ -73,14 +76,14 @@ Deno.test("detached controller: install starts it, repair leaves it, a new spec 
     const second = await waitUntilBeating(heartbeat);
     assert.notEqual(second.pid, first.pid);
     assert.equal(
-      await isCollectorAlive(first.pid, SYSTEM.processes),
+      await isCollectorAlive(first.pid, SERVICE_SYSTEM.processes),
       false,
       "the old collector was stopped",
     );
     assert.ok((await heartbeatLines(heartbeat)).includes("stopped"));
 
     await controller.stop();
-    assert.equal(await isCollectorAlive(second.pid, SYSTEM.processes), false);
+    assert.equal(await isCollectorAlive(second.pid, SERVICE_SYSTEM.processes), false);
     assert.deepEqual(await controller.status(), {
       installed: true,
       running: false,
@@ -97,9 +100,9 @@ Deno.test("detached controller: install starts it, repair leaves it, a new spec 
       { kind: "remove-file", path: controller.definitionPath },
     ]);
     await controller.uninstall();
-    assert.equal(await isCollectorAlive(third.pid, SYSTEM.processes), false);
+    assert.equal(await isCollectorAlive(third.pid, SERVICE_SYSTEM.processes), false);
     assert.equal(await Deno.stat(controller.definitionPath).catch(() => undefined), undefined);
-    assert.equal(await readPidFile(SYSTEM.files, paths.pidFile), undefined);
+    assert.equal(await readPidFile(SERVICE_SYSTEM.files, paths.pidFile), undefined);
     assert.deepEqual(await controller.uninstall(), [], "uninstalling twice is harmless");
   } finally {
     await controller.stop();
@@ -114,12 +117,12 @@ Deno.test("detached status: a stale pid file is reported, not trusted", async ()
     host,
     run: recordingRunner().run,
     files: serviceFilesOn(realFileSystem),
-    processes: SYSTEM.processes,
+    processes: SERVICE_SYSTEM.processes,
   });
   const { pidFile } = collectorServicePaths("user", host);
   const dead = new Deno.Command("true").spawn();
   await dead.status;
-  await writePidFile(SYSTEM.files, pidFile, dead.pid);
+  await writePidFile(SERVICE_SYSTEM.files, pidFile, dead.pid);
   assert.deepEqual(await controller.status(), {
     installed: false,
     running: false,
@@ -128,7 +131,7 @@ Deno.test("detached status: a stale pid file is reported, not trusted", async ()
   assert.deepEqual(await controller.planUninstall(), []);
   await controller.uninstall();
   assert.equal(
-    await readPidFile(SYSTEM.files, pidFile),
+    await readPidFile(SERVICE_SYSTEM.files, pidFile),
     undefined,
     "uninstall clears the stale pid file",
   );
@@ -141,7 +144,7 @@ Deno.test("detached system mode keeps its pid file and record in the system stat
     host,
     run: recordingRunner().run,
     files: serviceFilesOn(realFileSystem),
-    processes: SYSTEM.processes,
+    processes: SERVICE_SYSTEM.processes,
   });
   assert.equal(
     controller.definitionPath,
@@ -176,7 +179,11 @@ Deno.test("detached controller reaches processes only through the System: start,
   assert.deepEqual(processes.calls, [
     `start ${[spec.executable, ...spec.args].join(" ")} > ${spec.logFile}`,
   ]);
-  assert.equal(await readPidFile(SYSTEM.files, paths.pidFile), 4200, "the fake's pid is recorded");
+  assert.equal(
+    await readPidFile(SERVICE_SYSTEM.files, paths.pidFile),
+    4200,
+    "the fake's pid is recorded",
+  );
   assert.equal((await controller.status()).detail, "background process: running, pid 4200");
 
   await controller.uninstall();

@@ -5,7 +5,7 @@ import { startDetached } from "../../lib/endpoint/service/start_detached.ts";
 import { stopDetached } from "../../lib/endpoint/service/stop_detached.ts";
 import { collectorServicePaths } from "../../lib/endpoint/service/collector_service_paths.ts";
 import { BINARY_PERMISSION_FLAGS } from "../support/beacon_bundle.ts";
-import { recordingRunner } from "./support/recording_runner.ts";
+import { recordingRunner, SERVICE_SYSTEM } from "../support/recording_system.ts";
 import { temporaryHost } from "./support/fixtures.ts";
 import {
   fakeCollectorSpec,
@@ -13,7 +13,6 @@ import {
   waitFor,
   waitUntilBeating,
 } from "./support/fake_collector_spec.ts";
-import { SYSTEM } from "./support/service_system.ts";
 import { realProcesses } from "../../lib/host/real_processes.ts";
 
 const SERVICE_CLI = new URL("./support/service_cli.ts", import.meta.url).pathname;
@@ -50,9 +49,9 @@ Deno.test("a detached collector outlives the CLI that started it, and that CLI's
 
   const started = await waitUntilBeating(heartbeat);
   assert.equal(started.pid, pid, "the recorded pid is the collector's own (sh exec'd it)");
-  assert.equal(await readPidFile(SYSTEM.files, pidFile), pid);
+  assert.equal(await readPidFile(SERVICE_SYSTEM.files, pidFile), pid);
   assert.equal((await Deno.stat(pidFile)).mode! & 0o777, 0o600);
-  assert.equal(await isCollectorAlive(pid, SYSTEM.processes), true);
+  assert.equal(await isCollectorAlive(pid, SERVICE_SYSTEM.processes), true);
   assert.equal((await serviceCli("alive", `${pid}`)).stdout, "true", "also without --allow-all");
   assert.equal((await serviceCli("alive", `${starterPid}`)).stdout, "false");
 
@@ -81,14 +80,18 @@ Deno.test("a detached collector outlives the CLI that started it, and that CLI's
   assert.equal((await Deno.stat(spec.logFile)).mode! & 0o777, 0o600);
 
   assert.equal((await serviceCli("stop", pidFile)).stdout, "stopped");
-  assert.equal(await isCollectorAlive(pid, SYSTEM.processes), false);
+  assert.equal(await isCollectorAlive(pid, SERVICE_SYSTEM.processes), false);
   assert.equal(
     (await heartbeatLines(heartbeat)).at(-1),
     "stopped",
     "exited through its SIGTERM handler",
   );
   assert.equal(await Deno.stat(pidFile).catch(() => undefined), undefined, "pid file removed");
-  assert.equal(await stopDetached(pidFile, SYSTEM), "not-running", "stopping again is harmless");
+  assert.equal(
+    await stopDetached(pidFile, SERVICE_SYSTEM),
+    "not-running",
+    "stopping again is harmless",
+  );
 });
 
 Deno.test("a collector that ignores SIGTERM is killed after the timeout", async () => {
@@ -98,14 +101,14 @@ Deno.test("a collector that ignores SIGTERM is killed after the timeout", async 
   const { pid } = await startDetached(
     fakeCollectorSpec(host, heartbeat, ["--ignore-sigterm"]),
     pidFile,
-    SYSTEM,
+    SERVICE_SYSTEM,
     { settleMs: 100 },
   );
   await waitUntilBeating(heartbeat);
-  assert.equal(await stopDetached(pidFile, SYSTEM, { timeoutMs: 500 }), "killed");
-  assert.equal(await isCollectorAlive(pid, SYSTEM.processes), false);
+  assert.equal(await stopDetached(pidFile, SERVICE_SYSTEM, { timeoutMs: 500 }), "killed");
+  assert.equal(await isCollectorAlive(pid, SERVICE_SYSTEM.processes), false);
   assert.ok((await heartbeatLines(heartbeat)).includes("ignored SIGTERM"));
-  assert.equal(await readPidFile(SYSTEM.files, pidFile), undefined);
+  assert.equal(await readPidFile(SERVICE_SYSTEM.files, pidFile), undefined);
 });
 
 Deno.test("a collector that exits at once is an error carrying the end of its log", async () => {
@@ -115,7 +118,7 @@ Deno.test("a collector that exits at once is an error carrying the end of its lo
   await Deno.mkdir(`${host.home}/.beacon/endpoint/logs`, { recursive: true });
   await Deno.writeTextFile(spec.logFile, "a line from an earlier run\n");
   await assert.rejects(
-    startDetached(spec, pidFile, SYSTEM, {
+    startDetached(spec, pidFile, SERVICE_SYSTEM, {
       settleMs: 30_000, // returns as soon as the process exits
     }),
     (error: Error) => {
@@ -131,7 +134,7 @@ Deno.test("a collector that exits at once is an error carrying the end of its lo
     },
   );
   assert.equal(
-    await readPidFile(SYSTEM.files, pidFile),
+    await readPidFile(SERVICE_SYSTEM.files, pidFile),
     undefined,
     "no pid file for a process that is gone",
   );
@@ -142,15 +145,15 @@ Deno.test("a second start is refused while the collector runs", async () => {
   const heartbeat = `${host.cwd}/heartbeat.txt`;
   const spec = fakeCollectorSpec(host, heartbeat);
   const { pidFile } = collectorServicePaths("user", host);
-  const { pid } = await startDetached(spec, pidFile, SYSTEM, { settleMs: 100 });
+  const { pid } = await startDetached(spec, pidFile, SERVICE_SYSTEM, { settleMs: 100 });
   try {
     await waitUntilBeating(heartbeat);
     await assert.rejects(
-      startDetached(spec, pidFile, SYSTEM),
+      startDetached(spec, pidFile, SERVICE_SYSTEM),
       new RegExp(`Cannot start the collector: it is already running \\(pid ${pid}`),
     );
   } finally {
-    await stopDetached(pidFile, SYSTEM);
+    await stopDetached(pidFile, SERVICE_SYSTEM);
   }
 });
 
@@ -160,20 +163,24 @@ Deno.test("stale pid files: a dead pid or an unrelated process is not running an
 
   const dead = new Deno.Command("true").spawn();
   await dead.status;
-  await writePidFile(SYSTEM.files, pidFile, dead.pid);
-  assert.equal(await isCollectorAlive(dead.pid, SYSTEM.processes), false);
-  assert.equal(await stopDetached(pidFile, SYSTEM), "not-running");
-  assert.equal(await readPidFile(SYSTEM.files, pidFile), undefined, "stale pid file removed");
+  await writePidFile(SERVICE_SYSTEM.files, pidFile, dead.pid);
+  assert.equal(await isCollectorAlive(dead.pid, SERVICE_SYSTEM.processes), false);
+  assert.equal(await stopDetached(pidFile, SERVICE_SYSTEM), "not-running");
+  assert.equal(
+    await readPidFile(SERVICE_SYSTEM.files, pidFile),
+    undefined,
+    "stale pid file removed",
+  );
 
   const unrelated = new Deno.Command("sleep", { args: ["30"] }).spawn();
   try {
-    await writePidFile(SYSTEM.files, pidFile, unrelated.pid);
+    await writePidFile(SERVICE_SYSTEM.files, pidFile, unrelated.pid);
     assert.equal(
-      await isCollectorAlive(unrelated.pid, SYSTEM.processes),
+      await isCollectorAlive(unrelated.pid, SERVICE_SYSTEM.processes),
       false,
       "alive, but not a collector",
     );
-    assert.equal(await stopDetached(pidFile, SYSTEM, { timeoutMs: 100 }), "not-running");
+    assert.equal(await stopDetached(pidFile, SERVICE_SYSTEM, { timeoutMs: 100 }), "not-running");
     // Sleeping, or briefly running on a loaded machine: neither stopped nor killed.
     assert.match(
       (await procStat(unrelated.pid)).state,
@@ -185,7 +192,7 @@ Deno.test("stale pid files: a dead pid or an unrelated process is not running an
     await unrelated.status;
   }
   assert.equal(
-    await isCollectorAlive(Deno.pid, SYSTEM.processes),
+    await isCollectorAlive(Deno.pid, SERVICE_SYSTEM.processes),
     false,
     "this test runner is not a collector",
   );
@@ -194,17 +201,17 @@ Deno.test("stale pid files: a dead pid or an unrelated process is not running an
 Deno.test("pid file: only a plausible pid reads back; written 0600", async () => {
   await using host = await temporaryHost();
   const path = `${host.cwd}/state/collector.pid`;
-  assert.equal(await readPidFile(SYSTEM.files, path), undefined, "missing");
-  await writePidFile(SYSTEM.files, path, 4242);
+  assert.equal(await readPidFile(SERVICE_SYSTEM.files, path), undefined, "missing");
+  await writePidFile(SERVICE_SYSTEM.files, path, 4242);
   assert.equal(await Deno.readTextFile(path), "4242\n");
   assert.equal((await Deno.stat(path)).mode! & 0o777, 0o600);
   assert.equal((await Deno.stat(`${host.cwd}/state`)).mode! & 0o777, 0o700);
-  assert.equal(await readPidFile(SYSTEM.files, path), 4242);
+  assert.equal(await readPidFile(SERVICE_SYSTEM.files, path), 4242);
   for (const text of ["", "0\n", "1\n", "-5\n", "12abc\n", "1e3", "99999999999\n", "42 43\n"]) {
     await Deno.writeTextFile(path, text);
-    assert.equal(await readPidFile(SYSTEM.files, path), undefined, JSON.stringify(text));
+    assert.equal(await readPidFile(SERVICE_SYSTEM.files, path), undefined, JSON.stringify(text));
   }
-  await assert.rejects(writePidFile(SYSTEM.files, path, 0), RangeError);
+  await assert.rejects(writePidFile(SERVICE_SYSTEM.files, path, 0), RangeError);
 });
 
 Deno.test("isCollectorAlive without /proc: the processes ask ps for the state and command line", async () => {

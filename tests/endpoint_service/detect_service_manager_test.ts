@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { detectServiceManager } from "../../lib/endpoint/service/detect_service_manager.ts";
 import { runCommand } from "../../lib/host/run_command.ts";
-import { recordingRunner } from "./support/recording_runner.ts";
+import { recordingRunner } from "../support/recording_system.ts";
 import { temporaryHost } from "./support/fixtures.ts";
 import type { FileSystem } from "../../lib/reconcile/file_system.ts";
 import { realFileSystem } from "../../lib/reconcile/real_file_system.ts";

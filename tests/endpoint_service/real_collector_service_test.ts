@@ -17,7 +17,7 @@ import { serviceFilesOn } from "../../lib/endpoint/service/service_files.ts";
 import { realFileSystem } from "../../lib/reconcile/real_file_system.ts";
 import { temporaryHost } from "./support/fixtures.ts";
 import { waitFor } from "./support/fake_collector_spec.ts";
-import { SYSTEM } from "./support/service_system.ts";
+import { SERVICE_SYSTEM } from "../support/recording_system.ts";
 
 async function setUp(policyText: (logPath: string) => string, settleMs: number) {
   const denoDir = Deno.env.get("DENO_DIR");
@@ -42,7 +42,7 @@ async function setUp(policyText: (logPath: string) => string, settleMs: number) 
     host,
     run: runCommand,
     files: serviceFilesOn(realFileSystem),
-    processes: SYSTEM.processes,
+    processes: SERVICE_SYSTEM.processes,
     settleMs,
   });
   return { host, spec, controller, runtimeLogPath };
@@ -64,7 +64,7 @@ Deno.test("the real collector runs detached, receives OTLP, and stops cleanly on
     }, 60_000);
     const status = await controller.status();
     assert.equal(status.running, true, status.detail);
-    assert.equal(await isCollectorAlive(status.pid!, SYSTEM.processes), true);
+    assert.equal(await isCollectorAlive(status.pid!, SERVICE_SYSTEM.processes), true);
 
     const response = await fetch(`${url}/v1/logs`, {
       method: "POST",

@@ -5,9 +5,8 @@ import { serviceFilesOn } from "../../lib/endpoint/service/service_files.ts";
 import type { CollectorServiceSpec } from "../../lib/endpoint/service/collector_service_spec.ts";
 import type { Host } from "../../lib/host/host.ts";
 import { realFileSystem } from "../../lib/reconcile/real_file_system.ts";
-import { recordingRunner } from "./support/recording_runner.ts";
+import { recordingProcesses, recordingRunner } from "../support/recording_system.ts";
 import { temporaryHost } from "./support/fixtures.ts";
-import { recordingProcesses } from "./support/service_system.ts";
 
 const UNIT = "beacon-collector.service";
 

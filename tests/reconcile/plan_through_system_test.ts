@@ -10,55 +10,8 @@ import { join } from "node:path";
 import { runCli } from "../../lib/cli/run_cli.ts";
 import type { Host } from "../../lib/host/host.ts";
 import type { System } from "../../lib/host/system.ts";
-import type { CommandRunner } from "../../lib/host/run_command.ts";
-import type { FileSystem } from "../../lib/reconcile/file_system.ts";
-import { realFileSystem } from "../../lib/reconcile/real_file_system.ts";
 import { makeTempHome } from "../support/beacon_bundle.ts";
-import {
-  type RecordingProcesses,
-  recordingProcesses,
-} from "../endpoint_service/support/service_system.ts";
-
-/** A System on the real disk that records every write and every program run. */
-function recordingSystem(
-  host: Host,
-): System & { writes: string[]; runs: string[]; processes: RecordingProcesses } {
-  const writes: string[] = [];
-  const runs: string[] = [];
-  const fs: FileSystem = {
-    ...realFileSystem,
-    ensureDir(path, mode) {
-      writes.push(`mkdir ${path}`);
-      return realFileSystem.ensureDir(path, mode);
-    },
-    writeFileAtomic(path, data, mode) {
-      writes.push(`write ${path}`);
-      return realFileSystem.writeFileAtomic(path, data, mode);
-    },
-    removeFile(path) {
-      writes.push(`remove ${path}`);
-      return realFileSystem.removeFile(path);
-    },
-    removeDir(path, options) {
-      writes.push(`rmdir ${path}`);
-      return realFileSystem.removeDir(path, options);
-    },
-    lock(path) {
-      writes.push(`lock ${path}`);
-      return realFileSystem.lock(path);
-    },
-  };
-  // systemd is never asked to change anything here; it answers "not loaded" to `show`.
-  const run: CommandRunner = (cmd, args) => {
-    runs.push([cmd, ...args].join(" "));
-    return Promise.resolve({
-      code: 0,
-      stdout: "ActiveState=inactive\nSubState=dead\nUnitFileState=\nMainPID=0\n",
-      stderr: "",
-    });
-  };
-  return { host, fs, run, processes: recordingProcesses(), writes, runs };
-}
+import { recordingSystem } from "../support/recording_system.ts";
 
 /** The systemctl verbs that only read. */
 const READ_ONLY = /^systemctl (--user )?(show|is-system-running|is-active|is-enabled|status)\b/;

@@ -50,7 +50,7 @@ export const applyCommand: Command = {
       throw new UsageError("beacon apply: --from-plan cannot be combined with --plan or --force");
     }
     const { fs } = context;
-    const policy = await loadPolicy(context.host, values.policy as string | undefined);
+    const policy = await loadPolicy(context, values.policy as string | undefined);
     const paths = endpointPaths(policy.policy.endpoint.mode, context.host);
     // An installed endpoint's generated token stays in Codex's headers.
     const loaded = await withEndpointToken(policy, fs, paths);

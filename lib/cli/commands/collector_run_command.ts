@@ -40,7 +40,7 @@ export const collectorRunCommand: Command = {
     },
   },
   async run({ values }, context) {
-    const loaded = await loadPolicy(context.host, values.policy as string | undefined, {
+    const loaded = await loadPolicy(context, values.policy as string | undefined, {
       system: values.system === true,
     });
     const policy = values["include-codex-spans"] ? withCodexSpans(loaded.policy) : loaded.policy;
@@ -73,7 +73,7 @@ export const collectorRunCommand: Command = {
         archives: policy.runtime_log.archives,
         ...RUNTIME_LOG_MODES[mode],
         // A system log is readable by the administrators' group (0640), by nobody else.
-        ...(mode === "system" && Deno.uid() === 0 ? { gid: await adminGroupId() } : {}),
+        ...(mode === "system" && Deno.uid() === 0 ? { gid: await adminGroupId(context.fs) } : {}),
       });
     } catch (error) {
       // At start nothing will retry: say so, rather than the running collector's "next event

@@ -19,7 +19,9 @@ export const policyValidateCommand: Command = {
     const [path] = positionals;
     let text: string;
     try {
-      text = await Deno.readTextFile(path);
+      const bytes = await context.fs.readFile(path);
+      if (!bytes) throw new Error("no such file");
+      text = new TextDecoder().decode(bytes);
     } catch (error) {
       throw new Error(`Cannot read policy "${path}": ${(error as Error).message}`);
     }

@@ -25,6 +25,8 @@ function oneFile(content: string | Uint8Array | Error | undefined): FileSystem {
     listDir: () => Promise.resolve([]),
     ensureDir: unused,
     writeFileAtomic: unused,
+    appendFile: unused,
+    makeTempDir: unused,
     removeFile: unused,
     removeDir: unused,
     lock: unused,

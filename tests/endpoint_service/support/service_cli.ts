@@ -10,7 +10,7 @@
 import { startDetached } from "../../../lib/endpoint/service/start_detached.ts";
 import { isCollectorAlive } from "../../../lib/endpoint/service/is_collector_alive.ts";
 import { stopDetached } from "../../../lib/endpoint/service/stop_detached.ts";
-import { SYSTEM } from "./service_system.ts";
+import { SERVICE_SYSTEM as SYSTEM } from "../../support/recording_system.ts";
 
 const [command, ...args] = Deno.args;
 switch (command) {

@@ -3,7 +3,6 @@ import { EXIT } from "../../exit_codes.ts";
 import { startCiRun } from "../../../ci/start_ci_run.ts";
 import { publishCiStart } from "../../../ci/publish_ci_start.ts";
 import { finishCiRun } from "../../../ci/finish_ci_run.ts";
-import { runChildCommand } from "../../../ci/run_child_command.ts";
 import { formatGithubMasks } from "../../../ci/format_ci_variables.ts";
 import {
   CI_GATE_OPTIONS,
@@ -43,12 +42,15 @@ export const ciExecCommand: Command = {
     if (context.host.env.GITHUB_ACTIONS === "true") {
       context.stdout(formatGithubMasks(started.secrets));
     }
-    await publishCiStart(context.host.env, started, { env: false });
+    await publishCiStart(context, started, { env: false });
     for (const warning of started.warnings) context.stderr(`warning: ${warning}\n`);
     const [command, ...args] = positionals;
     let code: number;
     try {
-      code = await runChildCommand(command, args, started.env);
+      code = await context.processes.runAttached(command, args, {
+        env: started.env,
+        forwardSignals: ["SIGINT", "SIGTERM"],
+      });
     } catch (error) {
       context.stderr(`error: ${(error as Error).message}\n`);
       code = EXIT.error;

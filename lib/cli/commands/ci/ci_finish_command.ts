@@ -56,7 +56,7 @@ export async function reportCiFinish(
   context: CliContext,
   options: { json: boolean; to: "stdout" | "stderr" },
 ): Promise<number> {
-  await publishCiFinish(context.host.env, result);
+  await publishCiFinish(context, result);
   const print = options.to === "stdout" ? context.stdout : context.stderr;
   print(
     options.json ? JSON.stringify(result.json, null, 2) + "\n" : renderCiSummaryText(result.report),

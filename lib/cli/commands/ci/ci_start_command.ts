@@ -33,7 +33,7 @@ export const ciStartCommand: Command = {
     if (context.host.env.GITHUB_ACTIONS === "true") {
       context.stdout(formatGithubMasks(result.secrets));
     }
-    const { githubEnv } = await publishCiStart(context.host.env, result);
+    const { githubEnv } = await publishCiStart(context, result);
     for (const warning of result.warnings) context.stderr(`warning: ${warning}\n`);
     if (values.json) {
       context.stdout(

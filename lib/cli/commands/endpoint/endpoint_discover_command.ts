@@ -15,7 +15,7 @@ export const endpointDiscoverCommand: Command = {
     "nothing.\n\nExit codes: 0 done, 1 error.",
   options: ENDPOINT_COMMON_OPTIONS,
   async run({ values }, context) {
-    const { policy } = await loadPolicy(context.host, values.policy as string | undefined);
+    const { policy } = await loadPolicy(context, values.policy as string | undefined);
     const found = await discoverHarnesses(context.host, { fs: context.fs, run: context.run }, {
       beaconAddresses: [policy.collector.listen, policy.collector.grpc_listen],
     });

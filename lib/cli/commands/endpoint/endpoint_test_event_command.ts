@@ -21,7 +21,7 @@ export const endpointTestEventCommand: Command = {
     const setup = await endpointSetup(args, context);
     const logPath = runtimeLogPathOf(setup.policy, setup.mode, setup.host);
     try {
-      const result = await sendTestEvent({
+      const result = await sendTestEvent(context, {
         collectorUrl: collectorUrlOf(setup.policy),
         token: await endpointCollectorToken(setup.policy, context.fs, setup.paths),
         runtimeLogPath: logPath,
