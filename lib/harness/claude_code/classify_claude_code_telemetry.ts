@@ -2,13 +2,10 @@ import type { BeaconEvent } from "../../events/beacon_event.ts";
 import { beaconEventId } from "../../events/beacon_event_id.ts";
 import type { ClassifyContext } from "../../events/classify_context.ts";
 import { normaliseString } from "../../events/normalise_attribute_value.ts";
-import { countExportItems } from "../../otlp/count_export_items.ts";
 import type { FlatValue } from "../../otlp/flatten_any_value.ts";
-import { flattenLogRecords } from "../../otlp/flatten_log_records.ts";
-import { flattenSpans } from "../../otlp/flatten_spans.ts";
 import type { OtlpRequest, OtlpSignal } from "../../otlp/otlp_signal.ts";
-import { summarizeMetrics } from "../../otlp/summarize_metrics.ts";
-import type { ClassifiedExport } from "../codex/classify_codex_telemetry.ts";
+import type { ClassifiedExport } from "../harness_adapter.ts";
+import { classifyHarnessExport } from "../classify_harness_export.ts";
 import { classifyCodexMetric } from "../codex/classify_codex_metric.ts";
 import { classifyCodexSpan } from "../codex/classify_codex_span.ts";
 import { claudeCodePolicyOf } from "./claude_code_policy_of.ts";
@@ -39,12 +36,6 @@ export function classifyClaudeCodeExport<S extends OtlpSignal>(
   request: OtlpRequest<S>,
   context: ClassifyContext,
 ): ClassifiedExport {
-  const events: BeaconEvent[] = [];
-  let dropped = 0;
-  const add = (event: BeaconEvent | undefined) => {
-    if (event === undefined) dropped++;
-    else events.push(event);
-  };
   const claude = claudeCodePolicyOf(context.policy);
   // Raw spans and metrics are compacted the same way for every harness: the Codex functions,
   // asked with this harness's switches, then labelled as Claude Code's.
@@ -62,29 +53,14 @@ export function classifyClaudeCodeExport<S extends OtlpSignal>(
       },
     },
   };
-  switch (signal) {
-    case "logs":
-      for (const record of flattenLogRecords(request as OtlpRequest<"logs">)) {
-        add(classifyClaudeCodeLogRecord(record, context));
-      }
-      break;
-    case "traces":
-      if (!claude.include_spans) return { events, dropped: countExportItems(signal, request) };
-      for (const span of flattenSpans(request as OtlpRequest<"traces">)) {
-        add(relabel(classifyCodexSpan(span, raw), [span.attributes]));
-      }
-      break;
-    case "metrics":
-      if (!claude.include_metrics) return { events, dropped: countExportItems(signal, request) };
-      for (const metric of summarizeMetrics(request as OtlpRequest<"metrics">)) {
-        add(relabel(
-          classifyCodexMetric(metric, raw),
-          metric.dataPoints.map((point) => point.attributes),
-        ));
-      }
-      break;
-  }
-  return { events, dropped };
+  return classifyHarnessExport(signal, request, {
+    includeSpans: claude.include_spans,
+    includeMetrics: claude.include_metrics,
+    logRecord: (record) => classifyClaudeCodeLogRecord(record, context),
+    span: (span) => relabel(classifyCodexSpan(span, raw), [span.attributes]),
+    metric: (metric) =>
+      relabel(classifyCodexMetric(metric, raw), metric.dataPoints.map((point) => point.attributes)),
+  });
 }
 
 function relabel<E extends BeaconEvent>(

@@ -1,21 +1,10 @@
-import type { BeaconEvent } from "../../events/beacon_event.ts";
 import type { ClassifyContext } from "../../events/classify_context.ts";
-import { flattenLogRecords } from "../../otlp/flatten_log_records.ts";
-import { flattenSpans } from "../../otlp/flatten_spans.ts";
 import type { OtlpRequest, OtlpSignal } from "../../otlp/otlp_signal.ts";
-import { summarizeMetrics } from "../../otlp/summarize_metrics.ts";
-import { countExportItems } from "../../otlp/count_export_items.ts";
+import type { ClassifiedExport } from "../harness_adapter.ts";
+import { classifyHarnessExport } from "../classify_harness_export.ts";
 import { classifyCodexLogRecord } from "./classify_codex_log_record.ts";
 import { classifyCodexMetric } from "./classify_codex_metric.ts";
 import { classifyCodexSpan } from "./classify_codex_span.ts";
-
-/** The Beacon events of one Export request, and how many of its items were dropped. */
-export interface ClassifiedExport {
-  /** In the request's order. */
-  events: BeaconEvent[];
-  /** Log records, spans or metric streams that gave no event. */
-  dropped: number;
-}
 
 /**
  * Flattens a decoded Codex Export request and classifies every item with the policy applied:
@@ -40,35 +29,12 @@ export function classifyCodexExport<S extends OtlpSignal>(
   request: OtlpRequest<S>,
   context: ClassifyContext,
 ): ClassifiedExport {
-  const events: BeaconEvent[] = [];
-  let dropped = 0;
-  const add = (event: BeaconEvent | undefined) => {
-    if (event === undefined) dropped++;
-    else events.push(event);
-  };
-  switch (signal) {
-    case "logs":
-      for (const record of flattenLogRecords(request as OtlpRequest<"logs">)) {
-        add(classifyCodexLogRecord(record, context));
-      }
-      break;
-    case "traces":
-      // Left out by the policy (the default): counted, never flattened.
-      if (!context.policy.harnesses.codex.include_spans) {
-        return { events, dropped: countExportItems(signal, request) };
-      }
-      for (const span of flattenSpans(request as OtlpRequest<"traces">)) {
-        add(classifyCodexSpan(span, context));
-      }
-      break;
-    case "metrics":
-      if (!context.policy.harnesses.codex.include_metrics) {
-        return { events, dropped: countExportItems(signal, request) };
-      }
-      for (const metric of summarizeMetrics(request as OtlpRequest<"metrics">)) {
-        add(classifyCodexMetric(metric, context));
-      }
-      break;
-  }
-  return { events, dropped };
+  const codex = context.policy.harnesses.codex;
+  return classifyHarnessExport(signal, request, {
+    includeSpans: codex.include_spans,
+    includeMetrics: codex.include_metrics,
+    logRecord: (record) => classifyCodexLogRecord(record, context),
+    span: (span) => classifyCodexSpan(span, context),
+    metric: (metric) => classifyCodexMetric(metric, context),
+  });
 }
