@@ -1,10 +1,10 @@
-import { applyContentRule } from "../../content/apply_content_rule.ts";
 import type { AgentResponseEvent } from "../../events/beacon_event.ts";
 import type { ClassifyContext } from "../../events/classify_context.ts";
 import { normaliseCount, normaliseString } from "../../events/normalise_attribute_value.ts";
 import type { FlatLogRecord } from "../../otlp/flatten_log_records.ts";
 import { classifyClaudeCodeCommonFields } from "./classify_claude_code_common_fields.ts";
 import { CLAUDE_CODE_REDACTED_PLACEHOLDER } from "./claude_code_redacted_placeholder.ts";
+import { contentOrWithheld } from "../content_or_withheld.ts";
 
 /**
  * An `agent_response` event from a `claude_code.assistant_response` record (one per model
@@ -31,15 +31,15 @@ export function classifyClaudeCodeAssistantResponse(
   const attributes = record.attributes;
   const { agent_response: rule, max_field_bytes: maxFieldBytes } = context.policy.content;
   const response = normaliseString(attributes["response"], { allowEmpty: true });
-  const withheld = response === undefined || response === CLAUDE_CODE_REDACTED_PLACEHOLDER;
   const event = classifyClaudeCodeCommonFields(
     record,
     context,
     "agent_response",
   ) as AgentResponseEvent;
-  event.response = withheld
-    ? { mode: rule, bytes: 0 }
-    : applyContentRule(response, rule, { maxFieldBytes });
+  event.response = contentOrWithheld(response, rule, {
+    maxFieldBytes,
+    placeholder: CLAUDE_CODE_REDACTED_PLACEHOLDER,
+  }).field;
   const responseLength = normaliseCount(attributes["response_length"]);
   if (responseLength !== undefined) event.response_length = responseLength;
   return event;

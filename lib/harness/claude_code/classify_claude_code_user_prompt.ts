@@ -1,10 +1,10 @@
-import { applyContentRule } from "../../content/apply_content_rule.ts";
 import type { PromptEvent } from "../../events/beacon_event.ts";
 import type { ClassifyContext } from "../../events/classify_context.ts";
 import { normaliseCount, normaliseString } from "../../events/normalise_attribute_value.ts";
 import type { FlatLogRecord } from "../../otlp/flatten_log_records.ts";
 import { classifyClaudeCodeCommonFields } from "./classify_claude_code_common_fields.ts";
 import { CLAUDE_CODE_REDACTED_PLACEHOLDER } from "./claude_code_redacted_placeholder.ts";
+import { contentOrWithheld } from "../content_or_withheld.ts";
 
 /**
  * A `prompt` event from a `claude_code.user_prompt` record. The text (`prompt`, else
@@ -34,11 +34,12 @@ export function classifyClaudeCodeUserPrompt(
   const { prompt: rule, max_field_bytes: maxFieldBytes } = context.policy.content;
   const text = normaliseString(attributes["prompt"], { allowEmpty: true }) ??
     normaliseString(attributes["prompt_text"], { allowEmpty: true });
-  const withheld = text === undefined || text === CLAUDE_CODE_REDACTED_PLACEHOLDER;
+  const { field, withheld } = contentOrWithheld(text, rule, {
+    maxFieldBytes,
+    placeholder: CLAUDE_CODE_REDACTED_PLACEHOLDER,
+  });
   const event = classifyClaudeCodeCommonFields(record, context, "prompt") as PromptEvent;
-  event.prompt = withheld
-    ? { mode: rule, bytes: 0 }
-    : applyContentRule(text, rule, { maxFieldBytes });
+  event.prompt = field;
   const promptLength = normaliseCount(attributes["prompt_length"]);
   if (promptLength !== undefined) event.prompt_length = promptLength;
   if (withheld) event.source_redacted = true;

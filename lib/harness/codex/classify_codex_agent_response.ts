@@ -1,4 +1,3 @@
-import { applyContentRule } from "../../content/apply_content_rule.ts";
 import type { AgentResponseEvent } from "../../events/beacon_event.ts";
 import type { ClassifyContext } from "../../events/classify_context.ts";
 import {
@@ -8,6 +7,7 @@ import {
 } from "../../events/normalise_attribute_value.ts";
 import type { FlatLogRecord } from "../../otlp/flatten_log_records.ts";
 import { classifyCodexCommonFields } from "./classify_codex_common_fields.ts";
+import { contentOrWithheld } from "../content_or_withheld.ts";
 
 /**
  * An `agent_response` event from a `codex.agent_response` record (sent only with
@@ -36,9 +36,7 @@ export function classifyCodexAgentResponse(
   const { agent_response: rule, max_field_bytes: maxFieldBytes } = context.policy.content;
   const response = normaliseString(attributes["response"], { allowEmpty: true });
   const event = classifyCodexCommonFields(record, context, "agent_response") as AgentResponseEvent;
-  event.response = response === undefined
-    ? { mode: rule, bytes: 0 }
-    : applyContentRule(response, rule, { maxFieldBytes });
+  event.response = contentOrWithheld(response, rule, { maxFieldBytes }).field;
   const responseLength = normaliseCount(attributes["response_length"]);
   if (responseLength !== undefined) event.response_length = responseLength;
   const responseTruncated = normaliseBoolean(attributes["response_truncated"]);

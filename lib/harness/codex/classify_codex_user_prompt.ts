@@ -1,9 +1,9 @@
-import { applyContentRule } from "../../content/apply_content_rule.ts";
 import type { PromptEvent } from "../../events/beacon_event.ts";
 import type { ClassifyContext } from "../../events/classify_context.ts";
 import { normaliseCount, normaliseString } from "../../events/normalise_attribute_value.ts";
 import type { FlatLogRecord } from "../../otlp/flatten_log_records.ts";
 import { classifyCodexCommonFields } from "./classify_codex_common_fields.ts";
+import { contentOrWithheld } from "../content_or_withheld.ts";
 
 /**
  * What Codex sends as `prompt` when `log_user_prompt = false`. The true prompt never reached
@@ -37,11 +37,12 @@ export function classifyCodexUserPrompt(
   const attributes = record.attributes;
   const { prompt: rule, max_field_bytes: maxFieldBytes } = context.policy.content;
   const text = normaliseString(attributes["prompt"], { allowEmpty: true });
-  const withheld = text === undefined || text === CODEX_REDACTED_PLACEHOLDER;
+  const { field, withheld } = contentOrWithheld(text, rule, {
+    maxFieldBytes,
+    placeholder: CODEX_REDACTED_PLACEHOLDER,
+  });
   const event = classifyCodexCommonFields(record, context, "prompt") as PromptEvent;
-  event.prompt = withheld
-    ? { mode: rule, bytes: 0 }
-    : applyContentRule(text, rule, { maxFieldBytes });
+  event.prompt = field;
   const promptLength = normaliseCount(attributes["prompt_length"]);
   if (promptLength !== undefined) event.prompt_length = promptLength;
   if (withheld) event.source_redacted = true;
