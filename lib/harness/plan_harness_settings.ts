@@ -7,26 +7,20 @@
  * @module
  */
 
-import type { DesiredSetting, Ownership } from "../reconcile/diff_managed_settings.ts";
-import type { FileSystem } from "../reconcile/file_system.ts";
+import type { DesiredSetting } from "../reconcile/diff_managed_settings.ts";
+import type { planTomlSettings } from "../reconcile/plan_toml_settings.ts";
 import type { PlanWarning, SettingsStep } from "../reconcile/plan.ts";
 import type { Policy } from "../policy/policy_schema.ts";
 import type { HarnessPlan, HarnessPolicyTable, PlanContext } from "./harness_adapter.ts";
 
 /**
  * Plans Beacon's settings in one file of one format: `planTomlSettings`, `planJsonSettings` or
- * a wrapper that adds the format's own options (such as a create mode).
+ * a wrapper that adds the format's own options (such as a create mode). Its input is what
+ * every format's planner takes.
  */
-export type PlanSettingsFile = (input: {
-  fs: FileSystem;
-  harness: string;
-  path: string;
-  desired: DesiredSetting[];
-  ownership: Record<string, Ownership>;
-  takeOver: boolean;
-  /** Forget ownership once applied (the harness is no longer managed). */
-  release?: boolean;
-}) => Promise<SettingsStep>;
+export type PlanSettingsFile = (
+  input: Parameters<typeof planTomlSettings>[0],
+) => Promise<SettingsStep>;
 
 /** What {@link planHarnessSettings} needs from one harness. */
 export interface HarnessSettingsFile {
