@@ -11,14 +11,25 @@ export class EndpointStepError extends Error {
     readonly step: string,
     override readonly cause: unknown,
     readonly restored: string[],
+    /** What became of a collector that was running before and was restarted by this apply. */
+    readonly collector?: { restarted: true } | { restarted: false; reason: string },
   ) {
     const reason = cause instanceof Error ? cause.message : String(cause);
+    const asBefore = !collector || collector.restarted;
     super(
       `The install failed at "${step}": ${reason}\n` +
         (restored.length
-          ? `Beacon put back what it had changed (${restored.length} file(s) and folder(s)); ` +
-            "the machine is as it was before the install."
-          : "Nothing had been changed yet."),
+          ? `Beacon put back what it had changed (${restored.length} file(s) and folder(s))` +
+            (asBefore ? "; the machine is as it was before the install." : ".")
+          : "Nothing had been changed yet.") +
+        (!collector
+          ? ""
+          : collector.restarted
+          ? "\nThe collector was restarted with the previous token and service definition: " +
+            "it, the token file and the harness configs agree again."
+          : `\nBeacon could not restart the collector with the previous token (${collector.reason}): ` +
+            "it may still require the new one, which no harness sends. Run " +
+            "`beacon endpoint repair`."),
     );
     this.name = "EndpointStepError";
   }
@@ -46,9 +57,11 @@ const STEP_NAME: Record<PlanStep["kind"], (typeof ENDPOINT_STEPS)[number]> = {
  * Applies an endpoint plan through a journal with `applyPlan` (the same apply as `beacon
  * apply`: folders, harness configs with backups and ownership, the endpoint's files, the
  * collector service), then `verify` (the collector answers and a test event reaches the runtime
- * log). If any step fails, the service is stopped again when this install started it, and every
- * file and folder is put back as it was, newest first; then {@link EndpointStepError} says which
- * step failed and why. The caller holds the apply lock.
+ * log). If any step fails, every file and folder is put back as it was, newest first; a service
+ * this install started is stopped again, and one that was running and that this apply restarted
+ * (a new token, a new definition) is restarted once more from what was put back, so the running
+ * collector requires the token the harness configs send. Then {@link EndpointStepError} says
+ * which step failed and why, and what became of the collector. The caller holds the apply lock.
  */
 export async function applyEndpointPlan(input: {
   plan: EndpointPlan;
@@ -64,6 +77,7 @@ export async function applyEndpointPlan(input: {
   let step: string = ENDPOINT_STEPS[0];
   let wasRunning = true;
   let startedService = false;
+  let serviceStepFailed = false;
   try {
     await applyPlan({
       plan,
@@ -86,8 +100,26 @@ export async function applyEndpointPlan(input: {
     step = ENDPOINT_STEPS[4];
     await input.verify();
   } catch (error) {
-    if (startedService && !wasRunning) await controller.stop().catch(() => {});
+    serviceStepFailed = step === "collector service";
+    // A restart (or one that failed half-way) left the collector on the new token and
+    // definition, which the rollback takes away from the files: it is stopped while its pid
+    // file still names it, and started again from what the rollback put back.
+    const restartAfter = wasRunning && (startedService || serviceStepFailed);
+    if (startedService || restartAfter) await controller.stop().catch(() => {});
     const restored = await journal.rollback();
+    if (restartAfter) {
+      let collector: EndpointStepError["collector"];
+      try {
+        await input.controllerOn(input.fs).restart();
+        collector = { restarted: true };
+      } catch (restartError) {
+        collector = {
+          restarted: false,
+          reason: restartError instanceof Error ? restartError.message : String(restartError),
+        };
+      }
+      throw new EndpointStepError(step, error, restored, collector);
+    }
     throw new EndpointStepError(step, error, restored);
   }
 }

@@ -15,6 +15,7 @@ const notInstalled: ServiceController = {
   plan: () => Promise.resolve([]),
   install: () => Promise.reject(new Error("status installs nothing")),
   stop: () => Promise.reject(new Error("status stops nothing")),
+  restart: () => Promise.reject(new Error("status restarts nothing")),
   planUninstall: () => Promise.resolve([]),
   uninstall: () => Promise.reject(new Error("status uninstalls nothing")),
   status: () => Promise.resolve({ installed: false, running: false, detail: "not installed" }),

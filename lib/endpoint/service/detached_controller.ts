@@ -108,6 +108,16 @@ export function detachedController(options: DetachedControllerOptions): ServiceC
     },
 
     stop,
+
+    async restart() {
+      const record = await files.readText(detachedRecordFile);
+      if (record === undefined) return;
+      // The record is the spec it was started from (renderDetachedRecord).
+      const spec = JSON.parse(record) as CollectorServiceSpec;
+      await stop();
+      await start(spec);
+    },
+
     planUninstall,
 
     async uninstall() {

@@ -152,6 +152,17 @@ export function launchdController(options: LaunchdControllerOptions): ServiceCon
       await launchctl(["bootout", target], "stop the collector");
     },
 
+    // launchd reads a plist only when it loads it: boot out and load it again.
+    async restart() {
+      if (await files.readText(plistPath) === undefined) return;
+      if ((await jobState()).loaded) {
+        await launchctl(["bootout", target], "stop the collector");
+        await waitUntilUnloaded();
+      }
+      await launchctl(["enable", target], "enable the collector");
+      await launchctl(["bootstrap", domain, plistPath], "load the collector");
+    },
+
     planUninstall,
 
     async uninstall() {

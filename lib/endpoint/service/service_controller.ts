@@ -62,6 +62,12 @@ export interface ServiceController {
   install(spec: CollectorServiceSpec, options?: InstallOptions): Promise<ServiceChange[]>;
   /** Stops the collector; harmless when it is not running or not installed. */
   stop(): Promise<void>;
+  /**
+   * Restarts the collector from its definition as it is on disk now, so it reads that definition
+   * and its token file again (after a rollback put back the previous ones). Nothing when the
+   * service is not installed.
+   */
+  restart(): Promise<void>;
   /** What `uninstall()` would change, without changing anything. */
   planUninstall(): Promise<ServiceChange[]>;
   /** Stops and disables the collector and removes its definition. Returns the changes made. */

@@ -137,6 +137,12 @@ export function systemdController(options: SystemdControllerOptions): ServiceCon
       await systemctl(["stop", COLLECTOR_SYSTEMD_UNIT], "stop the collector");
     },
 
+    async restart() {
+      if (await files.readText(unitPath) === undefined) return;
+      await systemctl(["daemon-reload"], "reload systemd's units");
+      await systemctl(["restart", COLLECTOR_SYSTEMD_UNIT], "restart the collector");
+    },
+
     planUninstall,
 
     async uninstall() {
