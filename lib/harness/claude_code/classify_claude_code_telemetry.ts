@@ -1,13 +1,9 @@
-import type { BeaconEvent } from "../../events/beacon_event.ts";
-import { beaconEventId } from "../../events/beacon_event_id.ts";
 import type { ClassifyContext } from "../../events/classify_context.ts";
-import { normaliseString } from "../../events/normalise_attribute_value.ts";
-import type { FlatValue } from "../../otlp/flatten_any_value.ts";
 import type { OtlpRequest, OtlpSignal } from "../../otlp/otlp_signal.ts";
 import type { ClassifiedExport } from "../harness_adapter.ts";
 import { classifyHarnessExport } from "../classify_harness_export.ts";
-import { classifyCodexMetric } from "../codex/classify_codex_metric.ts";
-import { classifyCodexSpan } from "../codex/classify_codex_span.ts";
+import { classifyRawMetric } from "../classify_raw_metric.ts";
+import { classifyRawSpan, type RawTelemetrySource } from "../classify_raw_span.ts";
 import { claudeCodePolicyOf } from "./claude_code_policy_of.ts";
 import { CLAUDE_CODE_HARNESS } from "./classify_claude_code_common_fields.ts";
 import { classifyClaudeCodeLogRecord } from "./classify_claude_code_log_record.ts";
@@ -15,8 +11,9 @@ import { classifyClaudeCodeLogRecord } from "./classify_claude_code_log_record.t
 /**
  * Flattens a decoded Claude Code Export request and classifies every item with the policy
  * applied: log records with `classifyClaudeCodeLogRecord`; spans and metric streams (none unless
- * `[harnesses.claude-code]` includes them) as raw `span` and `metric` events, compacted and
- * scrubbed exactly as Codex's are, with the session taken from `session.id`. Pure.
+ * `[harnesses.claude-code]` includes them) as raw `span` and `metric` events
+ * (`classifyRawSpan`, `classifyRawMetric`, as for every harness), the session from `session.id`.
+ * Pure.
  *
  * @example
  * ```ts
@@ -37,43 +34,17 @@ export function classifyClaudeCodeExport<S extends OtlpSignal>(
   context: ClassifyContext,
 ): ClassifiedExport {
   const claude = claudeCodePolicyOf(context.policy);
-  // Raw spans and metrics are compacted the same way for every harness: the Codex functions,
-  // asked with this harness's switches, then labelled as Claude Code's.
-  const raw: ClassifyContext = {
-    ...context,
-    policy: {
-      ...context.policy,
-      harnesses: {
-        ...context.policy.harnesses,
-        codex: {
-          ...context.policy.harnesses.codex,
-          include_spans: claude.include_spans,
-          include_metrics: claude.include_metrics,
-        },
-      },
-    },
-  };
   return classifyHarnessExport(signal, request, {
     includeSpans: claude.include_spans,
     includeMetrics: claude.include_metrics,
     logRecord: (record) => classifyClaudeCodeLogRecord(record, context),
-    span: (span) => relabel(classifyCodexSpan(span, raw), [span.attributes]),
-    metric: (metric) =>
-      relabel(classifyCodexMetric(metric, raw), metric.dataPoints.map((point) => point.attributes)),
+    span: (span) => classifyRawSpan(span, context, CLAUDE_CODE_RAW),
+    metric: (metric) => classifyRawMetric(metric, context, CLAUDE_CODE_RAW),
   });
 }
 
-function relabel<E extends BeaconEvent>(
-  event: E | undefined,
-  attributeSets: readonly Record<string, FlatValue>[],
-): E | undefined {
-  if (event === undefined) return undefined;
-  const sessionId = attributeSets.map((attributes) => normaliseString(attributes["session.id"]))
-    .find((id) => id !== undefined) ?? null;
-  return {
-    ...event,
-    id: beaconEventId([CLAUDE_CODE_HARNESS, event.id]),
-    harness: CLAUDE_CODE_HARNESS,
-    session_id: sessionId,
-  };
-}
+/** Claude Code's spans and metric points carry the session as `session.id`. */
+const CLAUDE_CODE_RAW: RawTelemetrySource = {
+  harness: CLAUDE_CODE_HARNESS,
+  sessionAttribute: "session.id",
+};

@@ -3,13 +3,13 @@ import type { OtlpRequest, OtlpSignal } from "../../otlp/otlp_signal.ts";
 import type { ClassifiedExport } from "../harness_adapter.ts";
 import { classifyHarnessExport } from "../classify_harness_export.ts";
 import { classifyCodexLogRecord } from "./classify_codex_log_record.ts";
-import { classifyCodexMetric } from "./classify_codex_metric.ts";
-import { classifyCodexSpan } from "./classify_codex_span.ts";
+import { classifyRawMetric } from "../classify_raw_metric.ts";
+import { classifyRawSpan, type RawTelemetrySource } from "../classify_raw_span.ts";
 
 /**
  * Flattens a decoded Codex Export request and classifies every item with the policy applied:
- * log records with `classifyCodexLogRecord`, spans with `classifyCodexSpan` and metric streams
- * with `classifyCodexMetric` (both none unless the policy includes them). Pure.
+ * log records with `classifyCodexLogRecord`, spans and metric streams as raw `span` and `metric`
+ * events (`classifyRawSpan`, `classifyRawMetric`; none unless the policy includes them). Pure.
  *
  * @example
  * ```ts
@@ -34,7 +34,11 @@ export function classifyCodexExport<S extends OtlpSignal>(
     includeSpans: codex.include_spans,
     includeMetrics: codex.include_metrics,
     logRecord: (record) => classifyCodexLogRecord(record, context),
-    span: (span) => classifyCodexSpan(span, context),
-    metric: (metric) => classifyCodexMetric(metric, context),
+    span: (span) => classifyRawSpan(span, context, CODEX_SPANS),
+    metric: (metric) => classifyRawMetric(metric, context, CODEX_METRICS),
   });
 }
+
+/** Codex's spans carry the session as `conversation.id`; its metrics carry none. */
+const CODEX_SPANS: RawTelemetrySource = { harness: "codex", sessionAttribute: "conversation.id" };
+const CODEX_METRICS: RawTelemetrySource = { harness: "codex" };
