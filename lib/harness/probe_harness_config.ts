@@ -10,7 +10,7 @@
 import type { FileSystem } from "../reconcile/file_system.ts";
 import { ConfigEncodingError, decodeConfigText } from "../reconcile/decode_config_text.ts";
 import type { TomlTable } from "../toml/toml_value.ts";
-import { DEFAULT_BEACON_ADDRESSES } from "../endpoint/probe/points_at_beacon.ts";
+import { DEFAULT_BEACON_ADDRESSES } from "./points_at_beacon.ts";
 
 /** Where a harness sends its telemetry (logs), as its configuration says. */
 export interface HarnessTelemetry {

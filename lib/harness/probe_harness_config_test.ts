@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import { join } from "node:path";
 import { parseJsonSettings } from "../json/parse_json_settings.ts";
 import { realFileSystem } from "../reconcile/real_file_system.ts";
-import { DEFAULT_BEACON_ADDRESSES } from "../endpoint/probe/points_at_beacon.ts";
+import { DEFAULT_BEACON_ADDRESSES } from "./points_at_beacon.ts";
 import { type HarnessConfigFormat, probeHarnessConfig } from "./probe_harness_config.ts";
 
 /** A made-up harness: JSON settings whose `logs` key is where it sends its logs. */

@@ -14,7 +14,7 @@ import type { FileSystem } from "../../reconcile/file_system.ts";
 import { harnessAdapter } from "../../harness/harness_adapters.ts";
 import { findExecutable } from "./find_executable.ts";
 import { parseVersionOutput } from "./parse_version_output.ts";
-import type { HarnessTelemetry } from "./probe_codex_config.ts";
+import type { HarnessTelemetry } from "../../harness/probe_harness_config.ts";
 import type { CommandResult, RunCommandOptions } from "../../host/run_command.ts";
 
 export type { HarnessTelemetry };

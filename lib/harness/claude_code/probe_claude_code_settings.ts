@@ -1,7 +1,7 @@
 import type { FileSystem } from "../../reconcile/file_system.ts";
 import { isTomlTable } from "../../toml/toml_value.ts";
 import { parseJsonSettings } from "../../json/parse_json_settings.ts";
-import { pointsAtBeacon } from "../../endpoint/probe/points_at_beacon.ts";
+import { pointsAtBeacon } from "../points_at_beacon.ts";
 import {
   type HarnessConfigFormat,
   type HarnessConfigProbe,

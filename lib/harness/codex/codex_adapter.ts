@@ -1,6 +1,6 @@
 import type { HarnessAdapter } from "../harness_adapter.ts";
 import { CodexPolicySchema } from "./codex_policy_schema.ts";
-import { probeCodexConfig } from "../../endpoint/probe/probe_codex_config.ts";
+import { probeCodexConfig } from "./probe_codex_config.ts";
 import { isCodexService } from "./is_codex_service.ts";
 import { classifyCodexLogRecord } from "./classify_codex_log_record.ts";
 import { classifyCodexExport } from "./classify_codex_telemetry.ts";

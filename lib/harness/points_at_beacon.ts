@@ -4,7 +4,7 @@
  * @module
  */
 
-import { parseListenAddress } from "../../collector/parse_listen_address.ts";
+import { parseListenAddress } from "../collector/parse_listen_address.ts";
 
 /** The collector's default listen addresses: OTLP/HTTP and gRPC (the policy's defaults). */
 export const DEFAULT_BEACON_ADDRESSES: readonly string[] = ["127.0.0.1:4318", "127.0.0.1:4317"];

@@ -5,7 +5,7 @@
  * @module
  */
 
-import { exporterEndpoint } from "../../harness/codex/codex_desired_settings.ts";
+import { exporterEndpoint } from "./codex_desired_settings.ts";
 import type { FileSystem } from "../../reconcile/file_system.ts";
 import { getTomlValue } from "../../toml/get_toml_value.ts";
 import { parseToml } from "../../toml/parse_toml.ts";
@@ -15,10 +15,8 @@ import {
   type HarnessConfigProbe,
   type HarnessTelemetry,
   probeHarnessConfig,
-} from "../../harness/probe_harness_config.ts";
-import { pointsAtBeacon } from "./points_at_beacon.ts";
-
-export type { HarnessTelemetry };
+} from "../probe_harness_config.ts";
+import { pointsAtBeacon } from "../points_at_beacon.ts";
 
 /** Options of {@link probeCodexConfig}. */
 export interface ProbeCodexConfigOptions {
