@@ -23,10 +23,23 @@ export function renderCollectorTokenFile(token: string): string {
   return `${token}\n`;
 }
 
+/** The token file exists but this user may not read it (a system endpoint's is root's). */
+export class CollectorTokenUnreadableError extends Error {
+  constructor(readonly path: string, options: ErrorOptions) {
+    super(
+      `Cannot read the collector token "${path}": only its owner may. Run the command as ` +
+        "that user (with sudo for a system endpoint).",
+      options,
+    );
+    // Named "Error" on purpose: the CLI prints an Error's message as written for people
+    // (`endpoint repair` without sudo), where another name would read as a bug.
+  }
+}
+
 /**
  * The generated token in `path`, or undefined when there is none (not installed, or the
- * policy's token is used). Throws, for people, when the file exists but cannot be read
- * (a system endpoint's token is root's).
+ * policy's token is used). Throws {@link CollectorTokenUnreadableError} when the file exists
+ * but this user may not read it (a system endpoint's token is root's).
  */
 export async function readCollectorToken(
   fs: FileSystem,
@@ -37,10 +50,7 @@ export async function readCollectorToken(
     bytes = await fs.readFile(path);
   } catch (error) {
     if (error instanceof Deno.errors.PermissionDenied) {
-      throw new Error(
-        `Cannot read the collector token "${path}": only its owner may. Run the command as ` +
-          "that user (with sudo for a system endpoint).",
-      );
+      throw new CollectorTokenUnreadableError(path, { cause: error });
     }
     throw error;
   }

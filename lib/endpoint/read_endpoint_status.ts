@@ -5,28 +5,35 @@
  *
  * @module
  */
-import { currentBeaconProgram } from "./service/build_collector_service_spec.ts";
-import type { System } from "../host/system.ts";
-import type { LoadedPolicy } from "../policy/load_policy.ts";
-import type { Policy } from "../policy/policy_schema.ts";
-import { HARNESS_ADAPTERS } from "../harness/harness_adapters.ts";
-import { type Plan, settingsPlanOf, type SettingsStep, summarizePlan } from "../reconcile/plan.ts";
+import { type Plan, type SettingsStep, summarizePlan } from "../reconcile/plan.ts";
 import { lastEventByHarness } from "../runtime_log/last_event_by_harness.ts";
 import { summarizeRuntimeLog } from "../runtime_log/read_runtime_log.ts";
 import { describeDestinations, type DestinationsReport } from "../forward/describe_destinations.ts";
-import { type EndpointConfig, readEndpointConfig } from "./endpoint_config.ts";
-import { type EndpointPaths, runtimeLogPathOf } from "./endpoint_paths.ts";
-import { collectorUrlOf, planEndpoint } from "./plan_endpoint.ts";
+import type { EndpointConfig } from "./endpoint_config.ts";
+import { runtimeLogPathOf } from "./endpoint_paths.ts";
+import { collectorUrlOf } from "./plan_endpoint.ts";
 import { type CollectorProbe, probeCollector } from "./probe/probe_collector.ts";
-import { discoverHarnesses, type HarnessDiscovery } from "./probe/discover_harnesses.ts";
+import type { HarnessDiscovery } from "./probe/discover_harnesses.ts";
 import { runtimeLogSourceWarning } from "./probe/runtime_log_source_warning.ts";
-import { endpointCollectorToken } from "./collector_token.ts";
 import type { ServiceController, ServiceStatus } from "./service/service_controller.ts";
+import {
+  enabledHarnesses,
+  readEndpointFacts,
+  type ReadEndpointFactsInput,
+} from "./read_endpoint_facts.ts";
+import type { TokenBearingSetting } from "./set_aside_token_changes.ts";
+import { isPermissionDenied, type SkippedCheck } from "./skipped_check.ts";
+
+export { enabledHarnesses };
 
 /** One harness as status reports it. */
 export type HarnessStatus = HarnessDiscovery & {
-  /** Managed harnesses: no drift and no conflict in its settings. */
+  /** Managed harnesses: no drift and no conflict in its settings (as far as checked). */
   configuredAsPolicyWants: boolean | undefined;
+  /** Settings that match the policy but for the collector token, which could not be read. */
+  tokenNotChecked: TokenBearingSetting[];
+  /** Not checked: whether the endpoint manages it needs the install record (see `skipped`). */
+  notChecked: boolean;
   lastEventAt: string | undefined;
 };
 
@@ -35,71 +42,68 @@ export interface EndpointStatus {
   healthy: boolean;
   mode: "user" | "system";
   policySource: string;
-  /** What the last install recorded, if the endpoint is installed. */
+  /** What the last install recorded, if the endpoint is installed (and it could be read). */
   installed: EndpointConfig | undefined;
+  /** The install record exists but this user may not read it. */
+  installedUnreadable: boolean;
   harnesses: HarnessStatus[];
   /** The harness settings' drift: the plan `beacon endpoint repair` would apply to them. */
   drift: Plan<SettingsStep>;
   collectorUrl: string;
   probe: CollectorProbe;
-  service: ServiceStatus;
+  /** Undefined when the service's state cannot be read by this user (see `skipped`). */
+  service: ServiceStatus | undefined;
   runtimeLogPath: string;
-  runtimeLog: Awaited<ReturnType<typeof summarizeRuntimeLog>>;
+  /** Undefined when this user may not read the runtime log (see `skipped`). */
+  runtimeLog: Awaited<ReturnType<typeof summarizeRuntimeLog>> | undefined;
   forwarding: DestinationsReport;
   /** What needs attention, one sentence each with what to do; empty when healthy. */
   problems: string[];
+  /**
+   * The checks this user could not run (a system endpoint's files are root's) and why. They
+   * are neither problems nor healthy: `healthy` is decided by the checks that ran.
+   */
+  skipped: SkippedCheck[];
 }
 
 /** What status reads from. */
-export interface ReadEndpointStatusInput {
-  /** The machine; in system mode its host's HOME is the console user's. */
-  system: System;
-  loaded: LoadedPolicy;
-  policy: Policy;
-  mode: "user" | "system";
-  paths: EndpointPaths;
+export interface ReadEndpointStatusInput extends ReadEndpointFactsInput {
   controller: ServiceController;
-  version: string;
 }
 
-/** Reads everything status shows and decides what needs attention. Changes nothing. */
+/**
+ * Reads everything status shows and decides what needs attention. Changes nothing. What this
+ * user may not read (a system endpoint run without sudo) is reported in `skipped`, not failed.
+ */
 export async function readEndpointStatus(input: ReadEndpointStatusInput): Promise<EndpointStatus> {
   const { system, policy, mode, paths } = input;
-  const { host, fs } = system;
-  const installed = await readEndpointConfig(fs, paths).catch(() => undefined);
+  const { host } = system;
   const collectorUrl = collectorUrlOf(policy);
   const logPath = runtimeLogPathOf(policy, mode, host);
-  const token = await endpointCollectorToken(policy, fs, paths);
+  const facts = await readEndpointFacts(input);
+  const { installed, drift } = facts;
+  const skipped = [...facts.skipped];
+  const unreadable = (check: string, path: string) => (error: unknown) => {
+    if (!isPermissionDenied(error)) throw error;
+    skipped.push({ check, reason: `${path} cannot be read by this user` });
+    return undefined;
+  };
 
-  const [discovery, probe, log, planned, service, lastEvents] = await Promise.all([
-    discoverHarnesses(host, { fs, run: system.run }, {
-      beaconAddresses: [policy.collector.listen, policy.collector.grpc_listen],
-      skipVersion: true,
-    }),
-    probeCollector(collectorUrl, { token }),
-    summarizeRuntimeLog(logPath),
-    planEndpoint({
-      loaded: input.loaded,
-      policy,
-      mode,
-      host,
-      fs,
-      harnesses: installed?.harnesses ?? enabledHarnesses(policy),
-      includeCodexSpans: installed?.includeCodexSpans ?? false,
-      force: false,
-      version: installed?.version ?? input.version,
-      controller: input.controller,
-      program: currentBeaconProgram(system.processes.self),
-    }),
-    input.controller.status(),
+  const [probe, log, service, lastEvents] = await Promise.all([
+    probeCollector(collectorUrl, { token: facts.token, checkToken: !facts.tokenUnreadable }),
+    summarizeRuntimeLog(logPath).catch(
+      unreadable("the runtime log (its size, last event and each harness's)", logPath),
+    ),
+    input.controller.status().catch(unreadable("the collector service's state", paths.stateDir)),
     // The live file only: status must answer quickly.
-    lastEventByHarness(logPath, { fromArchives: false }),
+    lastEventByHarness(logPath, { fromArchives: false }).catch(() => undefined),
   ]);
 
   // Status reports the harness settings' drift; the endpoint's own parts are probed live.
-  const drift = settingsPlanOf(planned.plan);
   const problems: string[] = [];
-  if (!installed) problems.push("the endpoint is not installed: run `beacon endpoint install`");
+  if (!installed && !facts.installedUnreadable) {
+    problems.push("the endpoint is not installed: run `beacon endpoint install`");
+  }
   const counts = summarizePlan(drift);
   if (counts.add + counts.change + counts.destroy) {
     problems.push(
@@ -131,7 +135,7 @@ export async function readEndpointStatus(input: ReadEndpointStatusInput): Promis
       );
     }
   }
-  if (!log.exists) problems.push(`the runtime log ${logPath} does not exist yet`);
+  if (log && !log.exists) problems.push(`the runtime log ${logPath} does not exist yet`);
   const sourceWarning = runtimeLogSourceWarning({
     health: probe.health,
     readingPath: logPath,
@@ -146,14 +150,17 @@ export async function readEndpointStatus(input: ReadEndpointStatusInput): Promis
     mode,
     policySource: input.loaded.source,
     installed,
-    harnesses: discovery.map((harness) => ({
+    installedUnreadable: facts.installedUnreadable,
+    harnesses: facts.discovery.map((harness) => ({
       ...harness,
-      configuredAsPolicyWants: harness.managed
+      configuredAsPolicyWants: harness.managed && !facts.harnessesNotChecked.includes(harness.name)
         ? !drift.steps.some((step) =>
           step.harness === harness.name && (step.changes.length || step.conflicts.length)
         )
         : undefined,
-      lastEventAt: lastEvents.get(harness.name),
+      notChecked: facts.harnessesNotChecked.includes(harness.name),
+      tokenNotChecked: facts.tokenBearing.filter((setting) => setting.harness === harness.name),
+      lastEventAt: lastEvents?.get(harness.name),
     })),
     drift,
     collectorUrl,
@@ -163,11 +170,6 @@ export async function readEndpointStatus(input: ReadEndpointStatusInput): Promis
     runtimeLog: log,
     forwarding,
     problems,
+    skipped,
   };
-}
-
-/** The harnesses the policy enables: what status and doctor check before any install. */
-export function enabledHarnesses(policy: Policy): string[] {
-  return HARNESS_ADAPTERS.filter((adapter) => policy.harnesses[adapter.name].enabled)
-    .map((adapter) => adapter.name);
 }

@@ -45,7 +45,6 @@ Deno.test("readEndpointStatus decides health as data: not installed, collector d
       mode: "user",
       paths: endpointPaths("user", host),
       controller: notInstalled,
-      version: "0.0.0",
     });
     assert.equal(status.healthy, false);
     assert.equal(status.installed, undefined);

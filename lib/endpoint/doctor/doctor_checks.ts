@@ -1,6 +1,7 @@
 import type { HarnessDiscovery } from "../probe/discover_harnesses.ts";
 import type { CollectorProbe } from "../probe/probe_collector.ts";
 import type { Plan, SettingsStep } from "../../reconcile/plan.ts";
+import type { TokenBearingSetting } from "../set_aside_token_changes.ts";
 
 /** One named check of `endpoint doctor`. */
 export interface DoctorCheck {
@@ -20,11 +21,16 @@ export interface DoctorInput {
   discovery: readonly HarnessDiscovery[];
   /** The harness plan `endpoint repair` would apply now (drift, conflicts, warnings). */
   plan: Plan<SettingsStep>;
+  /** Settings that match the policy but for the collector token, which could not be read. */
+  tokenBearing?: readonly TokenBearingSetting[];
   probe: CollectorProbe;
   collectorUrl: string;
   logPath: string;
-  /** The newest event of each harness in the runtime log (Beacon's test events left out). */
-  lastEvents: ReadonlyMap<string, string>;
+  /**
+   * The newest event of each harness in the runtime log (Beacon's test events left out);
+   * undefined when the log cannot be read by this user.
+   */
+  lastEvents: ReadonlyMap<string, string> | undefined;
 }
 
 /**
@@ -71,6 +77,7 @@ export function doctorChecks(input: DoctorInput): DoctorCheck[] {
       );
     }
     const steps = input.plan.steps.filter((step) => step.harness === name);
+    const notChecked = (input.tokenBearing ?? []).filter((setting) => setting.harness === name);
     const changes = steps.reduce((n, step) => n + step.changes.length, 0);
     const conflicts = steps.reduce((n, step) => n + step.conflicts.length, 0);
     checks.push(
@@ -88,7 +95,15 @@ export function doctorChecks(input: DoctorInput): DoctorCheck[] {
           detail: `${changes} value(s) differ from the policy`,
           fix: `write the ${changes} value(s) again`,
         }
-        : { name: `${name}: configured as the policy wants`, status: "ok", detail: "no drift" },
+        : {
+          name: `${name}: configured as the policy wants`,
+          status: "ok",
+          detail: notChecked.length
+            ? `no drift; the token in ${
+              notChecked.map((setting) => setting.key).join(", ")
+            } not checked (the collector token cannot be read)`
+            : "no drift",
+        },
     );
     const telemetry = found?.telemetry;
     checks.push(
@@ -103,13 +118,21 @@ export function doctorChecks(input: DoctorInput): DoctorCheck[] {
           ...(changes ? { fix: "point it at the collector (part of the values above)" } : {}),
         },
     );
-    const last = input.lastEvents.get(name);
+    const last = input.lastEvents?.get(name);
     checks.push(
-      last ? { name: `${name}: events arriving`, status: "ok", detail: `last event ${last}` } : {
-        name: `${name}: events arriving`,
-        status: "warn",
-        detail: `no ${label} event in ${input.logPath} yet (it may not have run since install)`,
-      },
+      !input.lastEvents
+        ? {
+          name: `${name}: events arriving`,
+          status: "skip",
+          detail: `${input.logPath} cannot be read by this user`,
+        }
+        : last
+        ? { name: `${name}: events arriving`, status: "ok", detail: `last event ${last}` }
+        : {
+          name: `${name}: events arriving`,
+          status: "warn",
+          detail: `no ${label} event in ${input.logPath} yet (it may not have run since install)`,
+        },
     );
   }
   const health = input.probe.health;
@@ -137,6 +160,12 @@ export function doctorChecks(input: DoctorInput): DoctorCheck[] {
       }
       : input.probe.tokenCheck === "unknown"
       ? { name: "token matches", status: "skip", detail: "no collector answered" }
+      : input.probe.tokenCheck === "skipped"
+      ? {
+        name: "token matches",
+        status: "skip",
+        detail: "the endpoint's token cannot be read by this user",
+      }
       : { name: "token matches", status: "ok", detail: input.probe.tokenCheck },
   );
   checks.push(

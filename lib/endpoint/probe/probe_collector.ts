@@ -24,9 +24,10 @@ export interface CollectorProbe {
   /**
    * Whether the collector accepts the token: `ok` (accepted), `rejected` (401, or no token
    * given to a collector that requires one), `not-required` (the collector takes any request),
-   * `unknown` (no Beacon collector answered, or the check itself failed).
+   * `unknown` (no Beacon collector answered, or the check itself failed), `skipped` (the caller
+   * could not read the token, so did not check it: `checkToken: false`).
    */
-  tokenCheck: "ok" | "rejected" | "not-required" | "unknown";
+  tokenCheck: "ok" | "rejected" | "not-required" | "unknown" | "skipped";
   /** Round trip of `GET /healthz` in milliseconds (to 0.1 ms); until the failure if none. */
   latencyMs: number;
 }
@@ -35,6 +36,11 @@ export interface CollectorProbe {
 export interface ProbeCollectorOptions {
   /** The policy's `collector.token`, checked against the collector. */
   token?: string;
+  /**
+   * False when the token exists but could not be read (a system endpoint's, run without root):
+   * the collector's health is still asked, the token check is `skipped`. Default true.
+   */
+  checkToken?: boolean;
   /** Budget for the whole probe (both requests), default {@link PROBE_TIMEOUT_MS}. */
   timeoutMs?: number;
 }
@@ -107,9 +113,11 @@ export async function probeCollector(
   }
   const health = document as unknown as CollectorHealth;
   const remaining = Math.max(timeoutMs - (performance.now() - started), 1);
-  const tokenCheck = health.token_required
-    ? await checkToken(base, options.token, remaining)
-    : "not-required";
+  const tokenCheck = !health.token_required
+    ? "not-required"
+    : options.checkToken === false
+    ? "skipped"
+    : await checkToken(base, options.token, remaining);
   return { reachable: true, health, tokenCheck, latencyMs };
 }
 

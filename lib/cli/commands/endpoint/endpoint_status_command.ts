@@ -1,10 +1,10 @@
 import type { Command } from "../../command.ts";
 import { EXIT } from "../../exit_codes.ts";
-import { VERSION } from "../../version.ts";
 import { ENDPOINT_COMMON_OPTIONS, endpointSetup } from "../../endpoint_setup.ts";
 import { renderPlan } from "../../render_plan.ts";
 import { printablePlan } from "../../printable_plan.ts";
 import { readEndpointStatus } from "../../../endpoint/read_endpoint_status.ts";
+import { describeSkippedChecks } from "../../../endpoint/skipped_check.ts";
 import { summarizePlan } from "../../../reconcile/plan.ts";
 import { maskSecretValues } from "../../../reconcile/mask_secret_values.ts";
 import type { TomlValue } from "../../../toml/toml_value.ts";
@@ -20,7 +20,12 @@ export const endpointStatusCommand: Command = {
     "mode, address, token check, the last event written, the runtime log's path, size and\n" +
     "archives; and a warning when a system collector writes somewhere other than the log this\n" +
     "command reads. Changes nothing.\n\n" +
-    "Exit codes: 0 healthy, 3 needs attention (drift, collector down, warnings), 1 error.",
+    "Run without sudo on a system endpoint, it reports what this user can read (the service,\n" +
+    "the collector's health, the harness configs, the runtime log if readable) and names the\n" +
+    "checks that need root (the collector's token, the install record); those count neither\n" +
+    "way: the exit code is decided by the checks that ran (JSON: `skipped`).\n\n" +
+    "Exit codes: 0 healthy (as far as checked), 3 needs attention (drift, collector down,\n" +
+    "warnings), 1 error.",
   options: ENDPOINT_COMMON_OPTIONS,
   async run(args, context) {
     const setup = await endpointSetup(args, context);
@@ -31,7 +36,6 @@ export const endpointStatusCommand: Command = {
       mode: setup.mode,
       paths: setup.paths,
       controller: setup.controllerOn(context.fs),
-      version: VERSION,
     });
     const { installed, probe, service, problems, drift } = status;
     const log = status.runtimeLog;
@@ -46,9 +50,10 @@ export const endpointStatusCommand: Command = {
         harnesses: status.harnesses,
         drift: printablePlan(drift),
         collector: { url: collectorUrl, ...probe, service },
-        runtimeLog: log,
+        runtimeLog: log ?? null,
         destinations: status.forwarding.destinations,
         problems,
+        skipped: status.skipped,
       };
       context.stdout(stringifyTomlJson(report, 2) + "\n");
       return problems.length ? EXIT.attention : EXIT.ok;
@@ -62,6 +67,8 @@ export const endpointStatusCommand: Command = {
           installed.harnesses.join(", ") || "none"
         }` +
           (installed.includeCodexSpans ? "; Codex spans kept (troubleshooting)" : "")
+        : status.installedUnreadable
+        ? "Installed (its record cannot be read by this user)."
         : "Not installed.",
       "",
       "Harnesses",
@@ -71,16 +78,23 @@ export const endpointStatusCommand: Command = {
         out.push(`  ${harness.displayName}: not found`);
         continue;
       }
+      const tokenNotChecked = harness.tokenNotChecked.length
+        ? ` but for the token in ${
+          harness.tokenNotChecked.map((setting) => setting.key).join(", ")
+        } (not checked)`
+        : "";
       const state = !harness.managed
         ? "found, not managed by Beacon yet"
+        : harness.notChecked
+        ? "not checked (none of Beacon's settings; whether the endpoint manages it needs root)"
         : harness.configuredAsPolicyWants
-        ? "configured as the policy wants"
+        ? `configured as the policy wants${tokenNotChecked}`
         : "differs from the policy";
       out.push(
         `  ${harness.displayName}: ${state}${
           harness.configPath ? ` (${harness.configPath})` : ""
         }` +
-          (harness.managed ? `; last event: ${harness.lastEventAt ?? "none yet"}` : ""),
+          (harness.managed && log ? `; last event: ${harness.lastEventAt ?? "none yet"}` : ""),
       );
     }
     if (
@@ -98,25 +112,37 @@ export const endpointStatusCommand: Command = {
       out.push(
         `  running: pid ${h.pid}, version ${h.version}, ${h.mode} mode, since ${h.started_at}`,
         `  listening: http://${h.listen.http}${h.listen.grpc ? `, gRPC ${h.listen.grpc}` : ""}`,
-        `  token: ${probe.tokenCheck}`,
+        `  token: ${
+          probe.tokenCheck === "skipped"
+            ? "not checked (the endpoint's token cannot be read by this user)"
+            : probe.tokenCheck
+        }`,
         `  events written since start: ${h.counters.eventsWritten}`,
       );
     } else {
       out.push(`  not running at ${collectorUrl}: ${probe.error}`);
     }
-    out.push(`  service: ${service.detail}`);
+    out.push(`  service: ${service?.detail ?? "not checked (cannot be read by this user)"}`);
     out.push("", "Runtime log");
-    const archives = log.archives.length
-      ? `, ${log.archives.length} archive(s) (${
-        formatBytes(log.archives.reduce((n, a) => n + a.bytes, 0))
-      })`
-      : "";
-    out.push(
-      `  ${logPath}: ${log.exists ? `${formatBytes(log.bytes)}${archives}` : "does not exist"}`,
-      `  last event: ${
-        log.lastEventTime ? `${log.lastEventTime} (${log.lastEventKind})` : "none yet"
-      }`,
-    );
+    if (log) {
+      const archives = log.archives.length
+        ? `, ${log.archives.length} archive(s) (${
+          formatBytes(log.archives.reduce((n, a) => n + a.bytes, 0))
+        })`
+        : "";
+      out.push(
+        `  ${logPath}: ${log.exists ? `${formatBytes(log.bytes)}${archives}` : "does not exist"}`,
+        `  last event: ${
+          log.lastEventTime ? `${log.lastEventTime} (${log.lastEventKind})` : "none yet"
+        }`,
+      );
+    } else {
+      const writes = probe.health?.status === "ok" &&
+          probe.health.runtime_log.path === logPath
+        ? "; the collector reports writing it"
+        : "";
+      out.push(`  ${logPath}: not readable by this user${writes}`);
+    }
     if (status.forwarding.lines.length) {
       out.push("", "Destinations", ...status.forwarding.lines);
     }
@@ -127,7 +153,10 @@ export const endpointStatusCommand: Command = {
         ...problems.map((problem) => `  ! ${problem}`),
       );
     } else {
-      out.push("Healthy.");
+      out.push(status.skipped.length ? "Healthy, as far as checked." : "Healthy.");
+    }
+    if (status.skipped.length) {
+      out.push("", ...describeSkippedChecks(status.skipped, status.mode));
     }
     context.stdout(out.join("\n") + "\n");
     return problems.length ? EXIT.attention : EXIT.ok;
