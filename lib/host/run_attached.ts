@@ -5,22 +5,7 @@
  * @module
  */
 import { type AttachedOptions, AttachedStartError } from "./processes.ts";
-
-/** Signal numbers on Linux and macOS, for the shell's `128 + N` exit code of a killed command. */
-const SIGNAL_NUMBERS: Record<string, number> = {
-  SIGHUP: 1,
-  SIGINT: 2,
-  SIGQUIT: 3,
-  SIGILL: 4,
-  SIGTRAP: 5,
-  SIGABRT: 6,
-  SIGFPE: 8,
-  SIGKILL: 9,
-  SIGSEGV: 11,
-  SIGPIPE: 13,
-  SIGALRM: 14,
-  SIGTERM: 15,
-};
+import { signalNumber } from "./signal_number.ts";
 
 /**
  * Runs `cmd` with `args`: `options.env` added to this process's environment, stdin, stdout and
@@ -71,7 +56,7 @@ export async function runAttached(
   });
   try {
     const status = await child.status;
-    if (status.signal) return 128 + (SIGNAL_NUMBERS[status.signal] ?? 0);
+    if (status.signal) return 128 + signalNumber(status.signal);
     return status.code;
   } finally {
     for (const remove of listeners) remove();

@@ -5,6 +5,7 @@
  *
  * @module
  */
+import { signalNumber } from "./signal_number.ts";
 
 /** What a finished (or stopped) command produced. */
 export interface CommandResult {
@@ -156,24 +157,4 @@ function collect(stream: ReadableStream<Uint8Array>): { text: Promise<string>; c
     return new TextDecoder().decode(bytes);
   })();
   return { text, cancel: () => void reader.cancel().catch(() => {}) };
-}
-
-const SIGNAL_NUMBERS: Record<string, number> = {
-  SIGHUP: 1,
-  SIGINT: 2,
-  SIGQUIT: 3,
-  SIGILL: 4,
-  SIGTRAP: 5,
-  SIGABRT: 6,
-  SIGBUS: 7,
-  SIGFPE: 8,
-  SIGKILL: 9,
-  SIGSEGV: 11,
-  SIGPIPE: 13,
-  SIGALRM: 14,
-  SIGTERM: 15,
-};
-
-function signalNumber(signal: Deno.Signal): number {
-  return SIGNAL_NUMBERS[signal] ?? 0;
 }
