@@ -49,6 +49,9 @@ Deno.test("Ajv (2020-12): events the schema forbids are refused", () => {
     ["prompt_length as a string", { ...prompt, prompt_length: "76" }],
     ["session_id missing", { ...prompt, session_id: undefined }],
     ["another kind's field", { ...prompt, command: "ls" }],
+    ["ci without provider", { ...prompt, ci: { run_id: "42" } }],
+    ["ci with an unknown field", { ...prompt, ci: { provider: "local", token: "x" } }],
+    ["ci actor as raw text", { ...prompt, ci: { provider: "local", actor: "ada" } }],
   ];
   for (const [name, event] of broken) {
     assert.notDeepEqual(beaconEventSchemaErrors(JSON.parse(JSON.stringify(event))), [], name);

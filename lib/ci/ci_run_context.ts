@@ -7,6 +7,8 @@ export interface CiRunContext {
   job?: string;
   run_id?: string;
   run_attempt?: string;
+  /** The run's (or job's) page on the CI system. */
+  url?: string;
   sha?: string;
   ref?: string;
   actor?: string;
@@ -43,6 +45,7 @@ export function ciRunContext(env: Env): CiRunContext {
       job: env.GITHUB_JOB,
       run_id: env.GITHUB_RUN_ID,
       run_attempt: env.GITHUB_RUN_ATTEMPT,
+      url: githubRunUrl(env),
       sha: env.GITHUB_SHA,
       ref: env.GITHUB_REF,
       actor: env.GITHUB_ACTOR,
@@ -55,6 +58,7 @@ export function ciRunContext(env: Env): CiRunContext {
       workflow: env.CI_PIPELINE_ID,
       job: env.CI_JOB_NAME,
       run_id: env.CI_JOB_ID,
+      url: env.CI_JOB_URL,
       sha: env.CI_COMMIT_SHA,
       ref: env.CI_COMMIT_REF_NAME,
       actor: env.GITLAB_USER_LOGIN,
@@ -68,6 +72,7 @@ export function ciRunContext(env: Env): CiRunContext {
       job: env.BUILDKITE_LABEL ?? env.BUILDKITE_STEP_KEY,
       run_id: env.BUILDKITE_BUILD_NUMBER,
       run_attempt: env.BUILDKITE_RETRY_COUNT,
+      url: env.BUILDKITE_BUILD_URL,
       sha: env.BUILDKITE_COMMIT,
       ref: env.BUILDKITE_BRANCH,
       actor: env.BUILDKITE_BUILD_CREATOR,
@@ -80,6 +85,7 @@ export function ciRunContext(env: Env): CiRunContext {
       workflow: env.JOB_NAME,
       job: env.STAGE_NAME,
       run_id: env.BUILD_NUMBER,
+      url: env.BUILD_URL,
       sha: env.GIT_COMMIT,
       ref: env.GIT_BRANCH ?? env.BRANCH_NAME,
       actor: env.BUILD_USER_ID,
@@ -94,6 +100,7 @@ export function ciRunContext(env: Env): CiRunContext {
       workflow: env.CIRCLE_WORKFLOW_ID,
       job: env.CIRCLE_JOB,
       run_id: env.CIRCLE_BUILD_NUM,
+      url: env.CIRCLE_BUILD_URL,
       sha: env.CIRCLE_SHA1,
       ref: env.CIRCLE_BRANCH ?? env.CIRCLE_TAG,
       actor: env.CIRCLE_USERNAME,
@@ -106,4 +113,12 @@ export function ciRunContext(env: Env): CiRunContext {
 /** `refs/pull/123/merge` -> `123`. */
 function githubPullRequestNumber(ref: string | undefined): string | undefined {
   return ref?.match(/^refs\/pull\/(\d+)\//)?.[1];
+}
+
+/** `https://github.com/acme/app/actions/runs/42/attempts/2`, when the runner says where. */
+function githubRunUrl(env: Env): string | undefined {
+  const { GITHUB_SERVER_URL: server, GITHUB_REPOSITORY: repository, GITHUB_RUN_ID: id } = env;
+  if (!server || !repository || !id) return undefined;
+  const attempt = env.GITHUB_RUN_ATTEMPT ? `/attempts/${env.GITHUB_RUN_ATTEMPT}` : "";
+  return `${server.replace(/\/+$/, "")}/${repository}/actions/runs/${id}${attempt}`;
 }

@@ -53,3 +53,37 @@ Deno.test("ciRunContext reads GitLab CI, Buildkite, Jenkins and CircleCI", () =>
   );
   assert.deepEqual(ciRunContext({}), { provider: "local" });
 });
+
+Deno.test("ciRunContext: each provider's page for the run, when its variables say", () => {
+  assert.equal(
+    ciRunContext({
+      GITHUB_ACTIONS: "true",
+      GITHUB_SERVER_URL: "https://github.example.com/",
+      GITHUB_REPOSITORY: "acme/app",
+      GITHUB_RUN_ID: "42",
+      GITHUB_RUN_ATTEMPT: "2",
+    }).url,
+    "https://github.example.com/acme/app/actions/runs/42/attempts/2",
+  );
+  assert.equal(
+    ciRunContext({ GITHUB_ACTIONS: "true", GITHUB_RUN_ID: "42" }).url,
+    undefined,
+    "no server or repository: no page",
+  );
+  assert.equal(
+    ciRunContext({ GITLAB_CI: "true", CI_JOB_URL: "https://gl/j/1" }).url,
+    "https://gl/j/1",
+  );
+  assert.equal(
+    ciRunContext({ BUILDKITE: "true", BUILDKITE_BUILD_URL: "https://bk/b/1" }).url,
+    "https://bk/b/1",
+  );
+  assert.equal(
+    ciRunContext({ JENKINS_URL: "http://j", BUILD_URL: "http://j/job/1/" }).url,
+    "http://j/job/1/",
+  );
+  assert.equal(
+    ciRunContext({ CIRCLECI: "true", CIRCLE_BUILD_URL: "https://c/1" }).url,
+    "https://c/1",
+  );
+});

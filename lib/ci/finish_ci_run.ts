@@ -16,6 +16,8 @@ import { type CiGateDecision, type CiGates, decideCiGates } from "./decide_ci_ga
 import { type CiSummary, summarizeCiEvents } from "./summarize_ci_events.ts";
 import { type CiReport, renderCiSummaryMarkdown } from "./render_ci_summary.ts";
 import { ciRunHost } from "./ci_run_host.ts";
+import { eventCiRun } from "./event_ci_run.ts";
+import type { BeaconEventCiRun } from "../events/beacon_event.ts";
 
 /** Options of {@link finishCiRun} (the flags of `beacon ci finish`). */
 export interface FinishCiRunOptions {
@@ -47,7 +49,11 @@ export interface CiSummaryJson {
   log_path: string;
   summary_path: string;
   collector: StopDetachedResult;
-  run_context: CiState["run_context"];
+  /**
+   * The run, exactly as its events' `ci` field names it (metadata scrubbed, the actor under the
+   * policy's identity rule), so a summary and the events it counts join on the same values.
+   */
+  run_context: BeaconEventCiRun;
   summary: CiSummary;
   gates: CiGates & CiGateDecision;
   warnings: string[];
@@ -115,10 +121,11 @@ export async function finishCiRun(
       require_telemetry: options.gates?.require_telemetry ?? state.gates.require_telemetry,
     };
     const decision = decideCiGates(summary, gates);
+    const run = eventCiRun(state.run_context, await contentRulesOf(fs, state));
     const report: CiReport = {
       summary,
       gates: decision,
-      context: state.run_context,
+      context: run,
       logPath: state.log_path,
       warnings,
     };
@@ -129,7 +136,7 @@ export async function finishCiRun(
       log_path: state.log_path,
       summary_path: summaryPath,
       collector,
-      run_context: state.run_context,
+      run_context: run,
       summary,
       gates: { ...gates, ...decision },
       warnings,
@@ -227,6 +234,23 @@ async function changedKeys(
       ...step.conflicts.map((conflict) => conflict.key),
     ])),
   ];
+}
+
+/**
+ * The run policy's content rules, which its collector stamped the events' `ci` with; when the
+ * policy cannot be read (a warning says so already), the actor is dropped rather than guessed.
+ */
+async function contentRulesOf(
+  fs: FileSystem,
+  state: CiState,
+): Promise<Parameters<typeof eventCiRun>[1]> {
+  try {
+    const text = await fs.readFile(state.policy_path);
+    if (text) return parsePolicy(new TextDecoder().decode(text), state.policy_path).content;
+  } catch {
+    // Reported by the harness config check.
+  }
+  return { identity: "drop", max_field_bytes: 4096 };
 }
 
 async function readToken(fs: FileSystem, path: string): Promise<string | undefined> {

@@ -4,7 +4,7 @@
  *
  * @module
  */
-import type { CiRunContext } from "./ci_run_context.ts";
+import type { BeaconEventCiRun } from "../events/beacon_event.ts";
 import type { CiGateDecision } from "./decide_ci_gates.ts";
 import type { CiActivity, CiSummary, TokenTotals } from "./summarize_ci_events.ts";
 import { harnessAdapter } from "../harness/harness_adapters.ts";
@@ -13,7 +13,8 @@ import { harnessAdapter } from "../harness/harness_adapters.ts";
 export interface CiReport {
   summary: CiSummary;
   gates: CiGateDecision;
-  context: CiRunContext;
+  /** The run, as its events' `ci` field names it (scrubbed; the actor under the policy). */
+  context: BeaconEventCiRun;
   logPath: string;
   /** Problems worth a line (collector found dead, config edited, unreadable lines). */
   warnings: string[];
@@ -34,6 +35,8 @@ const ACTIVITY: [keyof CiActivity & keyof CiSummary, string][] = [
 export function renderCiSummaryText(report: CiReport): string {
   const { summary } = report;
   const lines = [`Beacon CI summary (${summary.events} events in ${report.logPath})`];
+  const run = runParts(report.context);
+  lines.push(`  Run: ${[...run, ...(report.context.url ? [report.context.url] : [])].join(" · ")}`);
   const width = Math.max(...ACTIVITY.map(([, label]) => label.length), "Tokens".length);
   for (const [key, label] of ACTIVITY) {
     lines.push(`  ${label.padEnd(width)}  ${summary[key]}`);
@@ -73,8 +76,7 @@ export function renderCiSummaryMarkdown(report: CiReport): string {
     ? names.length === 1 ? names[0] : `${names.slice(0, -1).join(", ")} and ${names.at(-1)}`
     : "the agents";
   const out: string[] = [`### Beacon: what ${escapeCell(who)} did in this run`, ""];
-  const where = [context.repository, context.workflow, context.job].filter(Boolean).join(" · ");
-  if (where) out.push(`${escapeCell(where)}`, "");
+  out.push(`Run: ${runMarkdown(context)}`, "");
   const activityRow = (label: string, activity: CiActivity) =>
     `| ${label} | ${ACTIVITY.map(([key]) => activity[key]).join(" | ")} | ${
       number(activity.tokens.input)
@@ -130,6 +132,38 @@ export function renderCiSummaryMarkdown(report: CiReport): string {
   for (const warning of report.warnings) out.push(`> ⚠️ ${escapeCell(warning)}`, "");
   out.push(`${summary.events} events in \`${escapeCell(report.logPath)}\`.`, "");
   return out.join("\n");
+}
+
+/**
+ * What names the run, in reading order: provider, repository, workflow, job, run number and
+ * attempt, pull request, ref, commit (12 characters).
+ */
+function runParts(run: BeaconEventCiRun): string[] {
+  return [
+    run.provider,
+    run.repository,
+    run.workflow,
+    run.job,
+    run.run_id && `run ${run.run_id}${run.run_attempt ? `, attempt ${run.run_attempt}` : ""}`,
+    run.pr && `PR #${run.pr}`,
+    run.ref,
+    run.sha?.slice(0, 12),
+  ].filter((part): part is string => Boolean(part));
+}
+
+/** {@link runParts} in Markdown, the run number linked to the run's page when it has one. */
+function runMarkdown(run: BeaconEventCiRun): string {
+  const linkable = run.url && /^https?:\/\/[^\s()<>\[\]`|]+$/.test(run.url) ? run.url : undefined;
+  return runParts(run).map((part) =>
+    linkable && run.run_id && part.startsWith(`run ${run.run_id}`)
+      ? `[${escapeText(part)}](${linkable})`
+      : escapeText(part)
+  ).join(" · ");
+}
+
+/** {@link escapeCell}, and nothing a value could turn into a link or emphasis. */
+function escapeText(text: string): string {
+  return escapeCell(text.replaceAll("\\", "\\\\")).replace(/[[\]*_~]/g, (c) => `\\${c}`);
 }
 
 function tokenText(totals: TokenTotals): string {

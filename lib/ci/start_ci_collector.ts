@@ -13,6 +13,8 @@ export interface StartCiCollectorInput {
   /** The run's policy file (its collector.listen is the port to answer on). */
   policyPath: string;
   tokenFile: string;
+  /** The run context (`ci_context.json`) the collector stamps on every event it writes. */
+  ciContextFile?: string;
   /** The runtime log the policy names: the collector that answers must write there. */
   logPath: string;
   /** Where the collector's own stdout and stderr are appended. */
@@ -36,7 +38,8 @@ export class CiCollectorStartError extends Error {
 }
 
 /**
- * Starts one CI run's collector (`beacon collector run --policy ... --token-file ...`) detached
+ * Starts one CI run's collector (`beacon collector run --policy ... --token-file ...
+ * --ci-context ...`) detached
  * from this process through `system.processes.startBackground`: its own session (setsid), stdin
  * from /dev/null, output appended to `outputLog`, and only the variables in `env`, so the
  * runner's `RUNNER_TRACKING_ID` is not there and the runner does not reap it when the step that
@@ -62,6 +65,7 @@ export async function startCiCollector(
     input.policyPath,
     "--token-file",
     input.tokenFile,
+    ...(input.ciContextFile ? ["--ci-context", input.ciContextFile] : []),
   ], {
     cwd: input.cwd,
     env: { PATH: DEFAULT_PATH, ...input.env },

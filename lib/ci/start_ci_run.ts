@@ -17,6 +17,7 @@ import { ciRunPolicy, ciRunPolicyToml } from "./ci_run_policy.ts";
 import { CI_STATE_FILE, type CiHarnessState, type CiState, writeCiState } from "./ci_state.ts";
 import { type CiHarness, ciHarnesses } from "./ci_harnesses.ts";
 import { ciRunHost } from "./ci_run_host.ts";
+import { CI_CONTEXT_FILE } from "./parse_ci_context_file.ts";
 import { loadCiPolicy } from "./load_ci_policy.ts";
 import { CiCollectorStartError, startCiCollector } from "./start_ci_collector.ts";
 
@@ -88,13 +89,22 @@ export async function startCiRun(
     outputLog: join(baseDir, "collector.log"),
     pidFile: join(baseDir, "collector.pid"),
     tokenFile: join(baseDir, "collector.token"),
+    contextFile: join(baseDir, CI_CONTEXT_FILE),
     policyPath: join(baseDir, "policy.toml"),
     statePath: join(baseDir, CI_STATE_FILE),
     ownershipPath: join(baseDir, "ownership.json"),
   };
   const token = randomToken();
+  const context = ciRunContext(host.env);
   await fs.ensureDir(join(baseDir, "logs"), 0o700);
   await fs.writeFileAtomic(paths.tokenFile, new TextEncoder().encode(token + "\n"), 0o600);
+  // The run's collector stamps this on every event it writes (the actor under the policy's
+  // identity rule): the one source for the events, the state and the summary.
+  await fs.writeFileAtomic(
+    paths.contextFile,
+    new TextEncoder().encode(JSON.stringify(context, null, 2) + "\n"),
+    0o600,
+  );
 
   const program = options.program ?? currentBeaconProgram(system.processes.self);
   const collectorEnv: Record<string, string> = { HOME: host.home };
@@ -121,6 +131,7 @@ export async function startCiRun(
           program,
           policyPath: paths.policyPath,
           tokenFile: paths.tokenFile,
+          ciContextFile: paths.contextFile,
           logPath: paths.logPath,
           outputLog: paths.outputLog,
           pidFile: paths.pidFile,
@@ -149,7 +160,6 @@ export async function startCiRun(
     });
 
     const collectorUrl = `http://127.0.0.1:${started.port}`;
-    const context = ciRunContext(host.env);
     const state: CiState = {
       format_version: 1,
       base_dir: baseDir,

@@ -2,6 +2,8 @@ import type { OtlpSignal } from "../otlp/otlp_signal.ts";
 import { countBatchItems, type ExportBatch } from "./export_batch.ts";
 import type { RuntimeLog } from "../runtime_log/open_runtime_log.ts";
 import { RuntimeLogUnavailableError } from "../runtime_log/runtime_log_unavailable_error.ts";
+import type { BeaconEventCiRun } from "../events/beacon_event.ts";
+import { stampCiRun } from "./stamp_ci_run.ts";
 
 /** Turns one decoded Export request into the events to write (pure; see the harness adapters). */
 export type ClassifyExport = (
@@ -46,21 +48,30 @@ export interface ExportCounters {
   lastEventAt: string | null;
 }
 
-/** The collector's middle: classify -> (content policy, inside classify) -> durable write. */
+/**
+ * The collector's middle: classify -> (content policy, inside classify) -> CI run stamp (a
+ * `beacon ci` run's collector only) -> durable write.
+ */
 export interface ExportPipeline {
   export(batch: ExportBatch, receivedAt: Date): Promise<ExportOutcome>;
   counters(): ExportCounters;
 }
 
 /**
- * The stage between decoding and answering: classifies a request's records into Beacon events
- * and appends them to the runtime log. It resolves only once the events are synced to disk, so
+ * The stage between decoding and answering: classifies a request's records into Beacon events,
+ * stamps them with the CI run when the collector records one (`ci`), and appends them to the
+ * runtime log. It resolves only once the events are synced to disk, so
  * an acknowledged request is never lost; when the log cannot take writes it says so
  * (`unavailable`) and the transport answers with a retryable status.
  */
 export function createExportPipeline(input: {
   classify: ClassifyExport;
   log: Pick<RuntimeLog, "append">;
+  /**
+   * The CI run this collector records (`collector run --ci-context`), stamped on every event
+   * after classification; absent for an endpoint's collector, which then does no extra work.
+   */
+  ci?: BeaconEventCiRun;
   /** Called when classification fails (a bug): the records are rejected, not the request. */
   onClassifyError?: (error: unknown) => void;
 }): ExportPipeline {
@@ -91,22 +102,25 @@ export function createExportPipeline(input: {
           message: "Beacon could not process these records; see the collector's error output",
         };
       }
-      if (classified.events.length) {
+      const events = input.ci && classified.events.length
+        ? stampCiRun(classified.events, input.ci)
+        : classified.events;
+      if (events.length) {
         try {
-          await input.log.append(classified.events);
+          await input.log.append(events);
         } catch (error) {
           if (!(error instanceof RuntimeLogUnavailableError)) throw error;
           counters.unavailable++;
           return { status: "unavailable", message: error.message };
         }
-        counters.eventsWritten += classified.events.length;
+        counters.eventsWritten += events.length;
         counters.lastEventAt = new Date().toISOString();
       }
       counters.recordsDropped += classified.dropped;
       counters.recordsFromOtherServices += classified.foreign ?? 0;
       return {
         status: "ok",
-        written: classified.events.length,
+        written: events.length,
         dropped: classified.dropped + (classified.foreign ?? 0),
         rejected: 0,
       };

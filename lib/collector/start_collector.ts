@@ -10,6 +10,7 @@ import { createServer, type IncomingMessage, type ServerResponse } from "node:ht
 import { getHeapStatistics } from "node:v8";
 import type { AddressInfo } from "node:net";
 import type { RuntimeLog } from "../runtime_log/open_runtime_log.ts";
+import type { BeaconEventCiRun } from "../events/beacon_event.ts";
 import {
   type ClassifyExport,
   createExportPipeline,
@@ -40,6 +41,8 @@ export interface CollectorOptions {
   version: string;
   log: RuntimeLog;
   classify: ClassifyExport;
+  /** The CI run to stamp on every event (a `beacon ci` run's collector); see the pipeline. */
+  ci?: BeaconEventCiRun;
   /** One line for people (stderr): classification bugs, server errors. */
   onError?: (message: string) => void;
   now?: () => Date;
@@ -81,6 +84,7 @@ export async function startCollector(options: CollectorOptions): Promise<Running
   const pipeline = createExportPipeline({
     classify: options.classify,
     log: options.log,
+    ci: options.ci,
     onClassifyError: (error) =>
       report("classify", `could not classify a request (a bug): ${describeError(error)}`),
   });

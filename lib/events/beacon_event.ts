@@ -57,6 +57,35 @@ export interface BeaconEventUser {
   account_id?: ContentField;
 }
 
+/**
+ * The CI run an event was recorded in (`beacon ci start`), stamped by the run's collector on
+ * every event it writes; absent on an endpoint's events. Every string is metadata with secrets
+ * scrubbed and cut to `max_field_bytes` (a branch name can hold anything); the run's actor names
+ * a person, so it is a {@link ContentField} under the policy's `identity` rule, as `user` is.
+ */
+export interface BeaconEventCiRun {
+  /** `github-actions`, `gitlab-ci`, `buildkite`, `jenkins`, `circleci`, or `local`. */
+  provider: string;
+  /** `owner/name` (GitHub, GitLab, CircleCI) or the repository's URL (Buildkite, Jenkins). */
+  repository?: string;
+  /** The workflow or pipeline (GitHub: `GITHUB_WORKFLOW`; GitLab: the pipeline id). */
+  workflow?: string;
+  job?: string;
+  /** The run (GitHub), job (GitLab) or build (Buildkite, Jenkins, CircleCI) number. */
+  run_id?: string;
+  run_attempt?: string;
+  /** The run's (or job's) page on the CI system. */
+  url?: string;
+  /** The commit the run is for. */
+  sha?: string;
+  /** The branch, tag or ref the run is for, as the CI system names it. */
+  ref?: string;
+  /** The pull (merge) request number, when the run is for one. */
+  pr?: string;
+  /** Who triggered the run, after the policy's `identity` rule (hashed by default). */
+  actor?: ContentField;
+}
+
 /** The fields every event has. Optional fields are absent (not null) when the source sent none. */
 export interface BeaconEventBase<K extends BeaconEventKind = BeaconEventKind> {
   schema_version: 1;
@@ -95,6 +124,8 @@ export interface BeaconEventBase<K extends BeaconEventKind = BeaconEventKind> {
   trace_id?: string;
   /** The span the record belongs to (lowercase hex), when the source sent one. */
   span_id?: string;
+  /** The CI run the event was recorded in; only on the events of a `beacon ci` run's collector. */
+  ci?: BeaconEventCiRun;
 }
 
 /** The harness's configuration when a session started (Codex: `codex.conversation_starts`). */

@@ -16,6 +16,7 @@ import {
   type AuthEnvironment,
   BEACON_EVENT_KINDS,
   type BeaconEventBase,
+  type BeaconEventCiRun,
   type BeaconEventKind,
   type BeaconEventOfKind,
   type BeaconEventUser,
@@ -142,6 +143,30 @@ const COMMON_PROPERTIES: PropertiesOf<Omit<BeaconEventBase, "kind">> = {
   auth_mode: str,
   trace_id: { type: "string", pattern: "^[0-9a-f]+$" },
   span_id: { type: "string", pattern: "^[0-9a-f]+$" },
+  ci: ref("CiRun"),
+};
+
+/** The CI run an event was recorded in (stamped by a `beacon ci` run's collector). */
+const CI_RUN: JsonSchema = {
+  description: "The CI run the event was recorded in (beacon ci start); absent on an " +
+    "endpoint's events. Strings are metadata, secrets scrubbed; actor is an identity under the " +
+    "policy's identity rule.",
+  type: "object",
+  properties: {
+    provider: str,
+    repository: str,
+    workflow: str,
+    job: str,
+    run_id: str,
+    run_attempt: str,
+    url: str,
+    sha: str,
+    ref: str,
+    pr: str,
+    actor: ref("ContentField"),
+  } satisfies PropertiesOf<BeaconEventCiRun>,
+  required: ["provider"],
+  additionalProperties: false,
 };
 
 const COMMON_REQUIRED: (keyof BeaconEventBase)[] = [
@@ -461,6 +486,7 @@ export const BEACON_EVENT_JSON_SCHEMA = {
     ...Object.fromEntries(BEACON_EVENT_KINDS.map((kind) => [kind, kindSchema(kind)])),
     ContentField: CONTENT_FIELD,
     AttributeValue: ATTRIBUTE_VALUE,
+    CiRun: CI_RUN,
   },
 };
 

@@ -10,6 +10,9 @@ import { RuntimeLogUnavailableError } from "../../runtime_log/runtime_log_unavai
 import { startCollector } from "../../collector/start_collector.ts";
 import { parseListenAddress } from "../../collector/parse_listen_address.ts";
 import { harnessClassifier } from "../../collector/harness_classifier.ts";
+import type { BeaconEventCiRun } from "../../events/beacon_event.ts";
+import { parseCiContextFile } from "../../ci/parse_ci_context_file.ts";
+import { eventCiRun } from "../../ci/event_ci_run.ts";
 
 /** `beacon collector run`: the long-running OTLP receiver Codex sends its telemetry to. */
 export const collectorRunCommand: Command = {
@@ -38,6 +41,12 @@ export const collectorRunCommand: Command = {
       valueName: "PATH",
       description: "Require the token in this file instead of the policy's collector.token.",
     },
+    "ci-context": {
+      type: "string",
+      valueName: "PATH",
+      description: "Stamp every event with this CI run (the ci_context.json `beacon ci start` " +
+        "writes).",
+    },
   },
   async run({ values }, context) {
     const loaded = await loadPolicy(context, values.policy as string | undefined, {
@@ -47,6 +56,10 @@ export const collectorRunCommand: Command = {
     if (typeof values["token-file"] === "string") {
       policy.collector.token = await readTokenFile(values["token-file"]);
     }
+    // The run's context, under this policy's content rules, once: every event gets the same.
+    const ci = typeof values["ci-context"] === "string"
+      ? await readCiRun(values["ci-context"], policy.content)
+      : undefined;
     const mode = values.system ? "system" : policy.endpoint.mode;
     const logPath = runtimeLogPathOf(policy, mode, context.host);
     const stamp = () => new Date().toISOString();
@@ -121,6 +134,7 @@ export const collectorRunCommand: Command = {
         version: VERSION,
         log,
         classify: harnessClassifier(policy),
+        ci,
         onError: (message) => context.stderr(`${stamp()} ${message}\n`),
         extraHealth: forwarder
           ? () => ({ forwarding: { destinations: forwarder.status(), ...policy.forwarding } })
@@ -140,6 +154,7 @@ export const collectorRunCommand: Command = {
           ? `  listening on ${collector.grpc.hostname}:${collector.grpc.port} (OTLP/gRPC)\n`
           : "") +
         `  writing events to ${logPath}\n` +
+        (ci ? `  stamping them with the CI run ${describeCiRun(ci)}\n` : "") +
         policy.destinations.map((d) => `  forwarding to ${d.name} (${d.endpoint}, ${d.protocol})\n`)
           .join(""),
     );
@@ -174,4 +189,23 @@ async function readTokenFile(path: string): Promise<string> {
     );
   }
   return token;
+}
+
+/** The `ci` object to stamp, from a `--ci-context` file and the policy's content rules. */
+async function readCiRun(
+  path: string,
+  content: Parameters<typeof eventCiRun>[1],
+): Promise<BeaconEventCiRun> {
+  let text: string;
+  try {
+    text = await Deno.readTextFile(path);
+  } catch (error) {
+    throw new Error(`Cannot read the CI context file "${path}": ${(error as Error).message}`);
+  }
+  return eventCiRun(parseCiContextFile(text, path), content);
+}
+
+/** `github-actions acme/app run 4242`: enough to tell runs apart in the collector's output. */
+function describeCiRun(ci: BeaconEventCiRun): string {
+  return [ci.provider, ci.repository, ci.run_id && `run ${ci.run_id}`].filter(Boolean).join(" ");
 }
