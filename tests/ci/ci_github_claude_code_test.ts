@@ -7,6 +7,7 @@
  * `ci exec -- claude -p ...`.
  */
 import assert from "node:assert/strict";
+import { createHash } from "node:crypto";
 import { join } from "node:path";
 import { startMockMessagesApi } from "../support/mock_messages_api.ts";
 import { claudeCodeBinary, runClaudeCode } from "../support/claude_code_cli.ts";
@@ -37,6 +38,27 @@ interface HarnessRow {
   tokens: { responses: number; input: number; output: number; cached: number; cost_usd?: number };
 }
 
+/** Who triggered the run: a person, so never in the log raw under the default policy. */
+const ACTOR = "grace-hopper-ci";
+
+/** The run every event must name (the actor as the SHA-256 of the login: default policy). */
+const EXPECTED_CI = {
+  provider: "github-actions",
+  repository: "acme/app",
+  workflow: "Agents",
+  job: "agents",
+  run_id: "777",
+  run_attempt: "3",
+  url: "https://github.com/acme/app/actions/runs/777/attempts/3",
+  sha: "feedc0de",
+  ref: "refs/heads/main",
+  actor: {
+    mode: "hash",
+    bytes: ACTOR.length,
+    sha256: createHash("sha256").update(ACTOR).digest("hex"),
+  },
+};
+
 /** A runner: HOME with its own ~/.claude, a checked-out repository, GitHub's files. */
 async function runner() {
   const github = await makeGithubFiles();
@@ -55,6 +77,13 @@ async function runner() {
       GITHUB_WORKSPACE: workspace,
       GITHUB_REPOSITORY: "acme/app",
       GITHUB_JOB: "agents",
+      GITHUB_WORKFLOW: "Agents",
+      GITHUB_RUN_ID: "777",
+      GITHUB_RUN_ATTEMPT: "3",
+      GITHUB_SHA: "feedc0de",
+      GITHUB_REF: "refs/heads/main",
+      GITHUB_ACTOR: ACTOR,
+      GITHUB_SERVER_URL: "https://github.com",
     } as Record<string, string>,
     /**
      * Every path under the runner's ~/.claude with its text, and whether ~/.claude.json exists:
@@ -139,8 +168,15 @@ Deno.test("ci start -> real claude -p with the run's CLAUDE_CONFIG_DIR -> ci fin
 
   const events = await readEvents(outputs["log-path"]);
   assert.ok(events.length > 0 && events.every((event) => event.harness === "claude-code"));
+  // Whatever Claude Code sends as resource attributes, the run's collector names the run on
+  // every event, the actor only hashed.
+  for (const event of events) assert.deepEqual(event.ci, EXPECTED_CI, String(event.kind));
+  assert.ok(!(await Deno.readTextFile(outputs["log-path"])).includes(ACTOR), "no raw actor");
   const responses = api.requests.filter((request) => request.method === "POST").length;
-  const summary = (await readSummary(state.base_dir)).summary;
+  const summaryJson = await readSummary(state.base_dir);
+  assert.deepEqual(summaryJson.run_context, EXPECTED_CI, "the summary names the same run");
+  assert.ok(!JSON.stringify(summaryJson).includes(ACTOR));
+  const summary = summaryJson.summary;
   assert.equal(summary.events, events.length);
   const [claude, ...others] = summary.by_harness as HarnessRow[];
   assert.deepEqual(others, [], "Codex ran nothing: it has no row");
@@ -161,6 +197,11 @@ Deno.test("ci start -> real claude -p with the run's CLAUDE_CONFIG_DIR -> ci fin
   assert.equal(session.model, events.find((event) => event.kind === "token_usage")?.model);
   const stepSummary = await place.github.stepSummary();
   assert.match(stepSummary, /^### Beacon: what Claude Code did in this run$/m);
+  assert.match(
+    stepSummary,
+    /^Run: github-actions · acme\/app · Agents · agents · \[run 777, attempt 3\]/m,
+  );
+  assert.ok(!stepSummary.includes(ACTOR));
   assert.match(stepSummary, /^\| Claude Code \| 1 \| 1 \| 1 \| 1 \| 0 \| 2 \| 0 \| 0 \| /m);
   assert.match(stepSummary, /\| \$\d+\.\d{4} \|$/m);
 
@@ -221,6 +262,7 @@ Deno.test("Codex and Claude Code in one CI run: each counted and labelled under 
     const state = await readCiStateFile(ghEnv.BEACON_CI_STATE);
     const events = await readEvents(state.log_path);
     const summary = (await readSummary(state.base_dir)).summary;
+    for (const event of events) assert.deepEqual(event.ci, EXPECTED_CI, String(event.harness));
     const rows = new Map((summary.by_harness as HarnessRow[]).map((row) => [row.harness, row]));
     assert.deepEqual([...rows.keys()].sort(), ["claude-code", "codex"]);
     for (const [harness, row] of rows) {

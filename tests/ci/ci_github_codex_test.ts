@@ -6,6 +6,7 @@
  * `codex exec --strict-config` accepts the file.
  */
 import assert from "node:assert/strict";
+import { createHash } from "node:crypto";
 import { join } from "node:path";
 import {
   checkCodexAcceptsConfig,
@@ -26,7 +27,31 @@ const CONTEXT = {
   GITHUB_RUN_ATTEMPT: "1",
   GITHUB_SHA: "0123abcd",
   GITHUB_REF: "refs/pull/17/merge",
-  GITHUB_ACTOR: "ada",
+  GITHUB_ACTOR: "ada-lovelace-ci",
+  GITHUB_SERVER_URL: "https://github.com",
+};
+
+/**
+ * The `ci` object every event of the run must carry: the run's metadata as the runner set it,
+ * the actor (a person) only as the SHA-256 of the login (the default policy's identity rule),
+ * computed here independently of Beacon's code.
+ */
+const EXPECTED_CI = {
+  provider: "github-actions",
+  repository: "acme/app",
+  workflow: "CI, nightly",
+  job: "codex",
+  run_id: "4242",
+  run_attempt: "1",
+  url: "https://github.com/acme/app/actions/runs/4242/attempts/1",
+  sha: "0123abcd",
+  ref: "refs/pull/17/merge",
+  pr: "17",
+  actor: {
+    mode: "hash",
+    bytes: CONTEXT.GITHUB_ACTOR.length,
+    sha256: createHash("sha256").update(CONTEXT.GITHUB_ACTOR).digest("hex"),
+  },
 };
 
 Deno.test("ci start -> real Codex with the codex-home output -> ci finish: events, summary, step summary", async () => {
@@ -124,13 +149,31 @@ Deno.test("ci start -> real Codex with the codex-home output -> ci finish: event
       summary.summary.tokens_by_model.map((row: { model: string }) => row.model),
       ["mock-model"],
     );
-    assert.equal(summary.run_context.pr, "17");
+    // Every event names the run, from the collector (Codex got the raw actor in its resource
+    // attributes too: the log never has it), and the summary names it with the same values.
+    assert.ok(events.length >= 5);
+    for (const event of events) assert.deepEqual(event.ci, EXPECTED_CI, String(event.kind));
+    const logText = await Deno.readTextFile(outputs["log-path"]);
+    assert.ok(!logText.includes(CONTEXT.GITHUB_ACTOR), "the actor is not in the log raw");
+    assert.deepEqual(summary.run_context, EXPECTED_CI);
+    assert.ok(!JSON.stringify(summary).includes(CONTEXT.GITHUB_ACTOR), "summary.json neither");
     assert.match(
       finish.stdout,
       new RegExp(`Tokens\\s+${(1000 * responses).toLocaleString("en-US")} in`),
     );
 
     const stepSummary = await github.stepSummary();
+    assert.ok(
+      stepSummary.includes(
+        "Run: github-actions · acme/app · CI, nightly · codex · " +
+          "[run 4242, attempt 1](https://github.com/acme/app/actions/runs/4242/attempts/1) · " +
+          "PR #17 · refs/pull/17/merge · 0123abcd",
+      ),
+      stepSummary,
+    );
+    for (const text of [stepSummary, finish.stdout, finish.stderr]) {
+      assert.ok(!text.includes(CONTEXT.GITHUB_ACTOR), "nor in the summaries");
+    }
     assert.match(stepSummary, /\| Sessions \| Prompts \| Commands \|/);
     assert.match(stepSummary, /\| 1 \| 1 \| 1 \| 1 \| 0 \|/);
     assert.match(stepSummary, /`[0-9a-f-]{36}` \| mock-model \|/);
