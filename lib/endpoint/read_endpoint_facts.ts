@@ -74,7 +74,10 @@ export async function readEndpointFacts(input: ReadEndpointFactsInput): Promise<
   try {
     installed = await readEndpointConfig(fs, paths);
   } catch (error) {
-    installedUnreadable = isPermissionDenied(error);
+    // Only a record this user may not read is a check skipped; a folder in its place or a
+    // corrupt record is an error that says what to do.
+    if (!isPermissionDenied(error)) throw error;
+    installedUnreadable = true;
   }
 
   const discovery = await discoverHarnesses(host, { fs, run: system.run }, {
