@@ -20,6 +20,15 @@ export interface TestEventResult {
   milliseconds: number;
 }
 
+/** Which collector to send the test event to, and the log it should land in. */
+export interface TestEventTarget {
+  collectorUrl: string;
+  token?: string;
+  runtimeLogPath: string;
+  /** How long to wait for the event in the log (and, for `verifyCollector`, for the collector). */
+  timeoutMs?: number;
+}
+
 /**
  * Sends one synthetic Codex-shaped OTLP log record (a session start with session id
  * `beacon-test-event-<uuid>`) through the real collector path and waits until it appears in
@@ -29,12 +38,7 @@ export interface TestEventResult {
  */
 export async function sendTestEvent(
   system: Pick<System, "host" | "fs">,
-  input: {
-    collectorUrl: string;
-    token?: string;
-    runtimeLogPath: string;
-    timeoutMs?: number;
-  },
+  input: TestEventTarget,
 ): Promise<TestEventResult> {
   const started = performance.now();
   const sessionId = `beacon-test-event-${crypto.randomUUID()}`;

@@ -1,5 +1,5 @@
 import { probeCollector } from "./probe/probe_collector.ts";
-import { sendTestEvent, type TestEventResult } from "./send_test_event.ts";
+import { sendTestEvent, type TestEventResult, type TestEventTarget } from "./send_test_event.ts";
 import type { System } from "../host/system.ts";
 
 /**
@@ -8,12 +8,7 @@ import type { System } from "../host/system.ts";
  */
 export async function verifyCollector(
   system: Pick<System, "host" | "fs">,
-  input: {
-    collectorUrl: string;
-    token?: string;
-    runtimeLogPath: string;
-    timeoutMs?: number;
-  },
+  input: TestEventTarget,
 ): Promise<TestEventResult> {
   const deadline = Date.now() + (input.timeoutMs ?? 15_000);
   let last = "";
