@@ -97,6 +97,12 @@ export function restrictEventContent(
     }
     if (userCopy) set("user", userCopy);
   }
+  const ci = event.ci as Record<string, unknown> | undefined;
+  if (identityRule && ci && typeof ci === "object" && isContentField(ci.actor)) {
+    // The CI run's actor (the login that triggered it) is an identity like `user`'s.
+    const restricted = restrictField(ci.actor, identityRule, false, true);
+    if (restricted !== ci.actor) set("ci", { ...ci, actor: restricted });
+  }
   const strictest = given.reduce(stricterRule, "keep");
   for (const key of ["span", "metric"]) {
     const inner = event[key];

@@ -102,6 +102,25 @@ Deno.test("restrictEventContent: a kept identity restricted is what the identity
   );
 });
 
+Deno.test("restrictEventContent: a CI run's actor is restricted by the identity rule too", () => {
+  const identity = fc.string({ minLength: 1, maxLength: 30 }).filter((s) => s.trim() !== "");
+  fc.assert(
+    fc.property(identity, rule, (actor, to) => {
+      const event = {
+        kind: "prompt",
+        ci: {
+          provider: "github-actions",
+          repository: "o/r",
+          actor: applyIdentityRule(actor, "keep", 4096),
+        },
+      };
+      const ci = restrictEventContent(event, { identity: to }).ci as Record<string, unknown>;
+      assert.deepEqual(ci.actor, applyIdentityRule(actor, to, 4096));
+      assert.equal(ci.repository, "o/r");
+    }),
+  );
+});
+
 Deno.test("restrictEventContent: a destination never receives more than the log holds", () => {
   fc.assert(
     fc.property(
