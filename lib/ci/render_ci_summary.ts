@@ -122,9 +122,9 @@ export function renderCiSummaryMarkdown(report: CiReport): string {
     out.push("| Gate | Expected | Seen | |", "| --- | --- | ---: | --- |");
     for (const result of report.gates.results) {
       out.push(
-        `| ${escapeCell(result.gate)} | ${escapeCell(result.expected)} | ${result.seen} | ${
-          result.passed ? "✅" : report.gates.fails_run ? "❌" : "⚠️ (warning only)"
-        } |`,
+        `| ${escapeCell(result.gate)} | ${escapeCell(result.expected)} | ${
+          escapeCell(result.seen)
+        } | ${result.passed ? "✅" : report.gates.fails_run ? "❌" : "⚠️ (warning only)"} |`,
       );
     }
     out.push("");

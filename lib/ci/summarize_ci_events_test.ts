@@ -102,6 +102,7 @@ Deno.test("decideCiGates says what was expected and what was seen", async () => 
       passed: false,
       expected: "at least 1 agent_response event",
       seen: "0",
+      seen_by_harness: {},
     },
   ]);
   assert.equal(fail.fails_run, true);

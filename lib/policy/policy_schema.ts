@@ -10,7 +10,8 @@
  */
 import * as v from "valibot";
 import { BEACON_EVENT_KINDS } from "../events/beacon_event.ts";
-import { HARNESS_ADAPTERS } from "../harness/harness_adapters.ts";
+import { HARNESS_ADAPTERS, HARNESS_NAMES } from "../harness/harness_adapters.ts";
+import { CI_REQUIREMENT_PATTERN, parseCiRequirement } from "../ci/parse_ci_requirement.ts";
 
 /** How one kind of content is kept in the runtime log. */
 export const ContentRuleSchema = v.pipe(
@@ -113,8 +114,23 @@ const CiSchema = v.strictObject({
   ),
   require: v.optional(
     v.pipe(
-      v.array(v.picklist(BEACON_EVENT_KINDS)),
-      v.description("Event kinds the run must record at least once, e.g. session_start."),
+      v.array(
+        v.pipe(
+          v.string(),
+          v.regex(CI_REQUIREMENT_PATTERN, (issue) => {
+            const parsed = parseCiRequirement(String(issue.input));
+            return parsed.ok
+              ? `"${issue.input}": write KIND or HARNESS:KIND without spaces`
+              : parsed.problem;
+          }),
+        ),
+      ),
+      v.description(
+        "Event kinds the run must record at least once: KIND from any harness " +
+          '(e.g. "session_start") or HARNESS:KIND from that harness (e.g. ' +
+          `"claude-code:token_usage"). Harnesses: ${HARNESS_NAMES.join(", ")}; kinds: ` +
+          `${BEACON_EVENT_KINDS.join(", ")}.`,
+      ),
     ),
     [],
   ),

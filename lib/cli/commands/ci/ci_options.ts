@@ -6,7 +6,7 @@
 import type { CommandArgs, CommandOption } from "../../command.ts";
 import { UsageError } from "../../usage_error.ts";
 import { closestMatch } from "../../../text/closest_match.ts";
-import { BEACON_EVENT_KINDS } from "../../../events/beacon_event.ts";
+import { formatCiRequirement, parseCiRequirement } from "../../../ci/parse_ci_requirement.ts";
 import type { CiGates } from "../../../ci/decide_ci_gates.ts";
 import type { StartCiRunOptions } from "../../../ci/start_ci_run.ts";
 import { HARNESS_ADAPTERS } from "../../../harness/harness_adapters.ts";
@@ -61,9 +61,10 @@ export const CI_GATE_OPTIONS: Record<string, CommandOption> = {
   },
   require: {
     type: "string",
-    valueName: "KIND,...",
+    valueName: "[HARNESS:]KIND,...",
     multiple: true,
-    description: "Fail unless each event kind was recorded (e.g. session_start,token_usage).",
+    description: "Fail unless each event kind was recorded, by any harness (token_usage) or by " +
+      "the one named (claude-code:token_usage).",
   },
   "require-telemetry": {
     type: "string",
@@ -116,18 +117,11 @@ export function ciGateOverrides(values: CommandArgs["values"], command: string):
   if (require !== undefined) {
     const kinds = require.flatMap((item) => item.split(",")).map((kind) => kind.trim())
       .filter(Boolean);
-    for (const kind of kinds) {
-      if (!(BEACON_EVENT_KINDS as readonly string[]).includes(kind)) {
-        const suggestion = closestMatch(kind, [...BEACON_EVENT_KINDS]);
-        throw new UsageError(
-          `${command}: --require: unknown event kind "${kind}"` +
-            (suggestion
-              ? `; did you mean ${suggestion}?`
-              : `; kinds: ${BEACON_EVENT_KINDS.join(", ")}`),
-        );
-      }
-    }
-    gates.require = kinds;
+    gates.require = kinds.map((kind) => {
+      const parsed = parseCiRequirement(kind);
+      if (!parsed.ok) throw new UsageError(`${command}: --require: ${parsed.problem}`);
+      return formatCiRequirement(parsed.requirement);
+    });
   }
   const requireTelemetry = values["require-telemetry"] as string | undefined;
   if (requireTelemetry !== undefined) {
