@@ -3,7 +3,7 @@ import { applyPlan } from "../reconcile/apply_plan.ts";
 import { readOwnershipState } from "../reconcile/ownership_store.ts";
 import { journalingFileSystem } from "../reconcile/journaling_file_system.ts";
 import type { EndpointPlan, PlanStep } from "../reconcile/plan.ts";
-import type { ServiceController } from "./service/service_controller.ts";
+import type { ServiceChange, ServiceController } from "./service/service_controller.ts";
 
 /** One step of an endpoint install failed; everything before it was undone. */
 export class EndpointStepError extends Error {
@@ -68,7 +68,8 @@ export async function applyEndpointPlan(input: {
   fs: FileSystem;
   controllerOn: (fs: FileSystem) => ServiceController;
   verify: () => Promise<void>;
-  onStep?: (step: string, detail: string) => void;
+  /** Each thing done: the step, a line about it, and for the service the change itself. */
+  onStep?: (step: string, detail: string, serviceChange?: ServiceChange) => void;
 }): Promise<void> {
   const { plan } = input;
   const statePath = plan.endpoint.paths.statePath;
@@ -93,7 +94,7 @@ export async function applyEndpointPlan(input: {
         if (serviceChange?.kind === "start" || serviceChange?.kind === "restart") {
           startedService = true;
         }
-        input.onStep?.(STEP_NAME[applied.kind], detail);
+        input.onStep?.(STEP_NAME[applied.kind], detail, serviceChange);
       },
     });
 

@@ -13,6 +13,7 @@ import { applyEndpointPlan } from "./apply_endpoint_plan.ts";
 import type { TestEventResult } from "./send_test_event.ts";
 import type { ServiceController } from "./service/service_controller.ts";
 import { verifyCollector } from "./verify_collector.ts";
+import { describeServiceChange } from "./service/describe_service_change.ts";
 
 /** What applying did, for the command to render. */
 export interface InstallOrRepairResult {
@@ -50,7 +51,12 @@ export async function applyInstallOrRepair(input: {
       plan,
       fs,
       controllerOn: input.controllerOn,
-      onStep: (step, detail) => steps.push(`${step}: ${detail}`),
+      onStep: (step, detail, serviceChange) =>
+        steps.push(
+          `${step}: ${
+            serviceChange ? describeServiceChange(serviceChange, input.system.host) : detail
+          }`,
+        ),
       verify: async () => {
         testEvent = await verifyCollector(input.system, {
           collectorUrl: plan.endpoint.config.collectorUrl,

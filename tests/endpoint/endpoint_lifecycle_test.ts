@@ -93,6 +93,9 @@ Deno.test("endpoint lifecycle: discover, install, codex, status, break, repair, 
     assert.equal(install.code, 0, install.stdout + install.stderr);
     const logPath = join(tmp.home, ".beacon", "endpoint", "logs", "runtime.jsonl");
     assert.match(install.stdout, new RegExp(`Events are written to ${logPath}`));
+    // What was done, in words (not the change's kind, e.g. "start" or "write-file").
+    assert.match(install.stdout, /^ {2}collector service: start the collector as a background/m);
+    assert.doesNotMatch(install.stdout, /collector service: (write-file|start)$/m);
     const again = await beacon("endpoint", "install", "--plan");
     assert.equal(again.code, 0, `a second install changes nothing:\n${again.stdout}`);
 
