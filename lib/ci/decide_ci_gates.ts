@@ -37,6 +37,8 @@ export interface CiGateDecision {
  *
  * @example
  * ```ts
+ * import type { CiSummary } from "./summarize_ci_events.ts";
+ * declare const summary: CiSummary; // codex sent 3 token_usage events, claude-code none
  * const decision = decideCiGates(summary, { min_events: 1, require: ["claude-code:token_usage"], require_telemetry: true });
  * decision.results[1];
  * // { gate: "require claude-code:token_usage", passed: false,

@@ -89,6 +89,8 @@ export interface PrintablePlan {
  * @example
  * ```ts
  * import { printablePlan } from "./printable_plan.ts";
+ * import type { Plan } from "../reconcile/plan.ts";
+ * declare const plan: Plan; // e.g. from computePlan or planEndpoint
  *
  * const shown = printablePlan(plan);
  * // shown.steps[0]: { kind, harness, path, realPath, fingerprint, createMode, changes,

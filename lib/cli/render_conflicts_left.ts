@@ -7,6 +7,8 @@ import { isSettingsStep, type Plan } from "../reconcile/plan.ts";
  *
  * @example
  * ```ts
+ * import type { Plan } from "../reconcile/plan.ts";
+ * declare const plan: Plan; // a plan whose Codex step left a foreign exporter alone
  * renderConflictsLeft(plan, "beacon endpoint repair");
  * // Needs attention: 1 conflict was left alone, so the configuration does not match the policy:
  * //   ! otel in /home/me/.codex/config.toml: otel.exporter sends to someone else's destination...

@@ -102,6 +102,8 @@ export interface CodexWorkspace extends AsyncDisposable {
  *
  * @example
  * ```ts
+ * import { startMockModelProvider } from "./mock_model_provider.ts";
+ * const provider = await startMockModelProvider({ finalAnswer: "Done." });
  * await using workspace = await createCodexWorkspace();
  * await workspace.writeConfig(mockProviderToml(provider.baseUrl));
  * const result = await runCodexExec({ ...workspace, prompt: "hello" });
