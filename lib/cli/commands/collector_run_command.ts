@@ -14,17 +14,22 @@ import type { BeaconEventCiRun } from "../../events/beacon_event.ts";
 import { parseCiContextFile } from "../../ci/parse_ci_context_file.ts";
 import { eventCiRun } from "../../ci/event_ci_run.ts";
 
-/** `beacon collector run`: the long-running OTLP receiver Codex sends its telemetry to. */
+/** `beacon collector run`: the long-running OTLP receiver the harnesses send their telemetry to. */
 export const collectorRunCommand: Command = {
   words: ["collector", "run"],
   summary: "Run the local OTLP collector that writes Beacon's runtime log (until stopped)",
   description:
     "Listens on the policy's collector.listen address (default 127.0.0.1:4318) for OTLP/HTTP\n" +
     "(protobuf or JSON, plain or gzip), Connect and gRPC-Web, and on collector.grpc_listen for\n" +
-    "OTLP/gRPC when collector.grpc = true. Keeps the semantic events Codex sends, applies the\n" +
-    "policy's content rules, and appends one JSON event per line to the runtime log, answering\n" +
-    "each request only once its events are synced to disk. GET /healthz describes the collector.\n" +
-    "SIGTERM or SIGINT: stop accepting, finish in-flight requests, sync, exit 0.\n\n" +
+    "OTLP/gRPC when collector.grpc = true. Keeps the semantic events each managed harness\n" +
+    "(Codex, Claude Code) sends, applies the policy's content rules, and appends one JSON event\n" +
+    "per line to the runtime log, answering each request only once its events are synced to\n" +
+    'disk. Other services\' telemetry is dropped and counted (collector.other_services = "record"\n' +
+    "keeps their log records by name only). Past collector.memory_limit_mib of memory, or\n" +
+    "collector.max_buffered_bytes of request bodies in flight, requests get 503 with\n" +
+    "Retry-After; connections beyond collector.max_connections are closed. GET /healthz\n" +
+    "describes the collector. SIGTERM or SIGINT: stop accepting, finish in-flight requests,\n" +
+    "sync, exit 0.\n\n" +
     "Exit codes: 0 stopped by a signal, 1 could not start (address in use, log not writable).",
   options: {
     policy: { type: "string", valueName: "PATH", description: "Policy file to use." },
