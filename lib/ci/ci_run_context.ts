@@ -16,6 +16,24 @@ export interface CiRunContext {
   pr?: string;
 }
 
+/**
+ * Every field of a {@link CiRunContext}: the provider, the run's metadata in the order events
+ * carry it, then the actor (an identity).
+ */
+export const CI_RUN_CONTEXT_FIELDS = [
+  "provider",
+  "repository",
+  "workflow",
+  "job",
+  "run_id",
+  "run_attempt",
+  "url",
+  "sha",
+  "ref",
+  "pr",
+  "actor",
+] as const satisfies readonly (keyof CiRunContext)[];
+
 type Env = Readonly<Record<string, string | undefined>>;
 
 /**

@@ -3,20 +3,13 @@ import type { Policy } from "../policy/policy_schema.ts";
 import { applyIdentityRule } from "../content/hash_identity.ts";
 import { scrubSecrets } from "../content/scrub_secrets.ts";
 import { truncateUtf8 } from "../content/truncate_utf8.ts";
-import type { CiRunContext } from "./ci_run_context.ts";
+import { CI_RUN_CONTEXT_FIELDS, type CiRunContext } from "./ci_run_context.ts";
 
-/** The metadata fields of a run context, in the order events carry them. */
-const METADATA_FIELDS = [
-  "repository",
-  "workflow",
-  "job",
-  "run_id",
-  "run_attempt",
-  "url",
-  "sha",
-  "ref",
-  "pr",
-] as const satisfies readonly (keyof CiRunContext & keyof BeaconEventCiRun)[];
+/** The metadata fields of a run context (all but the provider and the actor), in order. */
+const METADATA_FIELDS = CI_RUN_CONTEXT_FIELDS.filter(
+  (field): field is Exclude<typeof field, "provider" | "actor"> =>
+    field !== "provider" && field !== "actor",
+);
 
 /**
  * The `ci` object a CI run's collector stamps on every event, from the run context `ci start`

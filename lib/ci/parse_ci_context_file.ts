@@ -1,23 +1,9 @@
-import type { CiRunContext } from "./ci_run_context.ts";
+import { CI_RUN_CONTEXT_FIELDS, type CiRunContext } from "./ci_run_context.ts";
 
 /** The run context's file in a CI run's base folder (`ci start` writes it 0600). */
 export const CI_CONTEXT_FILE = "ci_context.json";
 
-const FIELDS = new Set<string>(
-  [
-    "provider",
-    "repository",
-    "workflow",
-    "job",
-    "run_id",
-    "run_attempt",
-    "url",
-    "sha",
-    "ref",
-    "actor",
-    "pr",
-  ] satisfies (keyof CiRunContext)[],
-);
+const FIELDS = new Set<string>(CI_RUN_CONTEXT_FIELDS);
 
 /**
  * The run context in a `--ci-context` file (what `ci start` wrote: the {@link CiRunContext} as
