@@ -1,14 +1,19 @@
 /**
  * What planning Beacon's settings in one config file does whatever the file's format: read it
  * (through a symlink to the file it points at), refuse a file that is not a regular one or is
- * read-only, and the plan step's fields that record ownership and what to give back.
+ * read-only, diff and try the edits in memory, and the plan step's fields that record ownership
+ * and what to give back.
  *
  * @module
  */
 
 import type { FileInfo, FileSystem } from "./file_system.ts";
-import type { Ownership } from "./diff_managed_settings.ts";
-import type { diffManagedSettings } from "./diff_managed_settings.ts";
+import {
+  type DesiredSetting,
+  diffManagedSettings,
+  type Ownership,
+  type SettingsDiff,
+} from "./diff_managed_settings.ts";
 import { ConfigNotWritableError } from "./config_errors.ts";
 import { sha256Hex } from "./sha256_hex.ts";
 
@@ -43,6 +48,45 @@ export function refuseReadOnlyConfig(path: string, target: FileInfo | undefined)
 }
 
 /**
+ * Compares the desired settings with the file's values (`current`, parsed from `text`) and
+ * Beacon's ownership record; when something must change, refuses a read-only file and tries
+ * the edits in memory with the format's `edit`, so a plan that cannot be applied fails here,
+ * not half-way through apply (an `editError` becomes ConfigNotWritableError).
+ */
+export function diffManagedConfig(input: {
+  path: string;
+  file: ManagedConfigFile;
+  text: string;
+  current: Parameters<typeof diffManagedSettings>[0]["current"];
+  desired: DesiredSetting[];
+  ownership: Record<string, Ownership>;
+  takeOver: boolean;
+  release?: boolean;
+  edit: (text: string, edits: SettingsDiff["edits"]) => unknown;
+  editError: abstract new (...args: never[]) => Error;
+}): SettingsDiff {
+  const { path, file } = input;
+  const diff = diffManagedSettings({
+    target: path,
+    current: input.current,
+    desired: input.desired,
+    ownership: input.ownership[file.realPath],
+    takeOver: input.takeOver,
+    repairDrift: !input.release,
+  });
+  if (diff.edits.length) {
+    refuseReadOnlyConfig(path, file.target);
+    try {
+      input.edit(input.text, diff.edits);
+    } catch (error) {
+      if (!(error instanceof input.editError)) throw error;
+      throw new ConfigNotWritableError(path, `Beacon cannot edit it safely: ${error.message}`);
+    }
+  }
+  return diff;
+}
+
+/**
  * The fields every settings step carries after its kind, harness and path: the fingerprint of
  * what was read, the edits and their report, what Beacon will own, the original text to keep
  * (the first time Beacon touches the file) and, when giving a file back that nobody changed
@@ -51,7 +95,7 @@ export function refuseReadOnlyConfig(path: string, target: FileInfo | undefined)
 export function settingsStepRecord(input: {
   file: ManagedConfigFile;
   text: string;
-  diff: ReturnType<typeof diffManagedSettings>;
+  diff: SettingsDiff;
   ownership: Record<string, Ownership>;
   release?: boolean;
   createMode: number;

@@ -1,14 +1,10 @@
 import type { FileSystem } from "./file_system.ts";
 import type { Ownership } from "./diff_managed_settings.ts";
-import { type DesiredSetting, diffManagedSettings } from "./diff_managed_settings.ts";
+import type { DesiredSetting } from "./diff_managed_settings.ts";
 import type { JsonSettingsStep } from "./plan.ts";
 import { decodeConfigText } from "./decode_config_text.ts";
 import { ConfigNotWritableError, ConfigSyntaxError } from "./config_errors.ts";
-import {
-  readManagedConfig,
-  refuseReadOnlyConfig,
-  settingsStepRecord,
-} from "./managed_config_file.ts";
+import { diffManagedConfig, readManagedConfig, settingsStepRecord } from "./managed_config_file.ts";
 import { NEW_CONFIG_FILE_MODE } from "./plan_toml_settings.ts";
 import { editJson, JsonEditError } from "../json/edit_json.ts";
 import { JSON_SETTINGS_MAX_BYTES, parseJsonSettings } from "../json/parse_json_settings.ts";
@@ -62,23 +58,14 @@ export async function planJsonSettings(input: {
     const { line, column, message } = parsed.error;
     throw new JsonSettingsSyntaxError(path, line, column, message);
   }
-  const diff = diffManagedSettings({
-    target: path,
+  const diff = diffManagedConfig({
+    ...input,
+    file,
+    text,
     current: parsed.value,
-    desired: input.desired,
-    ownership: input.ownership[file.realPath],
-    takeOver: input.takeOver,
-    repairDrift: !input.release,
+    edit: editJson,
+    editError: JsonEditError,
   });
-  if (diff.edits.length) {
-    refuseReadOnlyConfig(path, file.target);
-    try {
-      editJson(text, diff.edits);
-    } catch (error) {
-      if (!(error instanceof JsonEditError)) throw error;
-      throw new ConfigNotWritableError(path, `Beacon cannot edit it safely: ${error.message}`);
-    }
-  }
   return {
     kind: "json-settings",
     harness: input.harness,

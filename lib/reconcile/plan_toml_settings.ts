@@ -1,14 +1,10 @@
 import type { FileSystem } from "./file_system.ts";
 import type { Ownership } from "./diff_managed_settings.ts";
-import { type DesiredSetting, diffManagedSettings } from "./diff_managed_settings.ts";
+import type { DesiredSetting } from "./diff_managed_settings.ts";
 import type { TomlSettingsStep } from "./plan.ts";
 import { decodeConfigText } from "./decode_config_text.ts";
-import { ConfigNotWritableError, ConfigSyntaxError, ConfigTooLargeError } from "./config_errors.ts";
-import {
-  readManagedConfig,
-  refuseReadOnlyConfig,
-  settingsStepRecord,
-} from "./managed_config_file.ts";
+import { ConfigSyntaxError, ConfigTooLargeError } from "./config_errors.ts";
+import { diffManagedConfig, readManagedConfig, settingsStepRecord } from "./managed_config_file.ts";
 import { parseToml } from "../toml/parse_toml.ts";
 import { tomlSizeBeyondLimit } from "../toml/toml_limits.ts";
 import { editToml, TomlEditError } from "../toml/edit_toml.ts";
@@ -43,23 +39,14 @@ export async function planTomlSettings(input: {
     if (limit) throw new ConfigTooLargeError(path, limit.detail);
     throw new ConfigSyntaxError(path, line, column, message);
   }
-  const diff = diffManagedSettings({
-    target: path,
+  const diff = diffManagedConfig({
+    ...input,
+    file,
+    text,
     current: parsed.value,
-    desired: input.desired,
-    ownership: input.ownership[file.realPath],
-    takeOver: input.takeOver,
-    repairDrift: !input.release,
+    edit: editToml,
+    editError: TomlEditError,
   });
-  if (diff.edits.length) {
-    refuseReadOnlyConfig(path, file.target);
-    try {
-      editToml(text, diff.edits);
-    } catch (error) {
-      if (!(error instanceof TomlEditError)) throw error;
-      throw new ConfigNotWritableError(path, `Beacon cannot edit it safely: ${error.message}`);
-    }
-  }
   return {
     kind: "toml-settings",
     harness: input.harness,
