@@ -7,13 +7,15 @@
  */
 import assert from "node:assert/strict";
 import { join } from "node:path";
-import { runCli } from "../../lib/cli/run_cli.ts";
 import type { Host } from "../../lib/host/host.ts";
-import type { System } from "../../lib/host/system.ts";
 import { endpointPaths } from "../../lib/endpoint/endpoint_paths.ts";
 import { systemdUnitPath } from "../../lib/endpoint/service/render_systemd_unit.ts";
-import { makeTempHome } from "../support/beacon_bundle.ts";
-import { type RecordingSystem, recordingSystem } from "../support/recording_system.ts";
+import {
+  codexMachineForSystemTests,
+  type RecordingSystem,
+  recordingSystem,
+  runCliOn,
+} from "../support/recording_system.ts";
 
 /** A systemd --user whose collector unit is active; every other call succeeds. */
 function activeSystemd(host: Host): RecordingSystem {
@@ -27,22 +29,7 @@ function activeSystemd(host: Host): RecordingSystem {
 const READ_ONLY = /^systemctl (--user )?(show|is-system-running)\b/;
 
 async function installedMachine() {
-  const tmp = await makeTempHome();
-  const policyPath = join(tmp.home, "policy.toml");
-  await Deno.writeTextFile(
-    policyPath,
-    `version = 1\n[collector]\nlisten = "127.0.0.1:1"\ntoken = "planted-token-4c2a"\n`,
-  );
-  await Deno.mkdir(tmp.codexHome);
-  await Deno.writeTextFile(join(tmp.codexHome, "config.toml"), `model = "o3"\n`);
-  const host: Host = {
-    home: tmp.home,
-    cwd: tmp.home,
-    systemRoot: join(tmp.home, "root"),
-    os: "linux",
-    env: { ...tmp.env, PATH: "/nonexistent", BEACON_SERVICE_MANAGER: "systemd" },
-    now: () => new Date("2025-01-01T00:00:00Z"),
-  };
+  const { tmp, policyPath, host } = await codexMachineForSystemTests("planted-token-4c2a");
   const paths = endpointPaths("user", host);
   // Beacon's settings in Codex's config and its state, as `beacon apply` writes them.
   const applied = await beacon(activeSystemd(host), "apply", "--policy", policyPath);
@@ -60,15 +47,7 @@ async function installedMachine() {
   return { tmp, host, paths, policyPath, unit, logs };
 }
 
-async function beacon(system: System, ...argv: string[]) {
-  let output = "";
-  const code = await runCli(argv, {
-    ...system,
-    stdout: (text) => (output += text),
-    stderr: (text) => (output += text),
-  });
-  return { code, output };
-}
+const beacon = runCliOn;
 
 interface ShownStep {
   kind: string;

@@ -7,44 +7,17 @@
  */
 import assert from "node:assert/strict";
 import { join } from "node:path";
-import { runCli } from "../../lib/cli/run_cli.ts";
-import type { Host } from "../../lib/host/host.ts";
-import type { System } from "../../lib/host/system.ts";
-import { makeTempHome } from "../support/beacon_bundle.ts";
-import { recordingSystem } from "../support/recording_system.ts";
+import {
+  codexMachineForSystemTests,
+  recordingSystem,
+  runCliOn,
+} from "../support/recording_system.ts";
 
 /** The systemctl verbs that only read. */
 const READ_ONLY = /^systemctl (--user )?(show|is-system-running|is-active|is-enabled|status)\b/;
 
-async function setUp() {
-  const tmp = await makeTempHome();
-  const policyPath = join(tmp.home, "policy.toml");
-  await Deno.writeTextFile(
-    policyPath,
-    `version = 1\n[collector]\nlisten = "127.0.0.1:1"\ntoken = "planted-token-9d1e"\n`,
-  );
-  await Deno.mkdir(tmp.codexHome);
-  await Deno.writeTextFile(join(tmp.codexHome, "config.toml"), `model = "o3"\n`);
-  const host: Host = {
-    home: tmp.home,
-    cwd: tmp.home,
-    systemRoot: join(tmp.home, "root"),
-    os: "linux",
-    env: { ...tmp.env, PATH: "/nonexistent", BEACON_SERVICE_MANAGER: "systemd" },
-    now: () => new Date("2025-01-01T00:00:00Z"),
-  };
-  return { tmp, policyPath, host };
-}
-
-async function beacon(system: System, ...argv: string[]) {
-  let output = "";
-  const code = await runCli(argv, {
-    ...system,
-    stdout: (text) => (output += text),
-    stderr: (text) => (output += text),
-  });
-  return { code, output };
-}
+const setUp = () => codexMachineForSystemTests("planted-token-9d1e");
+const beacon = runCliOn;
 
 Deno.test("--plan writes nothing and runs only read-only probes, through the System", async () => {
   const { tmp, policyPath, host } = await setUp();

@@ -6,6 +6,8 @@
  *
  * @module
  */
+import { join } from "node:path";
+import { runCli } from "../../lib/cli/run_cli.ts";
 import type { Host } from "../../lib/host/host.ts";
 import type { System } from "../../lib/host/system.ts";
 import type {
@@ -20,6 +22,7 @@ import type { CommandResult, CommandRunner } from "../../lib/host/run_command.ts
 import type { FileSystem } from "../../lib/reconcile/file_system.ts";
 import { realFileSystem } from "../../lib/reconcile/real_file_system.ts";
 import { serviceFilesOn } from "../../lib/endpoint/service/service_files.ts";
+import { makeTempHome } from "./beacon_bundle.ts";
 
 /** The real file system and the machine's processes, as the service code takes them. */
 export const SERVICE_SYSTEM = {
@@ -181,4 +184,40 @@ export function recordingSystem(
     });
   };
   return { host, fs, run, processes: recordingProcesses(), writes, runs };
+}
+
+/**
+ * A temporary machine for tests that drive the CLI through a {@link recordingSystem}: a home
+ * with Codex's `config.toml` (`model = "o3"`), a policy whose collector requires `token`, and a
+ * Linux host whose service manager is systemd (nothing on PATH, the clock fixed).
+ */
+export async function codexMachineForSystemTests(token: string) {
+  const tmp = await makeTempHome();
+  const policyPath = join(tmp.home, "policy.toml");
+  await Deno.writeTextFile(
+    policyPath,
+    `version = 1\n[collector]\nlisten = "127.0.0.1:1"\ntoken = "${token}"\n`,
+  );
+  await Deno.mkdir(tmp.codexHome);
+  await Deno.writeTextFile(join(tmp.codexHome, "config.toml"), `model = "o3"\n`);
+  const host: Host = {
+    home: tmp.home,
+    cwd: tmp.home,
+    systemRoot: join(tmp.home, "root"),
+    os: "linux",
+    env: { ...tmp.env, PATH: "/nonexistent", BEACON_SERVICE_MANAGER: "systemd" },
+    now: () => new Date("2025-01-01T00:00:00Z"),
+  };
+  return { tmp, policyPath, host };
+}
+
+/** Runs the CLI in process on `system`; its exit code and everything it printed. */
+export async function runCliOn(system: System, ...argv: string[]) {
+  let output = "";
+  const code = await runCli(argv, {
+    ...system,
+    stdout: (text) => (output += text),
+    stderr: (text) => (output += text),
+  });
+  return { code, output };
 }
