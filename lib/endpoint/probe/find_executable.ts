@@ -4,7 +4,7 @@
  * @module
  */
 
-import { posix, win32 } from "node:path";
+import { isAbsolute, join } from "../../host/file_path.ts";
 import type { Host } from "../../host/host.ts";
 import type { FileSystem } from "../../reconcile/file_system.ts";
 
@@ -34,18 +34,33 @@ export async function findExecutable(
 ): Promise<string | undefined> {
   const windows = host.os === "windows";
   if (name === "" || name.includes("/") || (windows && name.includes("\\"))) return undefined;
-  const path = windows ? win32 : posix;
   const folders = (host.env.PATH ?? (windows ? host.env.Path : undefined) ?? "")
     .split(windows ? ";" : ":")
-    .filter((folder) => folder !== "" && path.isAbsolute(folder));
+    .filter((folder) =>
+      folder !== "" && (windows ? isWindowsAbsolute(folder) : isAbsolute(folder))
+    );
   const candidates = windows ? windowsNames(name, host.env.PATHEXT) : [name];
   for (const folder of folders) {
     for (const candidate of candidates) {
-      const file = path.join(folder, candidate);
+      const file = windows ? windowsJoin(folder, candidate) : join(folder, candidate);
       if (await isExecutableFile(fs, file, windows)) return file;
     }
   }
   return undefined;
+}
+
+// Windows is not a platform Beacon ships for (its services are systemd and launchd), but the
+// probe keeps working there; these two replace node:path's win32 for the only shapes a PATH
+// lookup meets, so the bundle does not load Deno's Node layer for them.
+
+/** `C:\bin`, `C:/bin`, `\\server\share` or `\bin`; not `C:bin` (relative to that drive's folder). */
+function isWindowsAbsolute(folder: string): boolean {
+  return /^(?:[A-Za-z]:)?[\\/]/.test(folder);
+}
+
+/** The file `name` in `folder`, with backslashes, as Windows prints it. */
+function windowsJoin(folder: string, name: string): string {
+  return `${folder.replace(/[\\/]+$/, "").replaceAll("/", "\\")}\\${name}`;
 }
 
 function windowsNames(name: string, pathExt: string | undefined): string[] {

@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
-import { join } from "node:path";
+import { join, win32 } from "node:path";
 import type { Host } from "../../host/host.ts";
+import type { FileSystem } from "../../reconcile/file_system.ts";
 import { findExecutable } from "./find_executable.ts";
 import { realFileSystem } from "../../reconcile/real_file_system.ts";
 
@@ -75,4 +76,31 @@ Deno.test("findExecutable needs a bare name and a PATH", async () => {
   assert.equal(await findExecutable("", hostWithPath("/bin"), realFileSystem), undefined);
   assert.equal(await findExecutable("/bin/sh", hostWithPath("/bin"), realFileSystem), undefined);
   assert.equal(await findExecutable("../bin/sh", hostWithPath("/bin"), realFileSystem), undefined);
+});
+
+Deno.test("findExecutable on Windows: absolute PATH folders only, PATHEXT names, backslashes", async () => {
+  // Windows paths cannot be made on this disk: a FileSystem that knows a few files stands in.
+  const files = new Set([
+    "C:\\Tools\\codex.cmd",
+    "D:\\bin\\codex.exe",
+    "\\\\server\\share\\codex.exe",
+    "Tools\\codex.exe", // relative: must be skipped
+    "C:Tools\\codex.exe", // relative to drive C:'s current folder: must be skipped
+  ]);
+  const fs = {
+    resolveTarget: (path: string) => Promise.resolve(path),
+    lstat: (path: string) =>
+      Promise.resolve(files.has(path) ? { isFile: true, isSymlink: false, mode: null } : undefined),
+  } as unknown as FileSystem;
+  const windowsHost = (path: string): Host => ({
+    ...hostWithPath(undefined),
+    os: "windows",
+    env: { Path: path, PATHEXT: ".EXE;.CMD" },
+  });
+  const find = (path: string) => findExecutable("codex", windowsHost(path), fs);
+  // Relative folders (and a drive-relative one) are skipped, as on POSIX.
+  assert.equal(await find("Tools;C:Tools;D:/bin/"), win32.join("D:/bin/", "codex.exe"));
+  assert.equal(await find("C:\\Tools\\;D:\\bin"), win32.join("C:\\Tools\\", "codex.cmd"));
+  assert.equal(await find("\\\\server\\share"), win32.join("\\\\server\\share", "codex.exe"));
+  assert.equal(await findExecutable("bin\\codex", windowsHost("D:\\"), fs), undefined);
 });
