@@ -1,4 +1,4 @@
-import { join } from "node:path";
+import { join } from "../host/file_path.ts";
 import type { Host } from "../host/host.ts";
 import type { FileSystem } from "../reconcile/file_system.ts";
 import { computePlan } from "../reconcile/compute_plan.ts";

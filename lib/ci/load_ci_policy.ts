@@ -1,4 +1,4 @@
-import { join } from "node:path";
+import { join } from "../host/file_path.ts";
 import type { FileSystem } from "../reconcile/file_system.ts";
 import type { System } from "../host/system.ts";
 import { DEFAULT_POLICY_TEXT, loadPolicy } from "../policy/load_policy.ts";

@@ -1,4 +1,4 @@
-import { join, resolve } from "node:path";
+import { join, resolve } from "../host/file_path.ts";
 import type { Host } from "../host/host.ts";
 import type { FileSystem } from "../reconcile/file_system.ts";
 import type { Policy } from "../policy/policy_schema.ts";

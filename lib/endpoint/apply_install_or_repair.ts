@@ -5,7 +5,7 @@
  *
  * @module
  */
-import { dirname } from "node:path";
+import { dirname } from "../host/file_path.ts";
 import type { System } from "../host/system.ts";
 import type { FileSystem } from "../reconcile/file_system.ts";
 import type { EndpointPlan } from "../reconcile/plan.ts";

@@ -1,4 +1,4 @@
-import { dirname, resolve } from "node:path";
+import { dirname, resolve } from "../host/file_path.ts";
 import type { Host } from "../host/host.ts";
 import type { LoadedPolicy } from "../policy/load_policy.ts";
 import type { Policy } from "../policy/policy_schema.ts";

@@ -4,7 +4,7 @@
  * @module
  */
 
-import { dirname } from "node:path";
+import { dirname } from "../host/file_path.ts";
 import type { FileSystem } from "../reconcile/file_system.ts";
 import { archivePath, listRuntimeLogArchives } from "../runtime_log/list_runtime_log_archives.ts";
 import { tornFragmentPath } from "../runtime_log/repair_torn_tail.ts";

@@ -4,7 +4,7 @@
  *
  * @module
  */
-import { dirname, join } from "node:path";
+import { dirname, join } from "../host/file_path.ts";
 
 /** Where a destination has got to, and what happened to its events so far. */
 export interface ForwardCursor {

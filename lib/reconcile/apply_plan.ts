@@ -1,4 +1,4 @@
-import { dirname } from "node:path";
+import { dirname } from "../host/file_path.ts";
 import type { FileSystem } from "./file_system.ts";
 import { isSettingsStep, type Plan, type PlanStep, type SettingsStep } from "./plan.ts";
 import type { ServiceChange, ServiceController } from "../endpoint/service/service_controller.ts";

@@ -1,4 +1,4 @@
-import { dirname, isAbsolute, join, resolve, sep } from "node:path";
+import { dirname, isAbsolute, join, resolve, sep } from "../host/file_path.ts";
 import { ConfigNotWritableError } from "./config_errors.ts";
 
 /** The user root acts for: the owner of the first part of a path that is not root's. */

@@ -1,4 +1,4 @@
-import { dirname } from "node:path";
+import { dirname } from "../host/file_path.ts";
 import type { FileSystem } from "./file_system.ts";
 
 /** A file system that remembers how to undo every change made through it. */

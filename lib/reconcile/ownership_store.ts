@@ -1,4 +1,4 @@
-import { dirname } from "node:path";
+import { dirname } from "../host/file_path.ts";
 import type { FileSystem } from "./file_system.ts";
 import type { Ownership } from "./diff_managed_settings.ts";
 import { parseTomlJson, stringifyTomlJson } from "../toml/toml_json.ts";

@@ -5,7 +5,7 @@
  * @module
  */
 
-import { dirname, isAbsolute, join, resolve, sep } from "node:path";
+import { dirname, isAbsolute, join, resolve, sep } from "../host/file_path.ts";
 import { syncFolder } from "./runtime_log_file.ts";
 
 /** Options of {@link createLogFolder}. */

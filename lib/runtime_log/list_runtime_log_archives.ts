@@ -4,7 +4,7 @@
  * @module
  */
 
-import { basename, dirname } from "node:path";
+import { basename, dirname } from "../host/file_path.ts";
 
 /** The path of archive number `index` of the log at `path`: `runtime.jsonl` -> `runtime.jsonl.2`. */
 export function archivePath(path: string, index: number): string {

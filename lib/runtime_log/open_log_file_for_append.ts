@@ -5,7 +5,7 @@
  * @module
  */
 
-import { dirname } from "node:path";
+import { dirname } from "../host/file_path.ts";
 import { createLogFolder } from "./create_log_folder.ts";
 import { repairTornTail, tornFragmentPath, type TornTailRepair } from "./repair_torn_tail.ts";
 import {

@@ -5,7 +5,7 @@
  * @module
  */
 
-import { basename, dirname, join } from "node:path";
+import { basename, dirname, join } from "../host/file_path.ts";
 import {
   openRealFile,
   openWithoutFollowing,

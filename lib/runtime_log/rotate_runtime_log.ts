@@ -4,7 +4,7 @@
  * @module
  */
 
-import { dirname } from "node:path";
+import { dirname } from "../host/file_path.ts";
 import { archivePath, listRuntimeLogArchives } from "./list_runtime_log_archives.ts";
 import { syncFolder } from "./runtime_log_file.ts";
 

@@ -4,7 +4,7 @@
  * @module
  */
 
-import { dirname } from "node:path";
+import { dirname } from "../host/file_path.ts";
 
 /** The step of writing that failed; part of the message so a person knows where to look. */
 export type RuntimeLogOperation =

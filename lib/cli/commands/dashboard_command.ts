@@ -12,7 +12,7 @@ import {
   parseListenAddress,
 } from "../../dashboard/parse_listen_address.ts";
 import { serveDashboard } from "../../dashboard/serve_dashboard.ts";
-import { resolve } from "node:path";
+import { resolve } from "../../host/file_path.ts";
 
 /** `beacon dashboard`: a local, read-only page over the runtime log. */
 export const dashboardCommand: Command = {

@@ -7,7 +7,7 @@
  * @module
  */
 
-import { join } from "node:path";
+import { join } from "../../host/file_path.ts";
 import type { Host } from "../../host/host.ts";
 import { codexConfigPath, codexHome } from "../../harness/codex/codex_home.ts";
 import type { FileSystem } from "../../reconcile/file_system.ts";

@@ -7,7 +7,7 @@
  * @module
  */
 
-import { normalize } from "node:path";
+import { normalize } from "../../host/file_path.ts";
 import type { CollectorHealth } from "../../collector/collector_health.ts";
 
 /** Input of {@link runtimeLogSourceWarning}. */

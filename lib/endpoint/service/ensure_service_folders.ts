@@ -1,4 +1,4 @@
-import { dirname } from "node:path";
+import { dirname } from "../../host/file_path.ts";
 import type { CollectorServiceSpec } from "./collector_service_spec.ts";
 import type { ServiceFiles } from "./service_files.ts";
 

@@ -7,7 +7,7 @@
  *
  * @module
  */
-import { dirname } from "node:path";
+import { dirname } from "../../host/file_path.ts";
 import type { ServiceFiles } from "./service_files.ts";
 
 /** The pid recorded in `path`, or undefined when the file is missing or holds no valid pid. */

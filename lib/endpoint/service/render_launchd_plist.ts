@@ -1,4 +1,4 @@
-import { join } from "node:path";
+import { join } from "../../host/file_path.ts";
 import type { Host } from "../../host/host.ts";
 import { COLLECTOR_SERVICE_LABEL, type CollectorServiceSpec } from "./collector_service_spec.ts";
 

@@ -1,4 +1,4 @@
-import { dirname, join } from "node:path";
+import { dirname, join } from "../../host/file_path.ts";
 import type { Host } from "../../host/host.ts";
 import { COLLECTOR_SYSTEMD_UNIT, type CollectorServiceSpec } from "./collector_service_spec.ts";
 import {

@@ -1,4 +1,4 @@
-import { dirname } from "node:path";
+import { dirname } from "../../host/file_path.ts";
 import type { Processes } from "../../host/processes.ts";
 import type { CollectorServiceSpec } from "./collector_service_spec.ts";
 import { isCollectorAlive } from "./is_collector_alive.ts";

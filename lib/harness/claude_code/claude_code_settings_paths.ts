@@ -1,4 +1,4 @@
-import { join } from "node:path";
+import { join } from "../../host/file_path.ts";
 import type { Host } from "../../host/host.ts";
 
 /** Claude Code's folder: `$CLAUDE_CONFIG_DIR`, else `~/.claude`. */

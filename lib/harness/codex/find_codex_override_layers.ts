@@ -1,4 +1,4 @@
-import { dirname, join } from "node:path";
+import { dirname, join } from "../../host/file_path.ts";
 import type { Host } from "../../host/host.ts";
 import type { FileSystem } from "../../reconcile/file_system.ts";
 import type { PlanWarning } from "../../reconcile/plan.ts";
