@@ -1,4 +1,5 @@
-import { createHash, timingSafeEqual } from "node:crypto";
+import { sha256 } from "../content/sha256.ts";
+import { constantTimeEqual } from "./constant_time_equal.ts";
 
 /**
  * True when no token is required, or when `authorization` is `Bearer <token>` with the right
@@ -19,9 +20,11 @@ export function isAuthorized(token: string | undefined, authorization: string | 
   const match = /^Bearer\s+(\S+)\s*$/i.exec(authorization ?? "");
   const given = digest(match ? match[1] : "");
   const wanted = digest(token);
-  return timingSafeEqual(given, wanted) && match !== null;
+  return constantTimeEqual(given, wanted) && match !== null;
 }
 
 function digest(text: string): Uint8Array {
-  return createHash("sha256").update(text, "utf8").digest();
+  return sha256(ENCODER.encode(text));
 }
+
+const ENCODER = new TextEncoder();

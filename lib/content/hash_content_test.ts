@@ -29,3 +29,42 @@ Deno.test("property: hashContent equals a fresh SHA-256, call after call", () =>
     { numRuns: 500 },
   );
 });
+
+Deno.test("property: hashContent equals node:crypto's around the block boundaries and past the reused buffer", () => {
+  const oracle = (text: string) => createHash("sha256").update(text, "utf8").digest("hex");
+  // ASCII padding to land the UTF-8 length on 55/56/64/119/120/128 bytes around some unicode.
+  const unicode = fc.string({ unit: "binary", maxLength: 6 });
+  const boundary = fc.constantFrom(54, 55, 56, 57, 63, 64, 65, 119, 120, 121, 127, 128, 129);
+  fc.assert(
+    fc.property(unicode, boundary, (text, bytes) => {
+      const padding = Math.max(0, bytes - new TextEncoder().encode(text).length);
+      const padded = "x".repeat(padding) + text;
+      assert.equal(hashContent(padded), oracle(padded));
+    }),
+    { numRuns: 400 },
+  );
+  // The reused buffer starts at 1 KiB and grows; past 64 KiB a text gets its own buffer.
+  const sizes = fc.constantFrom(341, 342, 343, 400, 5_000, 21_845, 21_846, 30_000);
+  fc.assert(
+    fc.property(
+      sizes,
+      fc.string({ unit: "binary", maxLength: 3 }),
+      fc.boolean(),
+      (size, tail, wide) => {
+        const text = (wide ? "é" : "a").repeat(size) + tail;
+        assert.equal(hashContent(text), oracle(text));
+        assert.equal(hashContent("abc"), oracle("abc"), "a short text after a long one");
+      },
+    ),
+    { numRuns: 60 },
+  );
+});
+
+Deno.test("hashContent hashes a lone surrogate as U+FFFD, a pair as its code point", () => {
+  assert.equal(hashContent("a\ud800b"), hashContent("a\ufffdb"));
+  assert.equal(hashContent("\udc00"), hashContent("\ufffd"));
+  assert.equal(
+    hashContent("\ud83d\ude42"),
+    createHash("sha256").update(new Uint8Array([0xf0, 0x9f, 0x99, 0x82])).digest("hex"),
+  );
+});
