@@ -1,6 +1,6 @@
-import { parseArgs } from "node:util";
 import { closestMatch } from "../text/closest_match.ts";
 import type { Command, CommandArgs } from "./command.ts";
+import { parseFlags } from "./parse_flags.ts";
 import { UsageError } from "./usage_error.ts";
 
 /** The flag every command accepts. */
@@ -16,21 +16,7 @@ export function parseCommandArgs(command: Command, argv: string[]): CommandArgs 
   const name = `beacon ${command.words.join(" ")}`;
   let parsed;
   try {
-    parsed = parseArgs({
-      args: argv,
-      options: Object.fromEntries(
-        Object.entries(options).map(([key, option]) => [
-          key,
-          {
-            type: option.type,
-            ...(option.short ? { short: option.short } : {}),
-            ...("multiple" in option && option.multiple ? { multiple: true } : {}),
-          },
-        ]),
-      ),
-      allowPositionals: true,
-      strict: true,
-    });
+    parsed = parseFlags(argv, options);
   } catch (error) {
     const code = (error as { code?: string }).code;
     const flag = /'(-[^'\s]*)/.exec((error as Error).message)?.[1] ?? "";

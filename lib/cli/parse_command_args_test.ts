@@ -122,3 +122,45 @@ Deno.test("each command entry's words are its command's words, and each loads", 
     { kind: "run", command: ENTRIES[3], args: ["--policy", "p.toml"] },
   );
 });
+
+Deno.test("a command's flags: values, repeats and `--`; refusals name the flag and what to type", () => {
+  const apply = parse([
+    "apply",
+    "--plan",
+    "--policy=a.toml",
+    "--out",
+    "p.json",
+    "--policy",
+    "b.toml",
+  ]);
+  assert.deepEqual({ ...apply.values }, { plan: true, policy: "b.toml", out: "p.json" });
+  const start = parse(["ci", "start", "--harness", "codex", "--harness=codex"]);
+  assert.deepEqual(start.values.harness, ["codex", "codex"]);
+  const validate = parse(["policy", "validate", "--", "--json"]);
+  assert.deepEqual({ values: { ...validate.values }, positionals: validate.positionals }, {
+    values: {},
+    positionals: ["--json"],
+  });
+
+  const refused: Array<[string[], RegExp]> = [
+    [["apply", "--policy"], /^beacon apply: --policy needs a value \(--policy PATH\)$/],
+    [["apply", "--out", "--plan"], /^beacon apply: --out needs a value \(--out FILE\)$/],
+    [["apply", "--plan=yes"], /^beacon apply: --plan takes no value$/],
+    [["apply", "--json="], /^beacon apply: --json takes no value$/],
+    [["apply", "--plna=1"], /^beacon apply: unknown flag --plna; did you mean --plan\?$/],
+    [["apply", "-x"], /^beacon apply: unknown flag -x; valid flags: --plan, --json, .*--help$/],
+    [["apply", "-hx"], /^beacon apply: unknown flag -x; /],
+    [["ci", "start", "--harness"], /^beacon ci start: --harness needs a value \(--harness /],
+    [
+      ["policy", "validate", "a.toml", "b.toml"],
+      /^beacon policy validate: unexpected argument "b.toml"/,
+    ],
+  ];
+  for (const [argv, message] of refused) {
+    assert.throws(() => parse(argv), (error: unknown) => {
+      assert.ok(error instanceof UsageError, argv.join(" "));
+      assert.match(error.message, message);
+      return true;
+    });
+  }
+});
