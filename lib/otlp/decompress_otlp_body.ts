@@ -6,14 +6,9 @@
  */
 
 import { bodyTooLargeMessage } from "./body_too_large_message.ts";
-import {
-  createGunzip,
-  createInflate,
-  createInflateRaw,
-  createZstdDecompress,
-  type ZlibOptions,
-} from "node:zlib";
-import type { Transform } from "node:stream";
+import type { InflateResult } from "./inflate_result.ts";
+import { inflateWithDecompressionStream } from "./inflate_with_decompression_stream.ts";
+import { inflateZstd } from "./inflate_zstd.ts";
 import { quoteHeaderValue } from "./quote_header_value.ts";
 
 /** The body after its `Content-Encoding` was undone, or why it was refused. */
@@ -27,37 +22,45 @@ export type DecompressOtlpBodyResult =
     producedBytes?: number;
   };
 
-type Decoder = (options: ZlibOptions) => Transform;
+type Inflater = (body: Uint8Array, maxBytes: number) => Promise<InflateResult>;
+
+const gunzip: Inflater = (body, maxBytes) => inflateWithDecompressionStream(body, "gzip", maxBytes);
 
 // The Collector's confighttp accepts these too (plus snappy and lz4, which need dependencies).
-// "deflate" is the zlib format by RFC 9110, but some clients send raw deflate: sniff the header.
-const DECODERS: Record<string, (body: Uint8Array) => Decoder> = {
-  gzip: () => createGunzip,
-  "x-gzip": () => createGunzip,
-  deflate: (body) => hasZlibHeader(body) ? createInflate : createInflateRaw,
-  zstd: () => createZstdDecompress as Decoder,
+// gzip and deflate go through DecompressionStream; zstd, which it lacks, loads node:zlib when
+// first used. "deflate" is the zlib format by RFC 9110, but some clients send raw deflate:
+// sniff the header.
+const INFLATERS: Record<string, Inflater> = {
+  gzip: gunzip,
+  "x-gzip": gunzip,
+  deflate: (body, maxBytes) =>
+    inflateWithDecompressionStream(
+      body,
+      hasZlibHeader(body) ? "deflate" : "deflate-raw",
+      maxBytes,
+    ),
+  zstd: inflateZstd,
 };
 const IDENTITY = new Set(["", "identity", "none"]);
 const SUPPORTED = "gzip, deflate, zstd or identity";
-
-// Small output chunks bound how far past the limit a decompression bomb gets before it stops.
-const CHUNK_BYTES = 64 * 1024;
 
 /**
  * Decompresses `body` according to a `Content-Encoding` header value (case-insensitive;
  * `null`, empty, `identity` and `none` mean no compression). Supported: `gzip` (`x-gzip`,
  * several members allowed), `deflate` (zlib or raw), `zstd`.
  *
- * `maxBytes` limits the decompressed size, and decompression streams in 64 KiB chunks that are
- * counted as they come out: a gzip bomb is refused (413) after inflating little more than
- * `maxBytes`, however large it would expand. An unknown coding is 415; truncated or corrupt
+ * `maxBytes` limits the decompressed size, and the output is counted as it comes out, in pieces
+ * of at most 64 KiB past the limit: a gzip bomb is refused (413) after inflating little more
+ * than `maxBytes`, however large it would expand. An unknown coding is 415; truncated or corrupt
  * compressed data is 400. An empty body stays empty whatever the coding.
  *
  * @example
  * ```ts
- * import { gzipSync } from "node:zlib";
  * import { decompressOtlpBody } from "./decompress_otlp_body.ts";
- * const result = await decompressOtlpBody(gzipSync("hello"), "gzip", 1024);
+ * const gzipped = await new Response(
+ *   new Blob(["hello"]).stream().pipeThrough(new CompressionStream("gzip")),
+ * ).bytes();
+ * const result = await decompressOtlpBody(gzipped, "gzip", 1024);
  * // result: { ok: true, bytes: Uint8Array(5) }
  * ```
  */
@@ -73,8 +76,8 @@ export async function decompressOtlpBody(
       ? tooLarge(maxBytes, body.byteLength, false)
       : { ok: true, bytes: body };
   }
-  const pickDecoder = Object.hasOwn(DECODERS, coding) ? DECODERS[coding] : undefined;
-  if (pickDecoder === undefined) {
+  const inflate = Object.hasOwn(INFLATERS, coding) ? INFLATERS[coding] : undefined;
+  if (inflate === undefined) {
     return {
       ok: false,
       status: 415,
@@ -83,57 +86,11 @@ export async function decompressOtlpBody(
     };
   }
   if (body.byteLength === 0) return { ok: true, bytes: body };
-  return await inflate(body, pickDecoder(body), coding, maxBytes);
-}
-
-function inflate(
-  body: Uint8Array,
-  createDecoder: Decoder,
-  coding: string,
-  maxBytes: number,
-): Promise<DecompressOtlpBodyResult> {
-  return new Promise((resolve) => {
-    let decoder: Transform;
-    try {
-      decoder = createDecoder({ chunkSize: CHUNK_BYTES });
-    } catch (error) {
-      resolve(corrupt(coding, error));
-      return;
-    }
-    const chunks: Uint8Array[] = [];
-    let produced = 0;
-    let settled = false;
-    const settle = (result: DecompressOtlpBodyResult) => {
-      if (settled) return;
-      settled = true;
-      resolve(result);
-    };
-    decoder.on("data", (chunk: Uint8Array) => {
-      if (settled) return;
-      produced += chunk.byteLength;
-      if (produced > maxBytes) {
-        // destroy() stops zlib between chunks: nothing more is inflated.
-        decoder.destroy();
-        settle(tooLarge(maxBytes, produced, true));
-        return;
-      }
-      chunks.push(chunk);
-    });
-    decoder.on("error", (error: unknown) => settle(corrupt(coding, error)));
-    decoder.on("end", () => settle({ ok: true, bytes: concat(chunks, produced) }));
-    decoder.end(body);
-  });
-}
-
-/** Copies the chunks into one plain Uint8Array (not a Buffer: decoded bytes fields view it). */
-function concat(chunks: readonly Uint8Array[], length: number): Uint8Array {
-  const bytes = new Uint8Array(length);
-  let offset = 0;
-  for (const chunk of chunks) {
-    bytes.set(chunk, offset);
-    offset += chunk.byteLength;
-  }
-  return bytes;
+  const inflated = await inflate(body, maxBytes);
+  if (inflated.ok) return inflated;
+  return inflated.tooLarge
+    ? tooLarge(maxBytes, inflated.producedBytes, true)
+    : { ok: false, status: 400, message: `Cannot decompress ${coding} body: ${inflated.reason}` };
 }
 
 function tooLarge(
@@ -147,11 +104,6 @@ function tooLarge(
     message: bodyTooLargeMessage(maxBytes, afterDecompression),
     producedBytes,
   };
-}
-
-function corrupt(coding: string, error: unknown): DecompressOtlpBodyResult {
-  const reason = error instanceof Error ? error.message : String(error);
-  return { ok: false, status: 400, message: `Cannot decompress ${coding} body: ${reason}` };
 }
 
 /** RFC 1950: CM = 8 (deflate), CINFO <= 7, and the first two bytes are a multiple of 31. */

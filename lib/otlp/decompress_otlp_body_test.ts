@@ -63,6 +63,96 @@ Deno.test("decompressOtlpBody reads concatenated gzip members", async () => {
   assert.equal(new TextDecoder().decode(result.bytes), "abcdef");
 });
 
+Deno.test("decompressOtlpBody reads large gzip members whose ends fall mid-write", async () => {
+  // Incompressible members larger than one write, so each member's end must be found inside one.
+  const random = (n: number) => {
+    const bytes = new Uint8Array(n);
+    for (let i = 0; i < n; i += 65536) crypto.getRandomValues(bytes.subarray(i, i + 65536));
+    return bytes;
+  };
+  const first = random(100_000);
+  const second = random(70_001);
+  const body = concat([gzipSync(first), gzipSync(new Uint8Array(0)), gzipSync(second)]);
+  const result = await decompressOtlpBody(body, "gzip", 16 << 20);
+  assert.ok(result.ok, !result.ok ? result.message : "");
+  assert.deepEqual(result.bytes, concat([first, second]));
+});
+
+Deno.test("decompressOtlpBody counts the limit across gzip members", async () => {
+  const body = concat([gzipSync(new Uint8Array(600)), gzipSync(new Uint8Array(600))]);
+  assert.ok((await decompressOtlpBody(body, "gzip", 1200)).ok);
+  const over = await decompressOtlpBody(body, "gzip", 1199);
+  assert.ok(!over.ok);
+  assert.equal(over.status, 413);
+});
+
+Deno.test("decompressOtlpBody treats what follows a gzip member as zlib does", async () => {
+  const member = gzipSync("abc");
+  const cases: [string, Uint8Array, string][] = [
+    ["zero padding", concat([member, new Uint8Array(8)]), "ok abc"],
+    ["a zero, then anything", concat([member, new Uint8Array([0, 1, 2, 3]), member]), "ok abc"],
+    ["garbage", concat([member, new TextEncoder().encode("xy")]), "incorrect header check"],
+    ["a cut-off member", concat([member, member.subarray(0, 12)]), "unexpected end of file"],
+    [
+      "the magic bytes alone",
+      concat([member, new Uint8Array([0x1f, 0x8b])]),
+      "unexpected end of file",
+    ],
+  ];
+  for (const [name, body, expected] of cases) {
+    const result = await decompressOtlpBody(body, "gzip", 100);
+    const got = result.ok
+      ? `ok ${new TextDecoder().decode(result.bytes)}`
+      : result.message.replace("Cannot decompress gzip body: ", "");
+    assert.equal(got, expected, name);
+  }
+});
+
+Deno.test("decompressOtlpBody names what is wrong with a gzip member's trailer", async () => {
+  const gzipped = gzipSync(text);
+  const flip = (at: number) => {
+    const copy = new Uint8Array(gzipped); // a copy (Buffer's slice() would share memory)
+    copy[copy.byteLength + at] ^= 1;
+    return copy;
+  };
+  const cases: [Uint8Array, string][] = [
+    [flip(-6), "incorrect data check"],
+    [flip(-2), "incorrect length check"],
+    [gzipped.subarray(0, gzipped.byteLength - 3), "unexpected end of file"],
+  ];
+  for (const [body, reason] of cases) {
+    const result = await decompressOtlpBody(body, "gzip", 1 << 20);
+    assert.ok(!result.ok);
+    assert.equal(result.message, `Cannot decompress gzip body: ${reason}`);
+  }
+});
+
+Deno.test("decompressOtlpBody ignores what follows a deflate stream and refuses a cut one", async () => {
+  const garbage = new TextEncoder().encode("garbage!");
+  for (const deflated of [deflateSync(text), deflateRawSync(text)]) {
+    const followed = await decompressOtlpBody(concat([deflated, garbage]), "deflate", 1 << 20);
+    assert.ok(followed.ok);
+    assert.deepEqual(followed.bytes, text);
+    for (const cut of [1, 2, 5]) {
+      const body = deflated.subarray(0, deflated.byteLength - cut);
+      const result = await decompressOtlpBody(body, "deflate", 1 << 20);
+      assert.ok(!result.ok, `cut ${cut}`);
+      assert.equal(result.status, 400);
+    }
+  }
+  const cut = await decompressOtlpBody(deflateRawSync(text).subarray(0, 20), "deflate", 1 << 20);
+  assert.ok(!cut.ok);
+  assert.equal(cut.message, "Cannot decompress deflate body: unexpected end of file");
+});
+
+Deno.test("decompressOtlpBody stops a raw deflate bomb just past the limit", async () => {
+  const bomb = deflateRawSync(new Uint8Array(256 << 20));
+  const result = await decompressOtlpBody(bomb, "deflate", 1 << 20);
+  assert.ok(!result.ok);
+  assert.equal(result.status, 413);
+  assert.ok(result.producedBytes! <= (1 << 20) + 64 * 1024, `${result.producedBytes} bytes`);
+});
+
 Deno.test("decompressOtlpBody refuses an unknown coding with 415", async () => {
   for (const coding of ["br", "gzip, identity", "snappy", "toString", "__proto__"]) {
     const result = await decompressOtlpBody(gzipSync(text), coding, 1 << 20);
