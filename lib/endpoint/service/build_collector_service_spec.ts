@@ -5,8 +5,8 @@
  *
  * @module
  */
-import { dirname, join } from "node:path";
-import { fileURLToPath } from "node:url";
+import { dirname, join } from "../../host/file_path.ts";
+import { fileUrlToPath } from "../../host/file_url_to_path.ts";
 import type { Host } from "../../host/host.ts";
 import type { BeaconRuntime } from "../../host/processes.ts";
 import { BINARY_PERMISSION_FLAGS } from "../binary_permission_flags.ts";
@@ -35,7 +35,7 @@ export function currentBeaconProgram(
 ): BeaconProgram {
   if (runtime.standalone) return { executable: runtime.execPath, args: [] };
   const script = runtime.mainModule.startsWith("file:")
-    ? fileURLToPath(runtime.mainModule)
+    ? fileUrlToPath(runtime.mainModule)
     : runtime.mainModule;
   const config = script.endsWith(".ts") ? ["--config", join(dirname(script), "deno.json")] : [];
   return {
