@@ -11,13 +11,16 @@
  * @module
  */
 
-import {
-  constants,
-  type Http2Server,
-  type Http2ServerRequest,
-  type Http2ServerResponse,
-  type ServerHttp2Session,
+import type {
+  Http2Server,
+  Http2ServerRequest,
+  Http2ServerResponse,
+  ServerHttp2Session,
 } from "node:http2";
+
+// RFC 9113's REFUSED_STREAM (node:http2's constants.NGHTTP2_REFUSED_STREAM), written out so
+// that this module needs no value from node:http2 (a static one is hoisted into the bundle).
+const REFUSED_STREAM = 0x7;
 
 /** Counters of a {@linkcode SessionRecycler}, for tests and status output. */
 export interface SessionRecyclerStats {
@@ -264,7 +267,7 @@ export function recycleHttp2Sessions(
           // Opened before the client learned of our GOAWAY: the client library retries it on a
           // new connection, and the application never saw it.
           streamsRefused++;
-          stream.close(constants.NGHTTP2_REFUSED_STREAM);
+          stream.close(REFUSED_STREAM);
           return;
         }
         state.open++;

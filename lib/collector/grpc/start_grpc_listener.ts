@@ -46,7 +46,6 @@
  * @module
  */
 
-import { createServer } from "node:http2";
 import type { AddressInfo } from "node:net";
 import type { ConnectRouter } from "@connectrpc/connect";
 import { connectNodeAdapter } from "@connectrpc/connect-node";
@@ -146,6 +145,9 @@ export async function startGrpcListener(options: GrpcListenerOptions): Promise<G
   if (!(maxConcurrentStreams >= 1)) {
     throw new RangeError(`maxConcurrentStreams must be at least 1, got ${maxConcurrentStreams}`);
   }
+  // Loaded here, not at the top: a static node: import is hoisted into the bundle, and would
+  // start Deno's Node compatibility layer in every collector, gRPC or not.
+  const { createServer } = await import("node:http2");
   // Deno takes `maxConcurrentStreams: undefined` as 0 (no stream at all): leave the key out.
   const server = createServer({
     settings: Number.isFinite(maxConcurrentStreams) ? { maxConcurrentStreams } : {},
