@@ -29,11 +29,14 @@ export interface CollectorHealth {
 
 /** The memory limiter's state in `/healthz`. */
 export interface AdmissionHealth extends AdmissionStats {
-  /** V8's heap limit for this process (`--v8-flags=--max-old-space-size`). */
-  heapLimitBytes: number;
-  /** Connections open on the OTLP/HTTP listener now, and refused since start. */
+  /**
+   * Connections open on the OTLP/HTTP listener now; refused since start (past
+   * `collector.max_connections`); and kept-alive connections closed between requests to make
+   * room for a new one.
+   */
   connections: number;
   connectionsRefused: number;
+  connectionsEvicted: number;
 }
 
 /** Requests that never reached the pipeline, since the collector started. */

@@ -1,11 +1,10 @@
 import { bodyTooLargeMessage } from "../otlp/body_too_large_message.ts";
-import type { IncomingMessage, ServerResponse } from "node:http";
+import type { Http1Request, Http1Response } from "../http1/serve_http1.ts";
 import { decodeOtlpLogsFast } from "../otlp/decode_otlp_logs_fast.ts";
 import { encodeOtlpResponse, encodeOtlpStatus } from "../otlp/encode_otlp_response.ts";
 import type { OtlpEncoding, OtlpSignal } from "../otlp/otlp_signal.ts";
 import type { ExportPipeline } from "./export_pipeline.ts";
 import { isAuthorized } from "./is_authorized.ts";
-import { readRequestBody } from "./read_request_body.ts";
 import { exportBatchOf } from "./export_batch.ts";
 
 /** google.rpc.Code values used in error bodies. */
@@ -46,59 +45,46 @@ export interface OtlpHttpOptions {
  * (the caller serves those).
  */
 export async function handleOtlpHttp(
-  request: IncomingMessage,
-  response: ServerResponse,
+  request: Http1Request,
   options: OtlpHttpOptions,
-): Promise<boolean> {
-  const path = (request.url ?? "/").split("?")[0];
-  const signal = SIGNAL_PATHS[path];
+): Promise<Http1Response | undefined | false> {
+  const signal = SIGNAL_PATHS[request.path];
   if (!signal) return false;
-  const encoding: OtlpEncoding = /json/i.test(request.headers["content-type"] ?? "")
+  const encoding: OtlpEncoding = /json/i.test(request.headers.get("content-type") ?? "")
     ? "json"
     : "protobuf";
   if (request.method !== "POST") {
-    response.setHeader("allow", "POST");
-    sendStatus(
-      response,
+    return statusResponse(
       405,
       encoding,
       RPC.unimplemented,
-      `Method ${request.method} is not allowed on ${path}: send POST`,
+      `Method ${request.method} is not allowed on ${request.path}: send POST`,
+      { allow: "POST" },
     );
-    return true;
   }
-  if (!isAuthorized(options.token, header(request, "authorization"))) {
-    response.setHeader("www-authenticate", 'Bearer realm="beacon"');
-    sendStatus(
-      response,
+  if (!isAuthorized(options.token, request.headers.get("authorization") ?? null)) {
+    return statusResponse(
       401,
       encoding,
       RPC.unauthenticated,
       "Missing or wrong token: send `Authorization: Bearer <token>` as set in the policy",
-      true,
+      { "www-authenticate": 'Bearer realm="beacon"' },
     );
-    return true;
   }
-  const read = await readRequestBody(request, options.maxBytes);
-  if (!read.ok && read.aborted) {
-    // Nothing to answer; the server counts the request as aborted when the response closes.
-    response.destroy();
-    return true;
-  }
+  const read = await request.readBody(options.maxBytes);
+  // Nothing to answer; the server counted the request as aborted.
+  if (!read.ok && read.aborted) return undefined;
   if (!read.ok) {
-    sendStatus(
-      response,
+    return statusResponse(
       413,
       encoding,
       RPC.resourceExhausted,
       bodyTooLargeMessage(options.maxBytes, false),
-      true,
     );
-    return true;
   }
   const decodeOptions = {
-    contentType: header(request, "content-type"),
-    contentEncoding: header(request, "content-encoding"),
+    contentType: request.headers.get("content-type") ?? null,
+    contentEncoding: request.headers.get("content-encoding") ?? null,
     maxBytes: options.maxBytes,
   };
   // Logs (Codex's telemetry, the hot path) decode straight into flat records.
@@ -113,17 +99,16 @@ export async function handleOtlpHttp(
       : decoded.status === 415
       ? RPC.unimplemented
       : RPC.invalidArgument;
-    sendStatus(response, decoded.status, decoded.encoding ?? encoding, code, decoded.message);
-    return true;
+    return statusResponse(decoded.status, decoded.encoding ?? encoding, code, decoded.message);
   }
   const batch = "records" in decoded
     ? { signal: "logs" as const, records: decoded.records }
     : exportBatchOf(signal, decoded.request);
   const outcome = await options.pipeline.export(batch, options.now?.() ?? new Date());
   if (outcome.status === "unavailable") {
-    response.setHeader("retry-after", String(RETRY_AFTER_SECONDS));
-    sendStatus(response, 503, decoded.encoding, RPC.unavailable, outcome.message);
-    return true;
+    return statusResponse(503, decoded.encoding, RPC.unavailable, outcome.message, {
+      "retry-after": String(RETRY_AFTER_SECONDS),
+    });
   }
   const warning = decoded.replacedInvalidStrings
     ? `${decoded.replacedInvalidStrings} string(s) held invalid UTF-8 and were stored with U+FFFD`
@@ -134,32 +119,22 @@ export async function handleOtlpHttp(
     ? { rejected: 0, message: warning }
     : undefined;
   const { body, contentType } = encodeOtlpResponse(signal, decoded.encoding, partial);
-  send(response, 200, contentType, body);
-  return true;
+  return { status: 200, headers: { "content-type": contentType }, body };
 }
 
-function header(request: IncomingMessage, name: string): string | null {
-  const value = request.headers[name];
-  return Array.isArray(value) ? value.join(", ") : value ?? null;
-}
-
-/** A google.rpc.Status error body. `close`: the body was not read, so end the connection. */
-export function sendStatus(
-  response: ServerResponse,
+/**
+ * A google.rpc.Status error response in the request's encoding. A request whose body was not
+ * read ends its connection (the server does that on its own).
+ */
+export function statusResponse(
   status: number,
   encoding: OtlpEncoding,
   code: number,
   message: string,
-  close = false,
-): void {
+  headers: Record<string, string> = {},
+): Http1Response {
   const { body, contentType } = encodeOtlpStatus(encoding, code, message);
-  if (close) response.setHeader("connection", "close");
-  send(response, status, contentType, body);
-}
-
-function send(response: ServerResponse, status: number, contentType: string, body: Uint8Array) {
-  response.writeHead(status, { "content-type": contentType, "content-length": body.length });
-  response.end(body);
+  return { status, headers: { ...headers, "content-type": contentType }, body };
 }
 
 export { RPC as RPC_CODES };

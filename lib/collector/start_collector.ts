@@ -6,9 +6,7 @@
  *
  * @module
  */
-import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
-import { getHeapStatistics } from "node:v8";
-import type { AddressInfo } from "node:net";
+import { type Http1Request, type Http1Response, serveHttp1 } from "../http1/serve_http1.ts";
 import type { RuntimeLog } from "../runtime_log/open_runtime_log.ts";
 import type { BeaconEventCiRun } from "../events/beacon_event.ts";
 import {
@@ -16,13 +14,18 @@ import {
   createExportPipeline,
   type ExportPipeline,
 } from "./export_pipeline.ts";
-import { handleOtlpHttp, RETRY_AFTER_SECONDS, RPC_CODES, sendStatus } from "./handle_otlp_http.ts";
+import {
+  handleOtlpHttp,
+  RETRY_AFTER_SECONDS,
+  RPC_CODES,
+  statusResponse,
+} from "./handle_otlp_http.ts";
 import { createAdmissionControl } from "./admission_control.ts";
 import { createIncidentReporter } from "./incident_reporter.ts";
 import { type CollectorHealth, collectorHealth, type RequestCounters } from "./collector_health.ts";
 import { formatListenAddress, type ListenAddress } from "./parse_listen_address.ts";
 import type { GrpcListener } from "./grpc/start_grpc_listener.ts";
-import type { NodeHandler } from "./otlp_rpc_handler.ts";
+import type { RpcHandler } from "./otlp_rpc_handler.ts";
 
 /** What the collector needs; the CLI builds it from the policy. */
 export interface CollectorOptions {
@@ -65,7 +68,7 @@ export class ListenError extends Error {
   constructor(address: string, cause: unknown) {
     const code = (cause as { code?: string }).code;
     super(
-      code === "EADDRINUSE"
+      code === "EADDRINUSE" || cause instanceof Deno.errors.AddrInUse
         ? `Cannot listen on ${address}: the address is in use. Is another collector running? ` +
           "Check with `beacon endpoint status`, or set collector.listen in the policy."
         : `Cannot listen on ${address}: ${(cause as Error).message}`,
@@ -107,53 +110,16 @@ export async function startCollector(options: CollectorOptions): Promise<Running
       requests: { ...requests },
       admission: {
         ...admission.stats(),
-        heapLimitBytes: getHeapStatistics().heap_size_limit,
-        connections,
+        connections: server.connections(),
+        connectionsEvicted,
         connectionsRefused,
       },
     }),
   });
 
-  const fallback = async (request: IncomingMessage, response: ServerResponse) => {
-    try {
-      const otlp = await handleOtlpHttp(request, response, {
-        pipeline,
-        token: options.token,
-        maxBytes: options.maxRequestBytes,
-        now,
-      });
-      if (otlp) return;
-      const path = (request.url ?? "/").split("?")[0];
-      if (path === "/healthz" && (request.method === "GET" || request.method === "HEAD")) {
-        const document = health();
-        const body = new TextEncoder().encode(JSON.stringify(document) + "\n");
-        response.writeHead(document.status === "ok" ? 200 : 503, {
-          "content-type": "application/json",
-          "content-length": body.length,
-          "cache-control": "no-store",
-        });
-        response.end(request.method === "HEAD" ? undefined : body);
-        return;
-      }
-      sendStatus(
-        response,
-        404,
-        "json",
-        RPC_CODES.notFound,
-        `No such endpoint: ${path} (OTLP/HTTP is POST /v1/logs, /v1/traces or /v1/metrics)`,
-      );
-    } catch (error) {
-      requests.failed++;
-      report("request", `a request failed (a bug): ${describeError(error)}`);
-      if (!response.headersSent) {
-        sendStatus(response, 500, "json", 13, "Internal error in the collector: see its log");
-      } else response.destroy();
-    }
-  };
-
   // OTLP/HTTP and /healthz are served directly; anything else may be an RPC (Connect,
   // gRPC-Web), whose framework is loaded on the first one (the collector's idle memory).
-  let rpcHandler: Promise<NodeHandler> | undefined;
+  let rpcHandler: Promise<RpcHandler> | undefined;
   const loadRpcHandler = () =>
     rpcHandler ??= import("./otlp_rpc_handler.ts").then(({ createOtlpRpcHandler }) =>
       createOtlpRpcHandler({
@@ -161,21 +127,34 @@ export async function startCollector(options: CollectorOptions): Promise<Running
         token: options.token,
         now,
         maxRequestBytes: options.maxRequestBytes,
-        fallback: (request, response) => void fallback(request, response),
       })
     );
-  const handler = (request: IncomingMessage, response: ServerResponse) => {
-    const path = (request.url ?? "/").split("?")[0];
-    if (path.startsWith("/v1/") || path === "/healthz") {
-      void fallback(request, response);
-      return;
-    }
-    loadRpcHandler().then((rpc) => rpc(request, response), (error) => {
-      report("rpc", `cannot load the RPC handler (a bug): ${describeError(error)}`);
-      if (!response.headersSent) {
-        sendStatus(response, 500, "json", 13, "Internal error in the collector: see its log");
-      } else response.destroy();
+  const route = async (request: Http1Request): Promise<Http1Response | undefined> => {
+    const otlp = await handleOtlpHttp(request, {
+      pipeline,
+      token: options.token,
+      maxBytes: options.maxRequestBytes,
+      now,
     });
+    if (otlp !== false) return otlp;
+    if (request.path === "/healthz" && (request.method === "GET" || request.method === "HEAD")) {
+      const document = health();
+      return {
+        status: document.status === "ok" ? 200 : 503,
+        headers: { "content-type": "application/json", "cache-control": "no-store" },
+        body: new TextEncoder().encode(JSON.stringify(document) + "\n"),
+      };
+    }
+    if (!request.path.startsWith("/v1/") && request.path !== "/healthz") {
+      const rpc = await (await loadRpcHandler())(request);
+      if (rpc !== false) return rpc;
+    }
+    return statusResponse(
+      404,
+      "json",
+      RPC_CODES.notFound,
+      `No such endpoint: ${request.path} (OTLP/HTTP is POST /v1/logs, /v1/traces or /v1/metrics)`,
+    );
   };
   let inFlight = 0;
   let drained: (() => void) | undefined;
@@ -184,33 +163,53 @@ export async function startCollector(options: CollectorOptions): Promise<Running
     maxBufferedBytes: options.limits?.maxBufferedBytes ?? 32 * 1024 * 1024,
     memoryLimitBytes: options.limits?.memoryLimitBytes ?? 256 * 1024 * 1024,
   });
-  const server = createServer((request, response) => {
-    inFlight++;
+  const handler = async (request: Http1Request): Promise<Http1Response | undefined> => {
     // Before any body is read: a request that would take the collector past its memory limit,
     // or past the body bytes it may hold at once, is refused with a retryable 503.
     let reserved = 0;
     if (request.method === "POST") {
-      const declared = Number(request.headers["content-length"]);
-      const admitted = admission.admit(Number.isFinite(declared) ? declared : undefined);
+      const admitted = admission.admit(request.contentLength);
       if (!admitted.ok) {
-        response.once("close", () => {
-          if (--inFlight === 0) drained?.();
+        const encoding = /json/i.test(request.headers.get("content-type") ?? "")
+          ? "json"
+          : "protobuf";
+        return statusResponse(503, encoding, RPC_CODES.unavailable, admitted.message, {
+          "retry-after": String(RETRY_AFTER_SECONDS),
         });
-        response.setHeader("retry-after", String(RETRY_AFTER_SECONDS));
-        const encoding = /json/i.test(request.headers["content-type"] ?? "") ? "json" : "protobuf";
-        sendStatus(response, 503, encoding, RPC_CODES.unavailable, admitted.message, true);
-        return;
       }
       reserved = admitted.bytes;
     }
-    let aborted = false;
-    // Node's IncomingMessage says "aborted" when the connection closes before the whole request
-    // arrived (whoever was reading the body then sees an error).
-    request.once("aborted", () => (aborted = true));
-    request.once("error", () => (aborted = true));
-    response.once("close", () => {
+    inFlight++;
+    try {
+      return await route(request);
+    } catch (error) {
+      requests.failed++;
+      report("request", `a request failed (a bug): ${describeError(error)}`);
+      return statusResponse(500, "json", 13, "Internal error in the collector: see its log");
+    } finally {
       admission.release(reserved);
-      if (aborted || (!response.writableFinished && !request.complete)) {
+      if (--inFlight === 0) drained?.();
+    }
+  };
+  // A cap on open connections: each costs a socket and buffers, whatever it sends.
+  const maxConnections = options.limits?.maxConnections ?? 256;
+  let connectionsRefused = 0;
+  let connectionsEvicted = 0;
+  let server: ReturnType<typeof serveHttp1>;
+  try {
+    server = serveHttp1({
+      hostname: options.http.hostname,
+      port: options.http.port,
+      maxConnections,
+      onConnectionRefused: () => {
+        connectionsRefused++;
+        report(
+          "connections",
+          `refused a connection: ${maxConnections} are open (collector.max_connections)`,
+        );
+      },
+      onIdleConnectionClosed: () => connectionsEvicted++,
+      onAborted: () => {
         // The client went away before it sent its whole request: nothing was acknowledged.
         requests.aborted++;
         report(
@@ -218,44 +217,16 @@ export async function startCollector(options: CollectorOptions): Promise<Running
           `a client went away in the middle of a request (${requests.aborted} so far; ` +
             "normal when a program exits while exporting)",
         );
-      }
-      if (--inFlight === 0) drained?.();
-    });
-    handler(request, response);
-  });
-  // A cap on open connections: each costs a socket and buffers, whatever it sends.
-  const maxConnections = options.limits?.maxConnections ?? 256;
-  let connections = 0;
-  let connectionsRefused = 0;
-  server.on("connection", (socket) => {
-    if (connections >= maxConnections) {
-      connectionsRefused++;
-      report(
-        "connections",
-        `refused a connection: ${maxConnections} are open (collector.max_connections)`,
-      );
-      socket.destroy();
-      return;
-    }
-    connections++;
-    socket.once("close", () => connections--);
-  });
-  server.headersTimeout = 10_000;
-  server.requestTimeout = 60_000;
-  server.on("clientError", (_error, socket) => {
-    if (socket.writable) socket.end("HTTP/1.1 400 Bad Request\r\nconnection: close\r\n\r\n");
-    else socket.destroy();
-  });
-
-  await new Promise<void>((resolve, reject) => {
-    server.once(
-      "error",
-      (error) => reject(new ListenError(formatListenAddress(options.http), error)),
-    );
-    server.listen(options.http.port, options.http.hostname, () => resolve());
-  });
-  const bound = server.address() as AddressInfo;
-  address = { hostname: options.http.hostname, port: bound.port };
+      },
+      onHandlerError: (error) => {
+        requests.failed++;
+        report("request", `a request failed (a bug): ${describeError(error)}`);
+      },
+    }, handler);
+  } catch (error) {
+    throw new ListenError(formatListenAddress(options.http), error);
+  }
+  address = { hostname: options.http.hostname, port: server.port };
 
   let grpc: GrpcListener | undefined;
   if (options.grpc) {
@@ -275,7 +246,7 @@ export async function startCollector(options: CollectorOptions): Promise<Running
         onError: (error) => report("grpc", `gRPC connection error: ${describeError(error)}`),
       });
     } catch (error) {
-      await new Promise<void>((resolve) => server.close(() => resolve()));
+      await server.close();
       throw new ListenError(formatListenAddress(options.grpc), error);
     }
     grpcAddress = grpc.address;
@@ -289,10 +260,8 @@ export async function startCollector(options: CollectorOptions): Promise<Running
     health,
     close() {
       closing ??= (async () => {
-        const stopped = new Promise<void>((resolve) => server.close(() => resolve()));
-        server.closeIdleConnections?.();
+        const stopped = server.close();
         if (inFlight > 0) await new Promise<void>((resolve) => (drained = resolve));
-        server.closeAllConnections?.();
         await Promise.all([stopped, grpc?.close()]);
       })();
       return closing;

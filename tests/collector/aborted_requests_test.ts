@@ -14,8 +14,11 @@ import { waitUntil } from "../support/wait_until.ts";
 /** A POST that declares a body, sends part of it, and closes the connection. */
 async function abortedPost(port: number, path: string): Promise<void> {
   const connection = await Deno.connect({ hostname: "127.0.0.1", port });
+  // Each path's own content type, so the body is read (a Connect route refuses
+  // application/x-protobuf with 415 before reading, and that request was answered).
+  const type = path.startsWith("/v1/") ? "application/x-protobuf" : "application/proto";
   const head = `POST ${path} HTTP/1.1\r\nhost: 127.0.0.1\r\n` +
-    "content-type: application/x-protobuf\r\ncontent-length: 100000\r\n\r\n";
+    `content-type: ${type}\r\ncontent-length: 100000\r\n\r\n`;
   await connection.write(new TextEncoder().encode(head + "x".repeat(500)));
   connection.close();
 }

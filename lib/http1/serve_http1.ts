@@ -1,0 +1,476 @@
+/**
+ * A small HTTP/1.1 server on `Deno.listen`, for the collector's loopback listener. Deno's own
+ * servers cost more than the collector can spend while idle (`node:http` initialises the Node
+ * compatibility layer: 5-10 MB), and `Deno.serve` can neither cap connections nor time out a
+ * client that never finishes its head (measured: an idle connection and a half-sent head are
+ * both kept for ever). This one gives the collector what an always-on agent needs:
+ *
+ * - a cap on open connections (past it, an idle kept-alive connection is closed to make room,
+ *   or the newcomer waits a moment for one to end, and is then closed unanswered);
+ * - an idle timeout between requests, a header timeout (the head must arrive within it: 408),
+ *   and a request timeout (the whole request within it: 408);
+ * - heads of at most 16 KiB (431), strict framing (see {@link parseHttp1Head}), chunked bodies,
+ *   `Expect: 100-continue`, keep-alive and pipelined requests (answered in order);
+ * - bodies read only when the handler asks, up to a limit it gives, straight into one array.
+ *
+ * @module
+ */
+import { BufferedReader } from "./buffered_reader.ts";
+import { type Http1Head, parseHttp1Head } from "./parse_http1_head.ts";
+import { encodeHttp1Response, type Http1Response } from "./encode_http1_response.ts";
+
+export type { Http1Response } from "./encode_http1_response.ts";
+
+/** A body read up to a limit: the bytes, `tooLarge` (not read further), or `aborted`. */
+export type ReadBodyResult =
+  | { ok: true; body: Uint8Array }
+  | { ok: false; tooLarge: true; aborted?: undefined }
+  | { ok: false; aborted: true; tooLarge?: undefined };
+
+/** A request as the handler sees it: its head, and its body on demand. */
+export interface Http1Request {
+  readonly method: string;
+  readonly target: string;
+  readonly path: string;
+  /** Lowercase names; repeated fields joined with ", ". */
+  readonly headers: ReadonlyMap<string, string>;
+  /** The declared body length; `undefined` for a chunked body. */
+  readonly contentLength: number | undefined;
+  /**
+   * The whole body, if it is at most `maxBytes` (a declared length over it is refused before
+   * anything is read). `aborted`: the client went away, or sent a malformed chunked body (the
+   * server has then answered 400 itself); answer nothing either way.
+   */
+  readBody(maxBytes: number): Promise<ReadBodyResult>;
+  /** The body as a stream (for a framework that reads it itself, with its own limit). */
+  bodyStream(): ReadableStream<Uint8Array>;
+}
+
+/**
+ * Answers a request; `undefined` answers nothing and ends the connection (the client went
+ * away while sending its body).
+ */
+export type Http1Handler = (request: Http1Request) => Promise<Http1Response | undefined>;
+
+/** Limits and hooks of {@link serveHttp1}. */
+export interface Http1ServerOptions {
+  hostname: string;
+  port: number;
+  /**
+   * Open connections past this many are closed unanswered: once a kept-alive connection waiting
+   * between requests was closed to make room, or none finished within `capGraceMs`.
+   */
+  maxConnections: number;
+  /** How long a connection past the cap waits for a place. Default 500 ms. */
+  capGraceMs?: number;
+  /** A new or kept-alive connection with no request for this long is closed. Default 5 s. */
+  idleTimeoutMs?: number;
+  /** A request's head must arrive within this of its first byte, or 408. Default 10 s. */
+  headersTimeoutMs?: number;
+  /** A request (head and body) must arrive within this of its first byte, or 408. Default 60 s. */
+  requestTimeoutMs?: number;
+  /** Largest head (request line and fields). Default 16 KiB. */
+  maxHeadBytes?: number;
+  onConnectionRefused?: () => void;
+  /** A connection waiting between requests was closed to make room under the cap. */
+  onIdleConnectionClosed?: () => void;
+  /** A client went away in the middle of sending a request. */
+  onAborted?: () => void;
+  /** The handler threw (a bug): the client got a 500. */
+  onHandlerError?: (error: unknown) => void;
+}
+
+/** A listening {@link serveHttp1} server. */
+export interface Http1Server {
+  readonly hostname: string;
+  readonly port: number;
+  /** Connections open now. */
+  connections(): number;
+  /** Stops accepting, closes idle connections, lets requests in progress finish, then resolves. */
+  close(): Promise<void>;
+}
+
+const CHUNK_LINE_BYTES = 4096;
+const TRAILER_BYTES = 16 * 1024;
+const CONTINUE = new TextEncoder().encode("HTTP/1.1 100 Continue\r\n\r\n");
+
+interface Connection {
+  conn: Deno.Conn;
+  /** Waiting for a request's first byte (the server may close it). */
+  idle: boolean;
+  /** Requests answered on it so far. */
+  served: number;
+  closed: boolean;
+}
+
+/**
+ * Listens on `hostname:port` (throws `Deno.errors.AddrInUse` and the like at once) and serves
+ * `handler`.
+ *
+ * @example
+ * ```ts
+ * import { serveHttp1 } from "./serve_http1.ts";
+ * const server = serveHttp1(
+ *   { hostname: "127.0.0.1", port: 0, maxConnections: 16 },
+ *   () => Promise.resolve({ status: 200, body: new TextEncoder().encode("ok") }),
+ * );
+ * await server.close();
+ * ```
+ */
+export function serveHttp1(options: Http1ServerOptions, handler: Http1Handler): Http1Server {
+  const listener = Deno.listen({ hostname: options.hostname, port: options.port });
+  const open = new Set<Connection>();
+  let closing = false;
+  let allClosed: (() => void) | undefined;
+  const limits = {
+    idle: options.idleTimeoutMs ?? 5_000,
+    headers: options.headersTimeoutMs ?? 10_000,
+    request: options.requestTimeoutMs ?? 60_000,
+    head: options.maxHeadBytes ?? 16 * 1024,
+  };
+
+  let slotFreed: (() => void) | undefined;
+  const finish = (connection: Connection) => {
+    closeQuietly(connection);
+    open.delete(connection);
+    slotFreed?.();
+    if (closing && open.size === 0) allClosed?.();
+  };
+  // At the cap: a connection waiting between requests gives its place (its client reconnects
+  // when it has something to send); otherwise a burst of short connections (clients that exit
+  // mid-export) gets a moment to finish before the newcomer is refused.
+  const makeRoom = async () => {
+    for (const connection of open) {
+      if (connection.idle && connection.served > 0) {
+        closeQuietly(connection);
+        options.onIdleConnectionClosed?.();
+        break;
+      }
+    }
+    const deadline = Date.now() + (options.capGraceMs ?? 500);
+    while (open.size >= options.maxConnections && Date.now() < deadline && !closing) {
+      await new Promise<void>((resolve) => {
+        const timer = setTimeout(resolve, deadline - Date.now());
+        slotFreed = () => {
+          clearTimeout(timer);
+          resolve();
+        };
+      });
+      slotFreed = undefined;
+    }
+  };
+
+  const accepting = (async () => {
+    while (!closing) {
+      let conn: Deno.Conn;
+      try {
+        conn = await listener.accept();
+      } catch (error) {
+        if (closing || error instanceof Deno.errors.BadResource) return;
+        // Out of descriptors and the like: wait a moment rather than spin.
+        await new Promise((resolve) => setTimeout(resolve, 100));
+        continue;
+      }
+      if (open.size >= options.maxConnections && !closing) await makeRoom();
+      if (open.size >= options.maxConnections || closing) {
+        options.onConnectionRefused?.();
+        try {
+          conn.close();
+        } catch { /* already closed */ }
+        continue;
+      }
+      const connection: Connection = { conn, idle: true, served: 0, closed: false };
+      open.add(connection);
+      try {
+        (conn as Deno.TcpConn).setNoDelay?.(true);
+      } catch { /* not a TCP connection */ }
+      serveConnection(connection, handler, limits, options, () => closing).finally(() =>
+        finish(connection)
+      );
+    }
+  })();
+
+  const address = listener.addr as Deno.NetAddr;
+  return {
+    hostname: address.hostname,
+    port: address.port,
+    connections: () => open.size,
+    async close() {
+      if (!closing) {
+        closing = true;
+        try {
+          listener.close();
+        } catch { /* already closed */ }
+        for (const connection of open) if (connection.idle) closeQuietly(connection);
+      }
+      await accepting;
+      if (open.size > 0) await new Promise<void>((resolve) => (allClosed = resolve));
+    },
+  };
+}
+
+/** Serves one connection's requests in order until it ends. */
+async function serveConnection(
+  connection: Connection,
+  handler: Http1Handler,
+  limits: { idle: number; headers: number; request: number; head: number },
+  options: Http1ServerOptions,
+  isClosing: () => boolean,
+): Promise<void> {
+  const { conn } = connection;
+  const reader = new BufferedReader(conn);
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  // Set when the server answered on its own (a timeout, bad framing): the handler's answer, if
+  // it comes, is dropped, and the connection ends.
+  let answered = false;
+  const answerAndClose = (status: 400 | 408, message: string) => {
+    if (!answered && !connection.closed) {
+      answered = true;
+      const response = encodeHttp1Response(
+        { status, headers: { "content-type": "text/plain" }, body: text(message) },
+        false,
+        false,
+      );
+      writeAll(conn, response).catch(() => {}).finally(() => closeQuietly(connection));
+    } else closeQuietly(connection);
+  };
+  const arm = (ms: number, onTimeout: () => void) => {
+    clearTimeout(timer);
+    timer = setTimeout(onTimeout, ms);
+  };
+  try {
+    while (!isClosing() && !connection.closed) {
+      connection.idle = true;
+      answered = false;
+      arm(limits.idle, () => closeQuietly(connection));
+      const raw = await reader.readHead(limits.head, () => {
+        connection.idle = false;
+        arm(limits.headers, () => answerAndClose(408, "The request head took too long"));
+      });
+      connection.idle = false;
+      if (raw === "end") return;
+      if (raw === "too-large") {
+        clearTimeout(timer);
+        await writeAll(
+          conn,
+          encodeHttp1Response(
+            { status: 431, body: text("The request head is too large") },
+            false,
+            false,
+          ),
+        );
+        return;
+      }
+      arm(limits.request, () => answerAndClose(408, "The request took too long"));
+      const head = parseHttp1Head(raw);
+      if ("status" in head) {
+        clearTimeout(timer);
+        await writeAll(
+          conn,
+          encodeHttp1Response(
+            {
+              status: head.status,
+              headers: { "content-type": "text/plain" },
+              body: text(head.message),
+            },
+            false,
+            false,
+          ),
+        );
+        return;
+      }
+      const body = createBody(head, reader, conn, {
+        onDone: () => clearTimeout(timer),
+        onAborted: () => options.onAborted?.(),
+        onMalformed: (message) => answerAndClose(400, message),
+      });
+      let response: Http1Response | undefined;
+      try {
+        response = await handler(body.request);
+      } catch (error) {
+        options.onHandlerError?.(error);
+        response = {
+          status: 500,
+          headers: { "content-type": "text/plain" },
+          body: text("Internal error in the server: see its log"),
+          close: true,
+        };
+      }
+      clearTimeout(timer);
+      if (answered || connection.closed) return;
+      if (response === undefined) return;
+      const keepAlive = head.keepAlive && !response.close && body.consumed() && !isClosing();
+      await writeAll(conn, encodeHttp1Response(response, keepAlive, head.method === "HEAD"));
+      connection.served++;
+      if (!keepAlive) return;
+    }
+  } catch {
+    // The connection failed or was closed under a read or write: nothing more to do on it.
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+/** The request object and its body state. */
+function createBody(
+  head: Http1Head,
+  reader: BufferedReader,
+  conn: Deno.Conn,
+  hooks: { onDone(): void; onAborted(): void; onMalformed(message: string): void },
+) {
+  let consumed = head.body.kind === "length" && head.body.length === 0;
+  let started = false;
+  let continued = false;
+  // What is left of the current chunk (chunked), or of the body (length).
+  let remaining = head.body.kind === "length" ? head.body.length : 0;
+  let chunkedEnded = false;
+
+  const start = async () => {
+    started = true;
+    if (head.expectContinue && !continued && reader.buffered === 0) {
+      continued = true;
+      await writeAll(conn, CONTINUE);
+    }
+  };
+  const aborted = (): ReadBodyResult => {
+    hooks.onAborted();
+    return { ok: false, aborted: true };
+  };
+  const malformed = (message: string): ReadBodyResult => {
+    hooks.onMalformed(`Bad request: ${message}`);
+    return { ok: false, aborted: true };
+  };
+
+  /** The next piece of a chunked body: bytes, null at its end, or a failed result. */
+  const nextChunkPiece = async (
+    maxPiece: number,
+  ): Promise<Uint8Array | null | ReadBodyResult> => {
+    if (chunkedEnded) return null;
+    if (remaining === 0) {
+      const line = await reader.readLine(CHUNK_LINE_BYTES);
+      if (line === "end") return aborted();
+      if (line === "too-large") return malformed("a chunk-size line is too long");
+      const match = /^([0-9a-fA-F]{1,12})[ \t]*(?:;.*)?$/.exec(line);
+      if (!match) return malformed("a malformed chunk size");
+      remaining = parseInt(match[1], 16);
+      if (remaining === 0) {
+        let trailers = 0;
+        while (true) {
+          const trailer = await reader.readLine(TRAILER_BYTES);
+          if (trailer === "end") return aborted();
+          if (trailer === "too-large") return malformed("the trailer fields are too large");
+          if (trailer === "") break;
+          trailers += trailer.length;
+          if (trailers > TRAILER_BYTES) return malformed("the trailer fields are too large");
+        }
+        chunkedEnded = true;
+        return null;
+      }
+    }
+    const piece = await reader.readSome(Math.min(remaining, maxPiece));
+    if (piece === null) return aborted();
+    remaining -= piece.length;
+    if (remaining === 0) {
+      const end = await reader.readLine(0);
+      if (end === "end") return aborted();
+      if (end !== "") return malformed("a chunk's data is longer than its size");
+    }
+    return piece;
+  };
+
+  const request: Http1Request = {
+    method: head.method,
+    target: head.target,
+    path: head.path,
+    headers: head.headers,
+    contentLength: head.body.kind === "length" ? head.body.length : undefined,
+    async readBody(maxBytes) {
+      if (started) throw new Error("the request body was already read");
+      if (head.body.kind === "length") {
+        if (head.body.length > maxBytes) return { ok: false, tooLarge: true };
+        await start();
+        const body = new Uint8Array(head.body.length);
+        if (!(await reader.readInto(body))) return aborted();
+        remaining = 0;
+        consumed = true;
+        hooks.onDone();
+        return { ok: true, body };
+      }
+      await start();
+      const pieces: Uint8Array[] = [];
+      let size = 0;
+      while (true) {
+        const piece = await nextChunkPiece(maxBytes - size + 1);
+        if (piece === null) break;
+        if (!(piece instanceof Uint8Array)) return piece;
+        size += piece.length;
+        if (size > maxBytes) return { ok: false, tooLarge: true };
+        pieces.push(piece);
+      }
+      consumed = true;
+      hooks.onDone();
+      return { ok: true, body: concat(pieces, size) };
+    },
+    bodyStream() {
+      if (started) throw new Error("the request body was already read");
+      return new ReadableStream<Uint8Array>({
+        pull: async (controller) => {
+          if (!started) await start();
+          if (head.body.kind === "length") {
+            if (remaining === 0) {
+              consumed = true;
+              hooks.onDone();
+              controller.close();
+              return;
+            }
+            const piece = await reader.readSome(Math.min(remaining, 64 * 1024));
+            if (piece === null) {
+              aborted();
+              controller.error(new Error("the client went away before sending its whole body"));
+              return;
+            }
+            remaining -= piece.length;
+            controller.enqueue(piece);
+            return;
+          }
+          const piece = await nextChunkPiece(64 * 1024);
+          if (piece === null) {
+            consumed = true;
+            hooks.onDone();
+            controller.close();
+          } else if (piece instanceof Uint8Array) controller.enqueue(piece);
+          else controller.error(new Error("the request body ended early or was malformed"));
+        },
+      }, { highWaterMark: 0 });
+    },
+  };
+  return { request, consumed: () => consumed };
+}
+
+async function writeAll(conn: Deno.Conn, bytes: Uint8Array): Promise<void> {
+  let offset = 0;
+  while (offset < bytes.length) offset += await conn.write(bytes.subarray(offset));
+}
+
+function closeQuietly(connection: Connection) {
+  if (connection.closed) return;
+  connection.closed = true;
+  try {
+    connection.conn.close();
+  } catch { /* already closed */ }
+}
+
+function concat(pieces: Uint8Array[], size: number): Uint8Array {
+  if (pieces.length === 1) return pieces[0];
+  const body = new Uint8Array(size);
+  let offset = 0;
+  for (const piece of pieces) {
+    body.set(piece, offset);
+    offset += piece.length;
+  }
+  return body;
+}
+
+function text(message: string): Uint8Array {
+  return new TextEncoder().encode(message + "\n");
+}
