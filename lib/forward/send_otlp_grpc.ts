@@ -4,7 +4,7 @@
  *
  * @module
  */
-import { Buffer } from "node:buffer";
+import type { Buffer } from "node:buffer";
 import * as grpc from "@grpc/grpc-js";
 import { fromBinary } from "@bufbuild/protobuf";
 import { BinaryReader } from "@bufbuild/protobuf/wire";
@@ -50,6 +50,43 @@ export interface OtlpGrpcSender {
  */
 export function createOtlpGrpcSender(endpoint: string, tls: SendTls): OtlpGrpcSender {
   const url = new URL(endpoint);
+  // Opened by the first call: grpc-js takes Buffers, and node:buffer imported at the top would
+  // be hoisted into the bundle and start Deno's Node compatibility layer in every process.
+  let channel: Promise<{ client: grpc.Client; Buffer: typeof Buffer }> | undefined;
+  const open = () => channel ??= openChannel(url, tls);
+  return {
+    async send(request) {
+      const { client, Buffer } = await open();
+      const metadata = new grpc.Metadata();
+      for (const [name, value] of Object.entries(request.headers)) metadata.set(name, value);
+      return await new Promise<GrpcAnswer>((resolve) => {
+        const call = client.makeUnaryRequest(
+          LOGS_EXPORT_METHOD,
+          (message: Buffer) => message,
+          (bytes: Buffer) => bytes,
+          Buffer.from(request.body),
+          metadata,
+          { deadline: Date.now() + request.timeoutMs },
+          (error, response) => {
+            request.signal?.removeEventListener("abort", abort);
+            resolve(error ? failedAnswer(error) : succeededAnswer(response!));
+          },
+        );
+        const abort = () => call.cancel();
+        request.signal?.addEventListener("abort", abort, { once: true });
+      });
+    },
+    close() {
+      void channel?.then(({ client }) => client.close());
+    },
+  };
+}
+
+async function openChannel(
+  url: URL,
+  tls: SendTls,
+): Promise<{ client: grpc.Client; Buffer: typeof Buffer }> {
+  const { Buffer } = await import("node:buffer");
   const secure = url.protocol === "https:";
   const port = url.port || (secure ? "443" : "80");
   const credentials = secure
@@ -68,29 +105,7 @@ export function createOtlpGrpcSender(endpoint: string, tls: SendTls): OtlpGrpcSe
       }
       : {}),
   });
-  return {
-    send(request) {
-      const metadata = new grpc.Metadata();
-      for (const [name, value] of Object.entries(request.headers)) metadata.set(name, value);
-      return new Promise<GrpcAnswer>((resolve) => {
-        const call = client.makeUnaryRequest(
-          LOGS_EXPORT_METHOD,
-          (message: Buffer) => message,
-          (bytes: Buffer) => bytes,
-          Buffer.from(request.body),
-          metadata,
-          { deadline: Date.now() + request.timeoutMs },
-          (error, response) => {
-            request.signal?.removeEventListener("abort", abort);
-            resolve(error ? failedAnswer(error) : succeededAnswer(response!));
-          },
-        );
-        const abort = () => call.cancel();
-        request.signal?.addEventListener("abort", abort, { once: true });
-      });
-    },
-    close: () => client.close(),
-  };
+  return { client, Buffer };
 }
 
 function succeededAnswer(bytes: Uint8Array): GrpcAnswer {

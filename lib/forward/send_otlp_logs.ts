@@ -1,13 +1,11 @@
 /**
  * One OTLP/HTTP export request to a gateway, over node:http or node:https (which take a CA
- * file, a client certificate and a server name, where `fetch` takes none of the last).
+ * file, a client certificate and a server name, where `fetch` takes none of the last). They and
+ * node:zlib are loaded by the first request, not imported at the top: a static node: import is
+ * hoisted into the bundle and would start Deno's Node compatibility layer in every process.
  *
  * @module
  */
-import { request as httpRequest } from "node:http";
-import { request as httpsRequest } from "node:https";
-import { Buffer } from "node:buffer";
-import { gzipSync } from "node:zlib";
 import { fromBinary } from "@bufbuild/protobuf";
 import { ExportLogsServiceResponseSchema } from "../otlp/gen/opentelemetry/proto/collector/logs/v1/logs_service_pb.ts";
 
@@ -45,11 +43,15 @@ export interface SendResponse {
  * partial success (protobuf or JSON, as the response's content type says). Rejects on network
  * errors, timeouts (`timeoutMs` for the whole exchange) and aborts.
  */
-export function sendOtlpLogs(request: SendRequest): Promise<SendResponse> {
+export async function sendOtlpLogs(request: SendRequest): Promise<SendResponse> {
   const url = new URL(request.url);
-  const compressed = gzipSync(request.body);
   const secure = url.protocol === "https:";
-  return new Promise<SendResponse>((resolve, reject) => {
+  const [{ request: sendRequest }, { gzipSync }] = await Promise.all([
+    secure ? import("node:https") : import("node:http"),
+    import("node:zlib"),
+  ]);
+  const compressed = gzipSync(request.body);
+  return await new Promise<SendResponse>((resolve, reject) => {
     const options = {
       method: "POST",
       headers: {
@@ -68,14 +70,14 @@ export function sendOtlpLogs(request: SendRequest): Promise<SendResponse> {
         }
         : {}),
     };
-    const req = (secure ? httpsRequest : httpRequest)(url, options, (res) => {
+    const req = sendRequest(url, options, (res) => {
       const chunks: Uint8Array[] = [];
       res.on("data", (chunk: Uint8Array) => chunks.push(chunk));
       res.on("error", reject);
       res.on("end", () => {
         clearTimeout(timer);
         const status = res.statusCode ?? 0;
-        const body = Buffer.concat(chunks);
+        const body = concat(chunks);
         const type = String(res.headers["content-type"] ?? "");
         resolve({
           status,
@@ -133,4 +135,14 @@ function readAnswer(
   } catch {
     return { rejected: 0, message: "" };
   }
+}
+
+function concat(chunks: readonly Uint8Array[]): Uint8Array {
+  const bytes = new Uint8Array(chunks.reduce((length, chunk) => length + chunk.byteLength, 0));
+  let offset = 0;
+  for (const chunk of chunks) {
+    bytes.set(chunk, offset);
+    offset += chunk.byteLength;
+  }
+  return bytes;
 }
