@@ -1,5 +1,3 @@
-import { request as httpRequest } from "node:http";
-
 /** What came back: the status and body, or why nothing did. */
 export type SendResult =
   | { ok: true; status: number; body: Uint8Array }
@@ -8,9 +6,11 @@ export type SendResult =
 /**
  * One HTTP/1.1 request to Beacon's collector over `node:http`, never through a proxy (Deno's
  * `fetch` sends even 127.0.0.1 requests through `HTTP_PROXY` when it is set), on a fresh
- * connection closed after the answer. Never rejects: failures come back as data.
+ * connection closed after the answer. Never rejects: failures come back as data. node:http is
+ * loaded here, not imported at the top: a static node: import is hoisted into the bundle and
+ * would start Deno's Node compatibility layer in every process, the collector's included.
  */
-export function sendLoopbackRequest(
+export async function sendLoopbackRequest(
   url: URL,
   options: {
     method: string;
@@ -20,7 +20,8 @@ export function sendLoopbackRequest(
     body?: Uint8Array;
   },
 ): Promise<SendResult> {
-  return new Promise((resolve) => {
+  const { request: httpRequest } = await import("node:http");
+  return await new Promise((resolve) => {
     let connected = false;
     let settled = false;
     const finish = (result: SendResult) => {
