@@ -48,24 +48,24 @@ export interface LiveDashboardIndex {
  * @example
  * ```ts
  * import { createLiveDashboardIndex } from "./live_dashboard_index.ts";
- * const live = createLiveDashboardIndex("/tmp/runtime.jsonl");
+ * const live = await createLiveDashboardIndex("/tmp/runtime.jsonl");
  * await live.refresh();
  * live.status().generation;
  * ```
  */
-export function createLiveDashboardIndex(
+export async function createLiveDashboardIndex(
   logPath: string,
   options: OpenDashboardIndexOptions = {},
-): LiveDashboardIndex {
-  let index: DashboardIndex = openDashboardIndex(logPath, options);
+): Promise<LiveDashboardIndex> {
+  let index: DashboardIndex = await openDashboardIndex(logPath, options);
   let generation = 1;
   let rows = countRows(index);
   let running: Promise<void> | undefined;
   let error: string | undefined;
   let rebuiltBecause = index.rebuiltBecause;
 
-  const rebuild = (reason: string) => {
-    index = rebuildDashboardIndex(index, reason);
+  const rebuild = async (reason: string) => {
+    index = await rebuildDashboardIndex(index, reason);
     rebuiltBecause = reason;
     rows = 0;
     generation++;
@@ -88,13 +88,13 @@ export function createLiveDashboardIndex(
           error = undefined;
           return;
         }
-        rebuild(result.rebuild);
+        await rebuild(result.rebuild);
       } catch (caught) {
         if (!isDatabaseError(caught)) {
           error = `Cannot read the runtime log ${logPath}: ${messageOf(caught)}`;
           return;
         }
-        rebuild(`the index could not be read (${messageOf(caught)})`);
+        await rebuild(`the index could not be read (${messageOf(caught)})`);
       }
     }
   };

@@ -67,7 +67,7 @@ export interface DashboardServer {
  * ```
  */
 export async function serveDashboard(options: ServeDashboardOptions): Promise<DashboardServer> {
-  const index = createLiveDashboardIndex(options.logPath, options.index);
+  const index = await createLiveDashboardIndex(options.logPath, options.index);
   const token = randomSecret();
   const cookieValue = randomSecret();
   let warning: string | undefined;

@@ -25,7 +25,7 @@ const commands = (index: { db: DatabaseSync }) => queryOverview(index.db, {}).to
 Deno.test("index: built from the log, then only new lines; a torn last line waits for its newline", async () => {
   const events = await fixtureEvents();
   const path = await tempLog(await fixtureLogText());
-  const index = openDashboardIndex(path);
+  const index = await openDashboardIndex(path);
   assert.equal(index.rebuiltBecause, "there was no index yet");
   assert.deepEqual(await refreshDashboardIndex(index), { added: events.length, removed: 0 });
   assert.deepEqual(await refreshDashboardIndex(index), { added: 0, removed: 0 });
@@ -37,7 +37,7 @@ Deno.test("index: built from the log, then only new lines; a torn last line wait
   assert.equal(commands(index), 8);
   index.close();
   // Reopened: resumes where it stopped, reads nothing again.
-  const again = openDashboardIndex(path);
+  const again = await openDashboardIndex(path);
   assert.equal(again.rebuiltBecause, undefined);
   assert.deepEqual(await refreshDashboardIndex(again), { added: 0, removed: 0 });
   assert.equal(commands(again), 8);
@@ -48,7 +48,7 @@ Deno.test("index: rotation is followed by inode; a deleted archive's rows go", a
   const text = await fixtureLogText();
   const lines = text.trimEnd().split("\n");
   const path = await tempLog(lines.slice(0, 20).join("\n") + "\n");
-  const index = openDashboardIndex(path);
+  const index = await openDashboardIndex(path);
   await refreshDashboardIndex(index);
   // The collector writes more to the file, then renames it and starts a new one.
   await Deno.writeTextFile(path, lines.slice(20, 30).join("\n") + "\n", { append: true });
@@ -77,7 +77,7 @@ Deno.test("index: rotation is followed by inode; a deleted archive's rows go", a
 Deno.test("index: a log replaced under the index, another schema, or a corrupt file is rebuilt", async () => {
   const text = await fixtureLogText();
   const path = await tempLog(text);
-  const live = createLiveDashboardIndex(path);
+  const live = await createLiveDashboardIndex(path);
   await live.refresh();
   const before = queryOverview(live.db, {}).totals.commands;
   assert.equal(before, 7);
@@ -92,7 +92,7 @@ Deno.test("index: a log replaced under the index, another schema, or a corrupt f
   const db = new DatabaseSync(`${path}.index.sqlite`);
   db.exec("UPDATE meta SET value = '0' WHERE key = 'schema'");
   db.close();
-  const reopened = openDashboardIndex(path);
+  const reopened = await openDashboardIndex(path);
   assert.match(reopened.rebuiltBecause ?? "", /another version/);
   reopened.close();
 
@@ -101,7 +101,7 @@ Deno.test("index: a log replaced under the index, another schema, or a corrupt f
   for (const suffix of ["-wal", "-shm"]) {
     await Deno.remove(`${path}.index.sqlite${suffix}`).catch(() => {});
   }
-  const rebuilt = createLiveDashboardIndex(path);
+  const rebuilt = await createLiveDashboardIndex(path);
   assert.match(rebuilt.status().rebuiltBecause ?? "", /could not be read/);
   await rebuilt.refresh();
   assert.equal(queryOverview(rebuilt.db, {}).totals.events, 5);

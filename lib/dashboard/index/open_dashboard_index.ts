@@ -7,12 +7,14 @@
  *
  * A missing, stale (other schema, other log) or corrupt index is deleted and built again.
  *
+ * node:sqlite is loaded when an index is opened, not imported at the top: a static node: import
+ * is hoisted into the bundle and would start Deno's Node compatibility layer in every process.
+ *
  * @module
  */
 
-import { DatabaseSync } from "node:sqlite";
-import { createHash } from "node:crypto";
-import { dirname, join } from "node:path";
+import type { DatabaseSync } from "node:sqlite";
+import { dirname, join } from "../../host/file_path.ts";
 
 /** Bump when the schema or what a row holds changes: older indexes are rebuilt. */
 export const DASHBOARD_INDEX_SCHEMA = "2";
@@ -81,11 +83,16 @@ export interface OpenDashboardIndexOptions {
  * writable, else in `cacheFolder` under a name derived from the log's path (a system log read
  * by a user).
  */
-export function defaultIndexPath(logPath: string, cacheFolder?: string): string {
+export async function defaultIndexPath(logPath: string, cacheFolder?: string): Promise<string> {
   const beside = `${logPath}.index.sqlite`;
   if (!cacheFolder || writable(dirname(logPath))) return beside;
-  const digest = createHash("sha256").update(logPath).digest("hex").slice(0, 16);
+  const sha256 = await crypto.subtle.digest("SHA-256", new TextEncoder().encode(logPath));
+  const digest = Array.from(new Uint8Array(sha256).subarray(0, 8), hex).join("");
   return join(cacheFolder, `runtime-${digest}.index.sqlite`);
+}
+
+function hex(byte: number): string {
+  return byte.toString(16).padStart(2, "0");
 }
 
 function writable(folder: string): boolean {
@@ -108,21 +115,22 @@ function writable(folder: string): boolean {
  * import { openDashboardIndex } from "./open_dashboard_index.ts";
  * import { refreshDashboardIndex } from "./refresh_dashboard_index.ts";
  *
- * const index = openDashboardIndex("/home/ada/.beacon/endpoint/logs/runtime.jsonl");
+ * const index = await openDashboardIndex("/home/ada/.beacon/endpoint/logs/runtime.jsonl");
  * await refreshDashboardIndex(index);
  * index.close();
  * ```
  */
-export function openDashboardIndex(
+export async function openDashboardIndex(
   logPath: string,
   options: OpenDashboardIndexOptions = {},
-): DashboardIndex {
-  const path = options.indexPath ?? defaultIndexPath(logPath, options.cacheFolder);
+): Promise<DashboardIndex> {
+  const { DatabaseSync } = await import("node:sqlite");
+  const path = options.indexPath ?? await defaultIndexPath(logPath, options.cacheFolder);
   Deno.mkdirSync(dirname(path), { recursive: true, mode: 0o700 });
   let reason: string | undefined;
   if (exists(path)) {
     try {
-      const db = connect(path);
+      const db = connect(DatabaseSync, path);
       const problem = checkExisting(db, logPath);
       if (!problem) return wrap(db, path, logPath);
       db.close();
@@ -134,24 +142,36 @@ export function openDashboardIndex(
   } else {
     reason = "there was no index yet";
   }
-  return createIndex(path, logPath, reason);
+  return createIndex(DatabaseSync, path, logPath, reason);
 }
 
 /** Deletes the index and creates an empty one for the same log: the rebuild path. */
-export function rebuildDashboardIndex(index: DashboardIndex, reason: string): DashboardIndex {
+export async function rebuildDashboardIndex(
+  index: DashboardIndex,
+  reason: string,
+): Promise<DashboardIndex> {
+  const { DatabaseSync } = await import("node:sqlite");
   try {
     index.close();
   } catch {
     // A corrupt database may fail to close cleanly; it is deleted next anyway.
   }
   removeIndexFiles(index.path);
-  return createIndex(index.path, index.logPath, reason);
+  return createIndex(DatabaseSync, index.path, index.logPath, reason);
 }
 
-function createIndex(path: string, logPath: string, reason: string): DashboardIndex {
+/** node:sqlite's database class, passed in because the module is loaded on demand. */
+type Database = typeof DatabaseSync;
+
+function createIndex(
+  Database: Database,
+  path: string,
+  logPath: string,
+  reason: string,
+): DashboardIndex {
   // Created empty with 0600 first: the index holds what the log holds.
   Deno.writeFileSync(path, new Uint8Array(), { mode: 0o600 });
-  const db = connect(path);
+  const db = connect(Database, path);
   db.exec("BEGIN");
   db.exec(SCHEMA_SQL);
   const meta = db.prepare("INSERT INTO meta(key, value) VALUES (?, ?)");
@@ -161,8 +181,8 @@ function createIndex(path: string, logPath: string, reason: string): DashboardIn
   return { ...wrap(db, path, logPath), rebuiltBecause: reason };
 }
 
-function connect(path: string): DatabaseSync {
-  const db = new DatabaseSync(path);
+function connect(Database: Database, path: string): DatabaseSync {
+  const db = new Database(path);
   db.exec("PRAGMA busy_timeout = 5000");
   db.exec("PRAGMA journal_mode = WAL");
   db.exec("PRAGMA synchronous = NORMAL");

@@ -62,7 +62,7 @@ interface FileRecord {
  * import { openDashboardIndex } from "./open_dashboard_index.ts";
  * import { refreshDashboardIndex } from "./refresh_dashboard_index.ts";
  *
- * const index = openDashboardIndex("/tmp/runtime.jsonl");
+ * const index = await openDashboardIndex("/tmp/runtime.jsonl");
  * const result = await refreshDashboardIndex(index);
  * // { added: 42, removed: 0 }
  * ```
