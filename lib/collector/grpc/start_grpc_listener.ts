@@ -48,9 +48,18 @@
 
 import type { AddressInfo } from "node:net";
 import type { ConnectRouter } from "@connectrpc/connect";
-import { connectNodeAdapter } from "@connectrpc/connect-node";
+import { Code, ConnectError, createConnectRouter } from "@connectrpc/connect";
+import {
+  universalRequestFromNodeRequest,
+  universalResponseToNodeResponse,
+} from "@connectrpc/connect-node";
+import { rpcCompressions } from "../rpc_compressions.ts";
 import { deferShutdownAfterGoaway } from "./defer_shutdown_after_goaway.ts";
-import { recycleHttp2Sessions, type SessionRecyclerStats } from "./recycle_http2_sessions.ts";
+import {
+  type Http2RequestListener,
+  recycleHttp2Sessions,
+  type SessionRecyclerStats,
+} from "./recycle_http2_sessions.ts";
 
 /** The streams one HTTP/2 session may carry before the listener recycles it. */
 export const DEFAULT_MAX_STREAMS_PER_SESSION = 50;
@@ -160,13 +169,31 @@ export async function startGrpcListener(options: GrpcListenerOptions): Promise<G
     closeTimeoutMs: 30_000,
     onError: options.onError,
   });
-  const handler = connectNodeAdapter({
-    routes: options.routes,
+  // connectNodeAdapter, minus its default compressions: those import node:zlib statically,
+  // which the bundle would hoist into every collector. gzip goes through DecompressionStream.
+  const router = createConnectRouter({
     grpc: true,
     grpcWeb: false,
     connect: false,
     readMaxBytes: options.readMaxBytes,
+    acceptCompression: rpcCompressions,
   });
+  options.routes(router);
+  const handlers = new Map(router.handlers.map((handler) => [handler.requestPath, handler]));
+  const handler: Http2RequestListener = (request, response) => {
+    const uHandler = handlers.get(request.url?.split("?", 2)[0] ?? "");
+    if (!uHandler) {
+      response.writeHead(404);
+      response.end();
+      return;
+    }
+    uHandler(universalRequestFromNodeRequest(request, response, undefined, undefined))
+      .then((uResponse) => universalResponseToNodeResponse(uResponse, response))
+      .catch((reason) => {
+        if (ConnectError.from(reason).code === Code.Aborted) return;
+        options.onError?.(reason);
+      });
+  };
   server.on("request", recycler.guard(handler));
 
   await new Promise<void>((resolve, reject) => {
