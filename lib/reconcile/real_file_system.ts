@@ -1,15 +1,4 @@
-import {
-  closeSync,
-  constants as fsConstants,
-  fchmodSync,
-  fchownSync,
-  fstatSync,
-  fsyncSync,
-  mkdirSync,
-  openSync,
-  writeSync,
-} from "node:fs";
-import { basename, dirname, join } from "node:path";
+import { basename, dirname, join } from "../host/file_path.ts";
 import type { FileInfo, FileSystem, Lock } from "./file_system.ts";
 import { checkPathForUser } from "./check_path_for_user.ts";
 
@@ -23,7 +12,9 @@ import { checkPathForUser } from "./check_path_for_user.ts";
  * call first checks the path with `checkPathForUser`: root follows no link to a file the user does
  * not own and creates nothing through a link, and what it creates there is the user's. Files and
  * folders are created with `O_EXCL`/`mkdir` (never through a link at their name) and given their
- * owner and mode on the open descriptor, not by path.
+ * owner and mode on the open descriptor, not by path. Those calls need `node:fs` (Deno's `open`
+ * has no `O_NOFOLLOW`), loaded on the first write: a process that only reads (the collector)
+ * never initialises Deno's Node layer for it.
  */
 export const realFileSystem: FileSystem = {
   async readFile(path) {
@@ -116,6 +107,8 @@ export const realFileSystem: FileSystem = {
     }
     // One at a time: mkdir never follows a link at its name; owner and mode set on the folder
     // opened without following a link, so one swapped in meanwhile is never chowned.
+    const { closeSync, constants: fsConstants, fchmodSync, fchownSync, mkdirSync, openSync } =
+      await nodeFs();
     for (const dir of missing) {
       mkdirSync(dir, { mode });
       const fd = openSync(
@@ -144,6 +137,16 @@ export const realFileSystem: FileSystem = {
       uid: user.uid,
       gid: existing?.isFile && existing.uid === user.uid ? existing.gid! : user.gid,
     };
+    const {
+      closeSync,
+      constants: fsConstants,
+      fchmodSync,
+      fchownSync,
+      fstatSync,
+      fsyncSync,
+      openSync,
+      writeSync,
+    } = await nodeFs();
     const fd = openSync(
       temporary,
       fsConstants.O_WRONLY | fsConstants.O_CREAT | fsConstants.O_EXCL | fsConstants.O_NOFOLLOW,
@@ -210,6 +213,7 @@ export const realFileSystem: FileSystem = {
     const user = await checkPathForUser(path, { followLast: false, create: true });
     // Created (or found) without following a link at its name, then opened by Deno (for flock)
     // and proven to be the same file.
+    const { closeSync, constants: fsConstants, fchownSync, fstatSync, openSync } = await nodeFs();
     const fd = openSync(
       path,
       fsConstants.O_RDWR | fsConstants.O_CREAT | fsConstants.O_NOFOLLOW,
@@ -237,6 +241,13 @@ export const realFileSystem: FileSystem = {
     };
   },
 };
+
+let nodeFsModule: Promise<typeof import("node:fs")> | undefined;
+
+/** `node:fs`, loaded on first use. */
+function nodeFs(): Promise<typeof import("node:fs")> {
+  return nodeFsModule ??= import("node:fs");
+}
 
 async function syncFolder(folder: string): Promise<void> {
   let handle: Deno.FsFile | undefined;

@@ -10,15 +10,6 @@
  * @module
  */
 
-import {
-  closeSync,
-  constants as fsConstants,
-  fchmodSync,
-  fchownSync,
-  fstatSync,
-  openSync,
-} from "node:fs";
-
 /** The calls the runtime log makes on an open file. `Deno.FsFile` implements all of them. */
 export interface RuntimeLogFile {
   write(bytes: Uint8Array): Promise<number>;
@@ -102,68 +93,88 @@ export interface OpenWithoutFollowingOptions {
 }
 
 /**
- * Opens `path` for appending without ever following a symlink at its name (`O_NOFOLLOW`: a link
- * there fails with `ELOOP`) and without creating anything through one (`O_CREAT|O_EXCL`). Deno's
- * own `open` has no such flag, so the file is opened with `node:fs`, its mode and group are set on
- * that descriptor (`fchmod`, `fchown`: a path-based chmod would follow a link swapped in
- * meanwhile), and `openFile` then opens the path again, which must give the same device and
- * inode. (Reopening through `/proc/self/fd` would need `--allow-all`.) An existing regular file that is not the process's own is refused (`code`
- * `EUNSAFE`): in a log folder only the collector creates files, so it is a planted hard link.
- * Throws the file system's error otherwise (`code` `ELOOP`, `ENOENT`, ...).
+ * Opens `path` for appending without ever following a symlink at its name, and without creating
+ * anything through one. A new file is created with `createNew` (`O_CREAT|O_EXCL`, which fails on
+ * any name that exists, a link included); an existing one must be, by `lstat`, a regular file of
+ * the process's own (a symlink fails with `code` `ELOOP`; another owner's file, a planted hard
+ * link, with `EUNSAFE`; a FIFO or socket with `EUNSAFE`, never opened, so an open cannot block).
+ * The handle is then proven to be the file that was checked (same device and inode), or closed
+ * unused. A created file is given its exact mode (past the umask) and group by path: the log
+ * folder admits nobody else's changes (`createLogFolder`), so nothing can be swapped in between.
+ *
+ * Deno's `open` has no `O_NOFOLLOW`; this gets the same guarantees without `node:fs`, whose first
+ * import costs the collector 5-10 MB of idle memory. Throws the file system's error otherwise
+ * (`ENOENT`, `EISDIR`, ...).
  */
 export async function openWithoutFollowing(
   path: string,
   options: OpenWithoutFollowingOptions,
 ): Promise<PinnedFile> {
-  const access = (options.read ? fsConstants.O_RDWR : fsConstants.O_WRONLY) |
-    fsConstants.O_APPEND | fsConstants.O_NOFOLLOW | fsConstants.O_NONBLOCK;
-  let fd: number;
+  const access = { read: options.read, append: true };
+  let handle: RuntimeLogFile | undefined;
   let created = false;
   if (options.create) {
     try {
-      fd = openSync(path, access | fsConstants.O_CREAT | fsConstants.O_EXCL, options.mode);
+      handle = await options.openFile(path, { ...access, createNew: true, mode: options.mode });
       created = true;
     } catch (error) {
-      if ((error as { code?: string }).code !== "EEXIST") throw error;
-      fd = openSync(path, access);
+      if (errnoCodeOf(error) !== "EEXIST") throw error;
     }
-  } else {
-    fd = openSync(path, access);
   }
   try {
-    const before = fstatSync(fd);
-    const uid = Deno.uid();
-    if (!created && before.isFile() && uid !== null && before.uid !== uid) {
-      throw notTheProcesssFile(path, before.uid, uid);
+    const named = await Deno.lstat(path);
+    if (named.isSymlink) throw symlinkAt(path);
+    if (named.isDirectory) {
+      throw Object.assign(new Error(`"${path}" is a folder`), { code: "EISDIR" });
     }
-    if (created) {
-      fchmodSync(fd, options.mode);
-      if (options.gid !== undefined) fchownSync(fd, before.uid, options.gid);
-    } else if (before.isFile() && ((before.mode & 0o777) & ~options.mode) !== 0) {
-      try {
-        fchmodSync(fd, options.mode);
-      } catch {
-        // A file system without modes: writing still works; don't block the log on it.
+    // A FIFO would block the open until a reader came; a socket cannot be opened. Devices are
+    // fine (/dev/null discards the log; /dev/full is how tests get a real ENOSPC).
+    if (named.isFifo || named.isSocket) throw notARegularFile(path);
+    if (!created) {
+      const uid = Deno.uid();
+      if (named.isFile && uid !== null && named.uid !== uid) {
+        throw notTheProcesssFile(path, named.uid!, uid);
       }
+      handle = await options.openFile(path, access);
     }
-    const pinned = fstatSync(fd);
-    // Deno.open by path (the fault-injection seam), then proof it is the file pinned above: a
-    // link swapped in meanwhile is opened but never written to.
-    const handle = await options.openFile(path, { read: options.read, append: true });
-    const opened = await handle.stat().catch((error) => {
-      handle.close();
-      throw error;
-    });
-    if (opened.dev !== pinned.dev || opened.ino !== pinned.ino) {
-      handle.close();
+    const opened = await handle!.stat();
+    if (opened.dev !== named.dev || opened.ino !== named.ino) {
       throw Object.assign(new Error(`"${path}" was replaced while it was being opened`), {
         code: "ELOOP",
       });
     }
-    return { handle, created };
-  } finally {
-    closeSync(fd);
+    if (created) {
+      await Deno.chmod(path, options.mode);
+      if (options.gid !== undefined) await Deno.chown(path, null, options.gid);
+    } else if (named.isFile && ((named.mode! & 0o777) & ~options.mode) !== 0) {
+      // A file system without modes: writing still works; don't block the log on it.
+      await Deno.chmod(path, options.mode).catch(() => {});
+    }
+    return { handle: handle!, created };
+  } catch (error) {
+    handle?.close();
+    throw error;
   }
+}
+
+function errnoCodeOf(error: unknown): string | undefined {
+  if (error instanceof Deno.errors.AlreadyExists) return "EEXIST";
+  return (error as { code?: string } | null)?.code;
+}
+
+function symlinkAt(path: string): Error {
+  return Object.assign(new Error(`"${path}" is a symbolic link`), { code: "ELOOP" });
+}
+
+function notARegularFile(path: string): Error {
+  return Object.assign(
+    new Error(`"${path}" is a FIFO or a socket, not a file`),
+    {
+      code: "EUNSAFE",
+      remedy: `Move it aside and check where it came from (ls -l "${path}"); the collector ` +
+        "then creates its own file.",
+    },
+  );
 }
 
 /** A log file owned by someone else: a hard link planted to make the collector write there. */

@@ -223,3 +223,26 @@ Deno.test({
     }
   },
 });
+
+Deno.test({
+  name:
+    "a FIFO at the log's name is refused without being opened (an open would wait for a reader)",
+  ignore: !unix,
+  async fn() {
+    await using folder = await temporaryFolder();
+    const path = join(folder.path, "runtime.jsonl");
+    const made = await new Deno.Command("mkfifo", { args: [path] }).output();
+    assert.ok(made.success, "mkfifo");
+    // Opened for writing, a FIFO blocks until a reader comes: the refusal must come first.
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const hung = new Promise<"hung">((
+      resolve,
+    ) => (timer = setTimeout(() => resolve("hung"), 10_000)));
+    const outcome = await Promise.race([refusal(openRuntimeLog({ path })), hung]);
+    clearTimeout(timer);
+    assert.notEqual(outcome, "hung", "the open waited on the FIFO");
+    const error = outcome as RuntimeLogUnavailableError;
+    assert.equal(error.code, "EUNSAFE");
+    assert.match(error.message, /FIFO/);
+  },
+});
