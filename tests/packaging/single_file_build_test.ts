@@ -6,7 +6,10 @@
  * - it is one-byte text: V8 keeps a script's source in memory for the life of the process, and
  *   a single character above U+00FF anywhere in it (an ellipsis in a regular expression was
  *   enough) makes V8 store the whole file as UTF-16, twice its size;
- * - it is minified: comments and long names are source the process holds for nothing.
+ * - it is minified: comments and long names are source the process holds for nothing;
+ * - it imports no `node:` module at its top: the first one initialises Deno's Node layer, 5-10 MB
+ *   in every process; features that need Node (the gRPC listener, the forwarders, the dashboard's
+ *   SQLite, apply's no-follow writes) import theirs when they start.
  */
 import assert from "node:assert/strict";
 import denoJson from "../../deno.json" with { type: "json" };
@@ -31,9 +34,25 @@ Deno.test("the single-file build is one-byte text (V8 would hold it as UTF-16 ot
   );
 });
 
+Deno.test("the single-file build imports no node: module at load time", async () => {
+  const text = await Deno.readTextFile(await bundleBeacon());
+  const found = [...text.matchAll(/(?:^|[;}\s])import\s*[^;("'`]*?from\s*"(node:[\w/]+)"/g)]
+    .map((match) => match[1]);
+  assert.deepEqual(
+    found,
+    [],
+    "import node: modules with `await import(...)` where the feature that needs them starts " +
+      "(static imports are hoisted to the bundle's top, so every process would load them)",
+  );
+});
+
 Deno.test("the compiled binary is built from the minified single-file build the tests run", () => {
   const { bundle, compile } = denoJson.tasks;
-  assert.match(bundle, /^deno bundle .*--minify.* --output dist\/beacon\.js main\.ts$/);
+  assert.match(bundle, /^deno run .* tools\/bundle_beacon\.ts dist\/beacon\.js$/);
+  assert.match(
+    Deno.readTextFileSync(new URL("../../tools/bundle_beacon.ts", import.meta.url)),
+    /"bundle", "--quiet", "--minify", "--output", output, "main\.ts"/,
+  );
   assert.match(compile, /^deno task bundle && deno compile .* dist\/beacon\.js$/);
   for (const workflow of [".github/workflows/release.yml", ".github/workflows/macos-pkg.yml"]) {
     const text = Deno.readTextFileSync(new URL(`../../${workflow}`, import.meta.url));

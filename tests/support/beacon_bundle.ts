@@ -1,15 +1,10 @@
 /**
- * Runs Beacon the way it ships: the single-file build (the `bundle` task's `deno bundle`, the
- * file the `compile` task packs) run with exactly the permission flags of the `compile` task in
- * deno.json.
+ * Runs Beacon the way it ships: the single-file build (the `bundle` task's
+ * `tools/bundle_beacon.ts`, the file the `compile` task packs) run with exactly the permission
+ * flags of the `compile` task in deno.json.
  */
-import denoJson from "../../deno.json" with { type: "json" };
 import { BINARY_PERMISSION_FLAGS } from "../../lib/endpoint/binary_permission_flags.ts";
-
-/** The `bundle` task's options (minify, keep names), without its output and entry point. */
-const BUNDLE_OPTIONS = denoJson.tasks.bundle.split(/\s+/).slice(2, -3);
-
-const ROOT = new URL("../../", import.meta.url).pathname;
+import { bundleBeaconTo } from "../../tools/bundle_beacon.ts";
 
 export { BINARY_PERMISSION_FLAGS };
 
@@ -20,15 +15,7 @@ export function bundleBeacon(): Promise<string> {
   bundled ??= (async () => {
     const dir = await Deno.makeTempDir({ prefix: "beacon-bundle-" });
     const output = `${dir}/beacon.js`;
-    const result = await new Deno.Command(Deno.execPath(), {
-      args: ["bundle", "--quiet", ...BUNDLE_OPTIONS, "--output", output, "main.ts"],
-      cwd: ROOT,
-      stdout: "piped",
-      stderr: "piped",
-    }).output();
-    if (!result.success) {
-      throw new Error(`deno bundle failed:\n${new TextDecoder().decode(result.stderr)}`);
-    }
+    await bundleBeaconTo(output);
     return output;
   })();
   return bundled;

@@ -13,6 +13,7 @@ import { harnessClassifier } from "../../collector/harness_classifier.ts";
 import type { BeaconEventCiRun } from "../../events/beacon_event.ts";
 import { parseCiContextFile } from "../../ci/parse_ci_context_file.ts";
 import { eventCiRun } from "../../ci/event_ci_run.ts";
+import { loadNodeRequire } from "../../host/load_node_require.ts";
 
 /** `beacon collector run`: the long-running OTLP receiver the harnesses send their telemetry to. */
 export const collectorRunCommand: Command = {
@@ -72,7 +73,7 @@ export const collectorRunCommand: Command = {
     // rotation keeps the archives a destination has not delivered yet. Its code (HTTP, TLS,
     // gRPC clients) is loaded only when the policy names a destination.
     const forwarder = policy.destinations.length
-      ? await (await import("../../forward/start_forwarder.ts")).createForwarder({
+      ? await (await loadForwarder()).createForwarder({
         logPath,
         destinations: policy.destinations,
         forwarding: policy.forwarding,
@@ -213,4 +214,10 @@ async function readCiRun(
 /** `github-actions acme/app run 4242`: enough to tell runs apart in the collector's output. */
 function describeCiRun(ci: BeaconEventCiRun): string {
   return [ci.provider, ci.repository, ci.run_id && `run ${ci.run_id}`].filter(Boolean).join(" ");
+}
+
+/** The forwarder, after `require` for its bundled gRPC client (grpc-js is CommonJS). */
+async function loadForwarder() {
+  await loadNodeRequire();
+  return await import("../../forward/start_forwarder.ts");
 }
