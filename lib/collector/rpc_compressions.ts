@@ -7,6 +7,7 @@
  */
 import { Code, ConnectError } from "@connectrpc/connect";
 import type { Compression } from "@connectrpc/connect/protocol";
+import { inflateWithDecompressionStream } from "../otlp/inflate_with_decompression_stream.ts";
 
 const gzip: Compression = {
   name: "gzip",
@@ -14,14 +15,14 @@ const gzip: Compression = {
     await collect(streamOf(bytes).pipeThrough(new CompressionStream("gzip")), Infinity),
   decompress: async (bytes, readMaxBytes) => {
     if (bytes.length === 0) return new Uint8Array(0);
-    try {
-      return await collect(
-        streamOf(bytes).pipeThrough(new DecompressionStream("gzip")),
-        readMaxBytes,
-      );
-    } catch (error) {
-      throw decompressionError(error, readMaxBytes);
-    }
+    // Written in slices sized by deflate's largest ratio: a bomb stops at the limit instead of
+    // inflating whole (one DecompressionStream write returns all it inflates at once).
+    const result = await inflateWithDecompressionStream(bytes, "gzip", readMaxBytes);
+    if (result.ok) return new Uint8Array(result.bytes);
+    throw decompressionError(
+      result.tooLarge ? new TooLarge() : new Error(result.reason),
+      readMaxBytes,
+    );
   },
 };
 
