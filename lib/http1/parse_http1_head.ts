@@ -50,6 +50,8 @@ const MAX_FIELDS = 200;
  */
 export function parseHttp1Head(head: Uint8Array): Http1Head | Http1HeadError {
   const text = latin1(head, 0, head.length);
+  // The reader hands over heads through their blank line; other bytes are refused, not thrown on.
+  if (!text.endsWith("\n\n") && !text.endsWith("\n\r\n")) return bad("an incomplete request head");
   const lines = text.split("\n");
   // The head ends with its blank line: drop it (and the empty string after the final LF).
   lines.length -= 2;
@@ -86,6 +88,8 @@ export function parseHttp1Head(head: Uint8Array): Http1Head | Http1HeadError {
     const key = name.toLowerCase();
     if (key === "content-length") lengths.push(value);
     const previous = headers.get(key);
+    // RFC 9112, section 3.2: two Host fields leave the target's authority in doubt.
+    if (key === "host" && previous !== undefined) return bad("more than one Host header");
     headers.set(key, previous === undefined ? value : `${previous}, ${value}`);
   }
   const path = pathOf(target);
@@ -97,7 +101,12 @@ export function parseHttp1Head(head: Uint8Array): Http1Head | Http1HeadError {
   if (transferEncoding !== undefined) {
     if (lengths.length > 0) return bad("both Transfer-Encoding and Content-Length");
     if (version === "1.0") return bad("Transfer-Encoding in an HTTP/1.0 request");
-    if (transferEncoding.toLowerCase() !== "chunked") {
+    const codings = transferEncoding.toLowerCase().split(",").map((coding) => coding.trim());
+    // RFC 9112, section 6.1: unless chunked is last, where the body ends cannot be known.
+    if (codings.at(-1) !== "chunked") {
+      return bad("a Transfer-Encoding that does not end in chunked");
+    }
+    if (codings.length > 1) {
       return {
         status: 501,
         message: `Transfer-Encoding ${transferEncoding} is not supported: send chunked or a length`,
