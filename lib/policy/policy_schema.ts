@@ -79,7 +79,10 @@ const CollectorSchema = v.strictObject({
     v.pipe(v.number(), v.integer(), v.minValue(64 * 1024)),
     32 * 1024 * 1024,
   ),
-  /** Open connections accepted at once on the OTLP/HTTP listener (more are closed at once). */
+  /**
+   * Open connections on the OTLP/HTTP listener; past it an idle one makes room, or the newcomer is
+   * closed after waiting up to 500 ms for a place.
+   */
   max_connections: v.optional(v.pipe(v.number(), v.integer(), v.minValue(1)), 256),
   /**
    * Telemetry from services that are no known harness: "drop" (counted only) or "record" (each
