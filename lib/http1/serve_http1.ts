@@ -38,8 +38,10 @@ export interface Http1Request {
   readonly contentLength: number | undefined;
   /**
    * The whole body, if it is at most `maxBytes` (a declared length over it is refused before
-   * anything is read). `aborted`: the client went away, or sent a malformed chunked body (the
-   * server has then answered 400 itself); answer nothing either way.
+   * anything is read). `aborted`: the client went away (or reset the connection), stalled past
+   * the request timeout (the server has then answered 408 itself, and calls `onAborted` as for a
+   * client gone away), or sent a malformed chunked body (the server has answered 400 itself);
+   * answer nothing either way. It does not throw for any of these.
    */
   readBody(maxBytes: number): Promise<ReadBodyResult>;
   /** The body as a stream (for a framework that reads it itself, with its own limit). */
@@ -121,6 +123,7 @@ export function serveHttp1(options: Http1ServerOptions, handler: Http1Handler): 
   const listener = Deno.listen({ hostname: options.hostname, port: options.port });
   const open = new Set<Connection>();
   let closing = false;
+  let closed: Promise<void> | undefined;
   let allClosed: (() => void) | undefined;
   const limits = {
     idle: options.idleTimeoutMs ?? 5_000,
@@ -195,17 +198,17 @@ export function serveHttp1(options: Http1ServerOptions, handler: Http1Handler): 
     hostname: address.hostname,
     port: address.port,
     connections: () => open.size,
-    async close() {
-      if (!closing) {
+    // One promise for every caller: a second call must not replace the first one's resolver.
+    close: () =>
+      closed ??= (async () => {
         closing = true;
         try {
           listener.close();
         } catch { /* already closed */ }
         for (const connection of open) if (connection.idle) closeQuietly(connection);
-      }
-      await accepting;
-      if (open.size > 0) await new Promise<void>((resolve) => (allClosed = resolve));
-    },
+        await accepting;
+        if (open.size > 0) await new Promise<void>((resolve) => (allClosed = resolve));
+      })(),
   };
 }
 
@@ -289,18 +292,22 @@ async function serveConnection(
         response = await handler(body.request);
       } catch (error) {
         options.onHandlerError?.(error);
-        response = {
-          status: 500,
-          headers: { "content-type": "text/plain" },
-          body: text("Internal error in the server: see its log"),
-          close: true,
-        };
+        response = internalError();
       }
       clearTimeout(timer);
       if (answered || connection.closed) return;
       if (response === undefined) return;
-      const keepAlive = head.keepAlive && !response.close && body.consumed() && !isClosing();
-      await writeAll(conn, encodeHttp1Response(response, keepAlive, head.method === "HEAD"));
+      let keepAlive = head.keepAlive && !response.close && body.consumed() && !isClosing();
+      let bytes: Uint8Array;
+      try {
+        bytes = encodeHttp1Response(response, keepAlive, head.method === "HEAD");
+      } catch (error) {
+        // A field the handler built from request data held a line break (header injection).
+        options.onHandlerError?.(error);
+        keepAlive = false;
+        bytes = encodeHttp1Response(internalError(), false, false);
+      }
+      await writeAll(conn, bytes);
       connection.served++;
       if (!keepAlive) return;
     }
@@ -386,60 +393,70 @@ function createBody(
     contentLength: head.body.kind === "length" ? head.body.length : undefined,
     async readBody(maxBytes) {
       if (started) throw new Error("the request body was already read");
-      if (head.body.kind === "length") {
-        if (head.body.length > maxBytes) return { ok: false, tooLarge: true };
+      try {
+        if (head.body.kind === "length") {
+          if (head.body.length > maxBytes) return { ok: false, tooLarge: true };
+          await start();
+          const body = new Uint8Array(head.body.length);
+          if (!(await reader.readInto(body))) return aborted();
+          remaining = 0;
+          consumed = true;
+          hooks.onDone();
+          return { ok: true, body };
+        }
         await start();
-        const body = new Uint8Array(head.body.length);
-        if (!(await reader.readInto(body))) return aborted();
-        remaining = 0;
+        const pieces: Uint8Array[] = [];
+        let size = 0;
+        while (true) {
+          const piece = await nextChunkPiece(maxBytes - size + 1);
+          if (piece === null) break;
+          if (!(piece instanceof Uint8Array)) return piece;
+          size += piece.length;
+          if (size > maxBytes) return { ok: false, tooLarge: true };
+          pieces.push(piece);
+        }
         consumed = true;
         hooks.onDone();
-        return { ok: true, body };
+        return { ok: true, body: concat(pieces, size) };
+      } catch {
+        // The connection failed under a read: reset by the client, or closed by a timeout.
+        return aborted();
       }
-      await start();
-      const pieces: Uint8Array[] = [];
-      let size = 0;
-      while (true) {
-        const piece = await nextChunkPiece(maxBytes - size + 1);
-        if (piece === null) break;
-        if (!(piece instanceof Uint8Array)) return piece;
-        size += piece.length;
-        if (size > maxBytes) return { ok: false, tooLarge: true };
-        pieces.push(piece);
-      }
-      consumed = true;
-      hooks.onDone();
-      return { ok: true, body: concat(pieces, size) };
     },
     bodyStream() {
       if (started) throw new Error("the request body was already read");
       return new ReadableStream<Uint8Array>({
         pull: async (controller) => {
-          if (!started) await start();
-          if (head.body.kind === "length") {
-            if (remaining === 0) {
+          try {
+            if (!started) await start();
+            if (head.body.kind === "length") {
+              if (remaining === 0) {
+                consumed = true;
+                hooks.onDone();
+                controller.close();
+                return;
+              }
+              const piece = await reader.readSome(Math.min(remaining, 64 * 1024));
+              if (piece === null) {
+                aborted();
+                controller.error(new Error("the client went away before sending its whole body"));
+                return;
+              }
+              remaining -= piece.length;
+              controller.enqueue(piece);
+              return;
+            }
+            const piece = await nextChunkPiece(64 * 1024);
+            if (piece === null) {
               consumed = true;
               hooks.onDone();
               controller.close();
-              return;
-            }
-            const piece = await reader.readSome(Math.min(remaining, 64 * 1024));
-            if (piece === null) {
-              aborted();
-              controller.error(new Error("the client went away before sending its whole body"));
-              return;
-            }
-            remaining -= piece.length;
-            controller.enqueue(piece);
-            return;
+            } else if (piece instanceof Uint8Array) controller.enqueue(piece);
+            else controller.error(new Error("the request body ended early or was malformed"));
+          } catch {
+            aborted();
+            controller.error(new Error("the client went away before sending its whole body"));
           }
-          const piece = await nextChunkPiece(64 * 1024);
-          if (piece === null) {
-            consumed = true;
-            hooks.onDone();
-            controller.close();
-          } else if (piece instanceof Uint8Array) controller.enqueue(piece);
-          else controller.error(new Error("the request body ended early or was malformed"));
         },
       }, { highWaterMark: 0 });
     },
@@ -469,6 +486,15 @@ function concat(pieces: Uint8Array[], size: number): Uint8Array {
     offset += piece.length;
   }
   return body;
+}
+
+function internalError(): Http1Response {
+  return {
+    status: 500,
+    headers: { "content-type": "text/plain" },
+    body: text("Internal error in the server: see its log"),
+    close: true,
+  };
 }
 
 function text(message: string): Uint8Array {
