@@ -65,7 +65,10 @@ export interface Http1ServerOptions {
   maxConnections: number;
   /** How long a connection past the cap waits for a place. Default 500 ms. */
   capGraceMs?: number;
-  /** A new or kept-alive connection with no request for this long is closed. Default 5 s. */
+  /**
+   * A new or kept-alive connection with no request for this long is closed, and so is one whose
+   * client has not taken its response within this long (it stopped reading). Default 5 s.
+   */
   idleTimeoutMs?: number;
   /** A request's head must arrive within this of its first byte, or 408. Default 10 s. */
   headersTimeoutMs?: number;
@@ -253,7 +256,7 @@ async function serveConnection(
       connection.idle = false;
       if (raw === "end") return;
       if (raw === "too-large") {
-        clearTimeout(timer);
+        arm(limits.idle, () => closeQuietly(connection));
         await writeAll(
           conn,
           encodeHttp1Response(
@@ -267,7 +270,7 @@ async function serveConnection(
       arm(limits.request, () => answerAndClose(408, "The request took too long"));
       const head = parseHttp1Head(raw);
       if ("status" in head) {
-        clearTimeout(timer);
+        arm(limits.idle, () => closeQuietly(connection));
         await writeAll(
           conn,
           encodeHttp1Response(
@@ -307,6 +310,8 @@ async function serveConnection(
         keepAlive = false;
         bytes = encodeHttp1Response(internalError(), false, false);
       }
+      // A client that reads none of its responses must not hold its connection for ever.
+      arm(limits.idle, () => closeQuietly(connection));
       await writeAll(conn, bytes);
       connection.served++;
       if (!keepAlive) return;

@@ -710,3 +710,17 @@ Deno.test("bodyStream: content-length and chunked bodies, then the next request"
     }
   });
 });
+
+Deno.test("a client that never reads its responses is closed, not kept for ever", async () => {
+  const big: Http1Handler = () => Promise.resolve({ status: 200, body: new Uint8Array(1 << 20) });
+  await withServer(big, { idleTimeoutMs: 100 }, async (server) => {
+    const client = await RawClient.open(server);
+    try {
+      // Enough responses to fill both sides' socket buffers; the client reads none of them.
+      await client.send(GET.repeat(64));
+      await waitUntil("the connection's end", () => server.connections() === 0);
+    } finally {
+      client.close();
+    }
+  });
+});
