@@ -105,6 +105,9 @@ interface Connection {
   idle: boolean;
   /** Requests answered on it so far. */
   served: number;
+  /** When its current timeout fires (`Date.now()` milliseconds), or 0 for none. */
+  deadline: number;
+  onDeadline: () => void;
   closed: boolean;
 }
 
@@ -134,6 +137,23 @@ export function serveHttp1(options: Http1ServerOptions, handler: Http1Handler): 
     request: options.requestTimeoutMs ?? 60_000,
     head: options.maxHeadBytes ?? 16 * 1024,
   };
+
+  // One timer for every connection's timeouts: each arms a deadline (a number), and a sweep a few
+  // times per shortest timeout fires those past. A request then costs no timer calls.
+  const sweepEveryMs = Math.max(
+    10,
+    Math.min(250, Math.floor(Math.min(limits.idle, limits.headers, limits.request) / 4)),
+  );
+  const sweeper = setInterval(() => {
+    const now = Date.now();
+    for (const connection of open) {
+      if (connection.deadline !== 0 && now >= connection.deadline) {
+        connection.deadline = 0;
+        connection.onDeadline();
+      }
+    }
+  }, sweepEveryMs);
+  Deno.unrefTimer(sweeper);
 
   let slotFreed: (() => void) | undefined;
   const finish = (connection: Connection) => {
@@ -185,7 +205,14 @@ export function serveHttp1(options: Http1ServerOptions, handler: Http1Handler): 
         } catch { /* already closed */ }
         continue;
       }
-      const connection: Connection = { conn, idle: true, served: 0, closed: false };
+      const connection: Connection = {
+        conn,
+        idle: true,
+        served: 0,
+        closed: false,
+        deadline: 0,
+        onDeadline: () => {},
+      };
       open.add(connection);
       try {
         (conn as Deno.TcpConn).setNoDelay?.(true);
@@ -208,9 +235,11 @@ export function serveHttp1(options: Http1ServerOptions, handler: Http1Handler): 
         try {
           listener.close();
         } catch { /* already closed */ }
+        // (The sweeper keeps running: a request in flight still times out.)
         for (const connection of open) if (connection.idle) closeQuietly(connection);
         await accepting;
         if (open.size > 0) await new Promise<void>((resolve) => (allClosed = resolve));
+        clearInterval(sweeper);
       })(),
   };
 }
@@ -225,7 +254,6 @@ async function serveConnection(
 ): Promise<void> {
   const { conn } = connection;
   const reader = new BufferedReader(conn);
-  let timer: ReturnType<typeof setTimeout> | undefined;
   // Set when the server answered on its own (a timeout, bad framing): the handler's answer, if
   // it comes, is dropped, and the connection ends.
   let answered = false;
@@ -241,9 +269,11 @@ async function serveConnection(
     } else closeQuietly(connection);
   };
   const arm = (ms: number, onTimeout: () => void) => {
-    clearTimeout(timer);
-    timer = setTimeout(onTimeout, ms);
+    connection.deadline = Date.now() + ms;
+    connection.onDeadline = onTimeout;
   };
+  const disarm = () => (connection.deadline = 0);
+  let headStartedAt = 0;
   try {
     while (!isClosing() && !connection.closed) {
       connection.idle = true;
@@ -252,6 +282,7 @@ async function serveConnection(
       const raw = await reader.readHead(limits.head, () => {
         connection.idle = false;
         arm(limits.headers, () => answerAndClose(408, "The request head took too long"));
+        headStartedAt = connection.deadline - limits.headers;
       });
       connection.idle = false;
       if (raw === "end") return;
@@ -267,7 +298,9 @@ async function serveConnection(
         );
         return;
       }
+      // The whole request, from its head's first byte, until its body is read.
       arm(limits.request, () => answerAndClose(408, "The request took too long"));
+      connection.deadline = headStartedAt + limits.request;
       const head = parseHttp1Head(raw);
       if ("status" in head) {
         arm(limits.idle, () => closeQuietly(connection));
@@ -286,10 +319,11 @@ async function serveConnection(
         return;
       }
       const body = createBody(head, reader, conn, {
-        onDone: () => clearTimeout(timer),
+        onDone: disarm,
         onAborted: () => options.onAborted?.(),
         onMalformed: (message) => answerAndClose(400, message),
       });
+      if (body.consumed()) disarm(); // no body: nothing more to wait for from the client
       let response: Http1Response | undefined;
       try {
         response = await handler(body.request);
@@ -297,7 +331,7 @@ async function serveConnection(
         options.onHandlerError?.(error);
         response = internalError();
       }
-      clearTimeout(timer);
+      disarm();
       if (answered || connection.closed) return;
       if (response === undefined) return;
       let keepAlive = head.keepAlive && !response.close && body.consumed() && !isClosing();
@@ -319,7 +353,7 @@ async function serveConnection(
   } catch {
     // The connection failed or was closed under a read or write: nothing more to do on it.
   } finally {
-    clearTimeout(timer);
+    disarm();
   }
 }
 
