@@ -26,6 +26,7 @@ import { type CollectorHealth, collectorHealth, type RequestCounters } from "./c
 import { formatListenAddress, type ListenAddress } from "./parse_listen_address.ts";
 import type { GrpcListener } from "./grpc/start_grpc_listener.ts";
 import type { RpcHandler } from "./otlp_rpc_handler.ts";
+import { OTLP_RPC_PATHS } from "./otlp_rpc_paths.ts";
 
 /** What the collector needs; the CLI builds it from the policy. */
 export interface CollectorOptions {
@@ -145,7 +146,9 @@ export async function startCollector(options: CollectorOptions): Promise<Running
         body: new TextEncoder().encode(JSON.stringify(document) + "\n"),
       };
     }
-    if (!request.path.startsWith("/v1/") && request.path !== "/healthz") {
+    // Only these load the RPC framework: any other path (a port scanner's) is a 404 that costs
+    // no memory.
+    if (OTLP_RPC_PATHS.has(request.path)) {
       const rpc = await (await loadRpcHandler())(request);
       if (rpc !== false) return rpc;
     }
