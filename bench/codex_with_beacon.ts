@@ -1,9 +1,9 @@
 /**
  * Does Beacon slow Codex down? (issue 11: "Codex's own run time unchanged with Beacon on".)
  * The real Codex CLI runs the same turn (a shell command, a patch, an answer, from the mock
- * model provider) again and again, alternating between a CODEX_HOME without telemetry and one
- * that `beacon apply` pointed at Beacon's collector (the bundled collector, running, durable
- * log). Prints the wall time of each `codex exec` for both, and the difference of the medians
+ * model provider) again and again, rotating between a CODEX_HOME without telemetry, one that
+ * `beacon apply` pointed at Beacon's collector (the bundled collector, running, durable log), and
+ * the same settings pointed at the floor server (what exporting costs Codex whoever receives it). Prints the wall time of each `codex exec` for both, and the difference of the medians
  * beside the spread of the runs without Beacon (the noise).
  *
  * Usage: deno run -A bench/codex_with_beacon.ts [runs per side, default 8]
@@ -19,9 +19,14 @@ import { startCollectorProcess } from "../tests/support/collector_process.ts";
 import { runBeacon } from "../tests/support/beacon_bundle.ts";
 import { reservePort } from "../tests/support/reserve_port.ts";
 
-/** Wall times (ms) of `codex exec` without and with Beacon, and events Beacon wrote. */
+/**
+ * Wall times (ms) of `codex exec` without telemetry, exporting to the floor (a Node server that
+ * only appends and fdatasyncs, bench/floor_server.mjs), and exporting to Beacon; events Beacon
+ * wrote.
+ */
 export interface CodexWithBeaconFigures {
   without: number[];
+  floor: number[];
   with: number[];
   events: number;
 }
@@ -41,6 +46,7 @@ export async function measureCodexWithBeacon(runs = 8): Promise<CodexWithBeaconF
     finalAnswer: "Done.",
   });
   await using plain = await createCodexWorkspace();
+  await using floored = await createCodexWorkspace();
   await using watched = await createCodexWorkspace();
   using port = reservePort();
   try {
@@ -60,6 +66,19 @@ export async function measureCodexWithBeacon(runs = 8): Promise<CodexWithBeaconF
     const apply = await runBeacon(["apply", "--policy", policyPath], { env });
     if (apply.code !== 0) throw new Error(`beacon apply failed:\n${apply.stdout}${apply.stderr}`);
     await using collector = await startCollectorProcess({ policyPath, home: watched.root });
+    // The same telemetry settings, pointed at the floor: what exporting costs Codex at all.
+    const floor = new Deno.Command("node", {
+      args: [new URL("./floor_server.mjs", import.meta.url).pathname, join(floored.root, "floor")],
+      stdout: "piped",
+      stderr: "inherit",
+    }).spawn();
+    const floorOutput = floor.stdout.pipeThrough(new TextDecoderStream()).getReader();
+    const floorPort = /listening (\d+)/.exec((await floorOutput.read()).value ?? "")?.[1];
+    if (!floorPort) throw new Error("the floor server did not start");
+    const watchedConfig = await Deno.readTextFile(join(watched.codexHome, "config.toml"));
+    await floored.writeConfig(
+      watchedConfig.replaceAll(`127.0.0.1:${port.port}`, `127.0.0.1:${floorPort}`),
+    );
 
     const run = async (workspace: typeof plain) => {
       const result = await runCodexExec({ ...workspace, prompt: "run it and add the note" });
@@ -67,12 +86,16 @@ export async function measureCodexWithBeacon(runs = 8): Promise<CodexWithBeaconF
       return result.durationMs;
     };
     await run(plain); // warm the binary and the file cache once on each side
+    await run(floored);
     await run(watched);
-    const figures: CodexWithBeaconFigures = { without: [], with: [], events: 0 };
+    const figures: CodexWithBeaconFigures = { without: [], floor: [], with: [], events: 0 };
     for (let i = 0; i < runs; i++) {
       figures.without.push(await run(plain));
+      figures.floor.push(await run(floored));
       figures.with.push(await run(watched));
     }
+    floor.kill("SIGTERM");
+    await floor.status;
     await collector.stop("SIGTERM");
     figures.events = (await Deno.readTextFile(logPath)).split("\n").filter(Boolean).length;
     return figures;
@@ -89,6 +112,7 @@ export function describeCodexWithBeacon(figures: CodexWithBeaconFigures): string
     return sorted.length % 2 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
   };
   const without = median(figures.without);
+  const floor = median(figures.floor);
   const withBeacon = median(figures.with);
   const deviations = figures.without.map((value) => Math.abs(value - without));
   const noise = median(deviations);
@@ -96,13 +120,18 @@ export function describeCodexWithBeacon(figures: CodexWithBeaconFigures): string
   return [
     `| codex exec (same turn) | runs (ms) | median ms |`,
     `|---|---|---|`,
-    `| without Beacon | ${list(figures.without)} | ${without.toFixed(0)} |`,
+    `| without telemetry | ${list(figures.without)} | ${without.toFixed(0)} |`,
+    `| exporting to the floor (append + fdatasync only) | ${list(figures.floor)} | ${
+      floor.toFixed(0)
+    } |`,
     `| with Beacon (collector running, durable log) | ${list(figures.with)} | ${
       withBeacon.toFixed(0)
     } |`,
     "",
-    `Difference of the medians: ${(withBeacon - without).toFixed(0)} ms; the noise (median ` +
-    `absolute deviation of the runs without Beacon): ${noise.toFixed(0)} ms. Beacon wrote ` +
+    `Beacon against the floor: ${(withBeacon - floor).toFixed(0)} ms; exporting at all (the ` +
+    `floor against no telemetry): ${(floor - without).toFixed(0)} ms; Beacon against no ` +
+    `telemetry: ${(withBeacon - without).toFixed(0)} ms. The noise (median absolute deviation ` +
+    `of the runs without telemetry): ${noise.toFixed(0)} ms. Beacon wrote ` +
     `${figures.events} events for the ${figures.with.length + 1} runs with it.`,
   ].join("\n");
 }
