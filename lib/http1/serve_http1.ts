@@ -211,7 +211,8 @@ export function serveHttp1(options: Http1ServerOptions, handler: Http1Handler): 
       }
       if (open.size >= options.maxConnections && !closing) await makeRoom();
       if (open.size >= options.maxConnections || closing) {
-        options.onConnectionRefused?.();
+        // (A connection that arrives while the server closes is not a refusal under the cap.)
+        if (!closing) options.onConnectionRefused?.();
         try {
           conn.close();
         } catch { /* already closed */ }
