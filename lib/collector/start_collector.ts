@@ -1,8 +1,9 @@
 /**
- * The collector's listeners: one HTTP/1.1 server on the policy's loopback address serving
- * OTLP/HTTP (through the Connect adapter's fallback), the Connect and gRPC-Web protocols for
- * the OTLP Export services, and `GET /healthz`; and, when the policy turns it on, native
- * OTLP/gRPC (h2c) on its own address, guarded against Deno's HTTP/2 crash.
+ * The collector's listeners: one HTTP/1.1 server (Beacon's own, `lib/http1`) on the policy's
+ * loopback address serving OTLP/HTTP, the Connect and gRPC-Web protocols for the OTLP Export
+ * services, and `GET /healthz`, behind the memory limiter and the connection cap; and, when the
+ * policy turns it on, native OTLP/gRPC (h2c) on its own address, guarded against Deno's HTTP/2
+ * crash.
  *
  * @module
  */
@@ -118,8 +119,8 @@ export async function startCollector(options: CollectorOptions): Promise<Running
     }),
   });
 
-  // OTLP/HTTP and /healthz are served directly; anything else may be an RPC (Connect,
-  // gRPC-Web), whose framework is loaded on the first one (the collector's idle memory).
+  // OTLP/HTTP and /healthz are served directly; the three Export RPCs (Connect, gRPC-Web) go
+  // through the RPC framework, loaded on the first one (the collector's idle memory).
   let rpcHandler: Promise<RpcHandler> | undefined;
   const loadRpcHandler = () =>
     rpcHandler ??= import("./otlp_rpc_handler.ts").then(({ createOtlpRpcHandler }) =>
