@@ -4,6 +4,7 @@
  *
  * @module
  */
+import { latin1 } from "./latin1.ts";
 
 /** What the reader reads from: a `Deno.Conn` or a test's stand-in. */
 export interface ByteSource {
@@ -171,16 +172,4 @@ function findHeadEnd(buffer: Uint8Array, from: number, to: number): number {
     index = next < 0 ? -1 : at + 1 + next - from;
   }
   return -1;
-}
-
-/** Bytes as Latin-1 text (HTTP heads are octets; only ASCII is meaningful). */
-export function latin1(bytes: Uint8Array, start: number, end: number): string {
-  let text = "";
-  for (let at = start; at < end; at += 8192) {
-    text += String.fromCharCode.apply(
-      null,
-      bytes.subarray(at, Math.min(end, at + 8192)) as unknown as number[],
-    );
-  }
-  return text;
 }

@@ -5,7 +5,7 @@
  *
  * @module
  */
-import { latin1 } from "./buffered_reader.ts";
+import { latin1 } from "./latin1.ts";
 
 /** A parsed request head. Header names are lowercase; repeated fields are joined with ", ". */
 export interface Http1Head {
