@@ -66,6 +66,11 @@ export interface Http1ServerOptions {
   /** How long a connection past the cap waits for a place. Default 500 ms. */
   capGraceMs?: number;
   /**
+   * Under the cap, a connection that has sent nothing for this long may be closed to make room,
+   * like one idle between requests. Default 1 s.
+   */
+  silentConnectionGraceMs?: number;
+  /**
    * A new or kept-alive connection with no request for this long is closed, and so is one whose
    * client has not taken its response within this long (it stopped reading). Default 5 s.
    */
@@ -77,7 +82,10 @@ export interface Http1ServerOptions {
   /** Largest head (request line and fields). Default 16 KiB. */
   maxHeadBytes?: number;
   onConnectionRefused?: () => void;
-  /** A connection waiting between requests was closed to make room under the cap. */
+  /**
+   * A connection waiting between requests, or one that never sent anything, was closed to make
+   * room under the cap.
+   */
   onIdleConnectionClosed?: () => void;
   /** A client went away in the middle of sending a request. */
   onAborted?: () => void;
@@ -105,6 +113,8 @@ interface Connection {
   idle: boolean;
   /** Requests answered on it so far. */
   served: number;
+  /** When it was accepted (`Date.now()` milliseconds). */
+  openedAt: number;
   /** When its current timeout fires (`Date.now()` milliseconds), or 0 for none. */
   deadline: number;
   onDeadline: () => void;
@@ -178,12 +188,23 @@ export function serveHttp1(options: Http1ServerOptions, handler: Http1Handler): 
   // when it has something to send); otherwise a burst of short connections (clients that exit
   // mid-export) gets a moment to finish before the newcomer is refused.
   const makeRoom = async () => {
+    // First a kept-alive connection between requests; else the oldest that has sent nothing at
+    // all for a while (a client with something to send sends it as soon as it connects).
+    const silentBefore = Date.now() - (options.silentConnectionGraceMs ?? 1_000);
+    let victim: Connection | undefined;
     for (const connection of open) {
-      if (connection.idle && connection.served > 0) {
-        closeQuietly(connection);
-        options.onIdleConnectionClosed?.();
+      if (!connection.idle) continue;
+      if (connection.served > 0) {
+        victim = connection;
         break;
       }
+      if (
+        connection.openedAt <= silentBefore && (!victim || connection.openedAt < victim.openedAt)
+      ) victim = connection;
+    }
+    if (victim) {
+      closeQuietly(victim);
+      options.onIdleConnectionClosed?.();
     }
     const deadline = Date.now() + (options.capGraceMs ?? 500);
     while (open.size >= options.maxConnections && Date.now() < deadline && !closing) {
@@ -222,6 +243,7 @@ export function serveHttp1(options: Http1ServerOptions, handler: Http1Handler): 
         conn,
         idle: true,
         served: 0,
+        openedAt: Date.now(),
         closed: false,
         deadline: 0,
         onDeadline: () => {},

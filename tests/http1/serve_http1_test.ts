@@ -540,6 +540,30 @@ Deno.test("max connections: past the cap with every connection busy, the newcome
   );
 });
 
+Deno.test("max connections: a connection that never sent anything makes room once older than the grace", async () => {
+  const waiting = gate();
+  await withServer(
+    waiting.handler,
+    { maxConnections: 2, capGraceMs: 30_000, silentConnectionGraceMs: 50 },
+    async (server, calls) => {
+      const silent = [await RawClient.open(server), await RawClient.open(server)];
+      let newcomer: RawClient | undefined;
+      try {
+        // Both older than the grace before the newcomer arrives.
+        await new Promise((resolve) => setTimeout(resolve, 150));
+        newcomer = await RawClient.open(server);
+        await newcomer.send(GET);
+        assert.equal((await newcomer.response())?.status, 200);
+        assert.equal(calls.idleClosed, 1);
+        assert.equal(calls.refused, 0);
+        assert.equal(await silent[0].ended(), "", "the oldest silent connection was closed");
+      } finally {
+        for (const client of [...silent, ...(newcomer ? [newcomer] : [])]) client.close();
+      }
+    },
+  );
+});
+
 Deno.test("max connections: an idle kept-alive connection is closed to make room", async () => {
   const waiting = gate();
   await withServer(
