@@ -153,6 +153,24 @@ export async function measureReceiversSideBySide(options: {
     options.recordsPerRequest,
     options.seconds,
   );
+  // The same floor with its write and fdatasync off the event loop's thread (libuv's pool), as
+  // Beacon's are (Deno's): not a target, a reading of what that choice costs a receiver.
+  const asyncFloor = await spawnReceiver(
+    "node",
+    [
+      new URL("./floor_server.mjs", import.meta.url).pathname,
+      join(dir, "floor-async.bin"),
+      "async",
+    ],
+    /listening (\d+)/,
+  );
+  const asyncFloorFigures = await measure(
+    "floor, write + fdatasync off the event loop",
+    asyncFloor,
+    options.body,
+    options.recordsPerRequest,
+    options.seconds,
+  );
   const policy = join(dir, "policy.toml");
   await Deno.writeTextFile(
     policy,
@@ -217,6 +235,14 @@ export async function measureReceiversSideBySide(options: {
     } / ${ratio(b.p99At1, f.p99At1)} | ${ratio(b.cpuSecondsPer100k, f.cpuSecondsPer100k)} | ${
       ratio(b.idleRssMiB, f.idleRssMiB)
     } | ${ratio(b.peakRssMiB, f.peakRssMiB)} |`,
+    row(asyncFloorFigures),
+    `| Beacon / that floor | ${
+      ratio(b.recordsPerSecond16, asyncFloorFigures.recordsPerSecond16)
+    } | ${ratio(b.p50At1, asyncFloorFigures.p50At1)} / ${
+      ratio(b.p99At1, asyncFloorFigures.p99At1)
+    } | ${ratio(b.cpuSecondsPer100k, asyncFloorFigures.cpuSecondsPer100k)} | ${
+      ratio(b.idleRssMiB, asyncFloorFigures.idleRssMiB)
+    } | ${ratio(b.peakRssMiB, asyncFloorFigures.peakRssMiB)} |`,
     "",
     "Targets (issue 11): records/s >= 0.85x the floor, p99 at 1 in flight <= 1.3x, CPU per 100k " +
     `records <= 0.35 s (Beacon: ${b.cpuSecondsPer100k.toFixed(2)} s), idle RSS <= 45 MB ` +
@@ -224,7 +250,7 @@ export async function measureReceiversSideBySide(options: {
       b.peakRssMiB.toFixed(0)
     } MiB).`,
   ].join("\n");
-  return { figures: [f, b], markdown };
+  return { figures: [f, b, asyncFloorFigures], markdown };
 }
 
 if (import.meta.main) {
