@@ -1,20 +1,11 @@
-/** Where a CI run happens, read from the CI system's own variables. Absent values are omitted. */
-export interface CiRunContext {
-  /** `github-actions`, `gitlab-ci`, `buildkite`, `jenkins`, `circleci`, or `local`. */
-  provider: string;
-  repository?: string;
-  workflow?: string;
-  job?: string;
-  run_id?: string;
-  run_attempt?: string;
-  /** The run's (or job's) page on the CI system. */
-  url?: string;
-  sha?: string;
-  ref?: string;
-  actor?: string;
-  /** The pull (merge) request number, when the run is for one. */
-  pr?: string;
-}
+import type { BeaconEventCiRun } from "../events/beacon_event.ts";
+
+/**
+ * Where a CI run happens, read from the CI system's own variables. Absent values are omitted. The
+ * fields are those events carry ({@link BeaconEventCiRun}, where each is described), with the
+ * actor still the raw login (events carry it after the policy's identity rule).
+ */
+export type CiRunContext = Omit<BeaconEventCiRun, "actor"> & { actor?: string };
 
 /**
  * Every field of a {@link CiRunContext}: the provider, the run's metadata in the order events
