@@ -11,54 +11,10 @@ import { join } from "node:path";
 import { makeTempHome, runBeacon } from "../support/beacon_bundle.ts";
 import { mockProviderToml, runCodexExec } from "../support/codex_cli.ts";
 import { startMockModelProvider } from "../support/mock_model_provider.ts";
-import { sendLoopbackRequest } from "../../lib/endpoint/probe/send_loopback_request.ts";
+import { codexAuthorization, postSessionStart } from "../support/collector_token_requests.ts";
 import { reservePort } from "../support/reserve_port.ts";
 
 const TOOLS_BIN = new URL("../../tools/node_modules/.bin", import.meta.url).pathname;
-
-/** One Codex-shaped session start as OTLP/JSON, written to the log when accepted. */
-function forgedEvent(sessionId: string): Uint8Array {
-  const attribute = (key: string, value: string) => ({ key, value: { stringValue: value } });
-  return new TextEncoder().encode(JSON.stringify({
-    resourceLogs: [{
-      resource: { attributes: [attribute("service.name", "codex_exec")] },
-      scopeLogs: [{
-        scope: { name: "codex_otel.log_only" },
-        logRecords: [{
-          observedTimeUnixNano: `${Date.now()}000000`,
-          attributes: [
-            attribute("event.name", "codex.conversation_starts"),
-            attribute("event.timestamp", new Date().toISOString()),
-            attribute("conversation.id", sessionId),
-            attribute("originator", "codex_exec"),
-          ],
-        }],
-      }],
-    }],
-  }));
-}
-
-async function post(port: number, sessionId: string, authorization?: string): Promise<number> {
-  const sent = await sendLoopbackRequest(new URL(`http://127.0.0.1:${port}/v1/logs`), {
-    method: "POST",
-    body: forgedEvent(sessionId),
-    headers: {
-      "content-type": "application/json",
-      ...(authorization ? { authorization } : {}),
-    },
-    timeoutMs: 5000,
-    maxBytes: 64 * 1024,
-  });
-  assert.ok(sent.ok, sent.ok ? "" : sent.message);
-  return sent.status;
-}
-
-/** The `authorization` header Codex's config.toml sends with its logs. */
-function codexAuthorization(configText: string): string {
-  const match = /authorization\s*=\s*"([^"]*)"/.exec(configText);
-  assert.ok(match, `no authorization header in Codex's config:\n${configText}`);
-  return match[1];
-}
 
 Deno.test("endpoint install generates a machine token; repair --rotate-token replaces it", async () => {
   await using tmp = await makeTempHome();
@@ -100,12 +56,12 @@ Deno.test("endpoint install generates a machine token; repair --rotate-token rep
 
     // Without the token (or with a wrong one) nothing is written.
     const before = await logText();
-    assert.equal(await post(port, "forged-no-header"), 401);
-    assert.equal(await post(port, "forged-wrong", `Bearer ${"x".repeat(43)}`), 401);
-    assert.equal(await post(port, "forged-short", "Bearer x"), 401);
+    assert.equal(await postSessionStart(port, "forged-no-header"), 401);
+    assert.equal(await postSessionStart(port, "forged-wrong", `Bearer ${"x".repeat(43)}`), 401);
+    assert.equal(await postSessionStart(port, "forged-short", "Bearer x"), 401);
     assert.equal(await logText(), before, "a refused request writes nothing");
     // The very same request with Codex's configured header is written.
-    assert.equal(await post(port, "with-codex-header", `Bearer ${token}`), 200);
+    assert.equal(await postSessionStart(port, "with-codex-header", `Bearer ${token}`), 200);
     assert.match(await logText(), /with-codex-header/);
 
     // The real Codex CLI sends with the header Beacon wrote.
@@ -144,9 +100,9 @@ Deno.test("endpoint install generates a machine token; repair --rotate-token rep
     assert.equal(codexAuthorization(await Deno.readTextFile(configPath)), `Bearer ${rotated}`);
 
     const beforeOld = await logText();
-    assert.equal(await post(port, "with-old-token", `Bearer ${token}`), 401);
+    assert.equal(await postSessionStart(port, "with-old-token", `Bearer ${token}`), 401);
     assert.equal(await logText(), beforeOld, "the old token writes nothing");
-    assert.equal(await post(port, "with-new-token", `Bearer ${rotated}`), 200);
+    assert.equal(await postSessionStart(port, "with-new-token", `Bearer ${rotated}`), 200);
 
     const runAfter = await runCodexExec({
       codexHome: tmp.codexHome,

@@ -13,45 +13,9 @@ import assert from "node:assert/strict";
 import { join } from "node:path";
 import { makeTempHome, runBeacon } from "../support/beacon_bundle.ts";
 import { reservePort } from "../support/reserve_port.ts";
-import { sendLoopbackRequest } from "../../lib/endpoint/probe/send_loopback_request.ts";
+import { codexAuthorization, postSessionStart } from "../support/collector_token_requests.ts";
 
 const TOOLS_BIN = new URL("../../tools/node_modules/.bin", import.meta.url).pathname;
-
-/** One Codex-shaped log record as OTLP/JSON; the answer's status (200, 401, 503 ...). */
-async function post(port: number, authorization: string): Promise<number> {
-  const attribute = (key: string, value: string) => ({ key, value: { stringValue: value } });
-  const body = JSON.stringify({
-    resourceLogs: [{
-      resource: { attributes: [attribute("service.name", "codex_exec")] },
-      scopeLogs: [{
-        scope: { name: "codex_otel.log_only" },
-        logRecords: [{
-          attributes: [
-            attribute("event.name", "codex.conversation_starts"),
-            attribute("event.timestamp", new Date().toISOString()),
-            attribute("conversation.id", "after-the-failed-rotation"),
-          ],
-        }],
-      }],
-    }],
-  });
-  const sent = await sendLoopbackRequest(new URL(`http://127.0.0.1:${port}/v1/logs`), {
-    method: "POST",
-    body: new TextEncoder().encode(body),
-    headers: { "content-type": "application/json", authorization },
-    timeoutMs: 5000,
-    maxBytes: 64 * 1024,
-  });
-  assert.ok(sent.ok, sent.ok ? "" : sent.message);
-  return sent.status;
-}
-
-/** The `authorization` header Codex's config.toml sends with its logs. */
-function codexAuthorization(configText: string): string {
-  const match = /authorization\s*=\s*"([^"]*)"/.exec(configText);
-  assert.ok(match, `no authorization header in Codex's config:\n${configText}`);
-  return match[1];
-}
 
 Deno.test("a rotation that fails at the final check leaves token file, headers and collector on the old token", async () => {
   assert.equal(Deno.uid(), 0, "this test mounts a tmpfs: it needs root (CI runs as root)");
@@ -126,7 +90,7 @@ Deno.test("a rotation that fails at the final check leaves token file, headers a
     assert.equal(await Deno.readTextFile(configPath), config, "Codex's config is the old one");
     await Deno.remove(fillerPath);
     assert.equal(
-      await post(port, `Bearer ${token}`),
+      await postSessionStart(port, "after-the-failed-rotation", `Bearer ${token}`),
       200,
       "the running collector accepts the token Codex sends (the old one)",
     );
