@@ -50,9 +50,7 @@ export async function handleOtlpHttp(
 ): Promise<Http1Response | undefined | false> {
   const signal = SIGNAL_PATHS[request.path];
   if (!signal) return false;
-  const encoding: OtlpEncoding = /json/i.test(request.headers.get("content-type") ?? "")
-    ? "json"
-    : "protobuf";
+  const encoding = statusEncodingOf(request);
   if (request.method !== "POST") {
     return statusResponse(
       405,
@@ -120,6 +118,14 @@ export async function handleOtlpHttp(
     : undefined;
   const { body, contentType } = encodeOtlpResponse(signal, decoded.encoding, partial);
   return { status: 200, headers: { "content-type": contentType }, body };
+}
+
+/**
+ * The encoding of an error body for `request`: JSON when its content type names JSON, else
+ * protobuf (an unknown or missing type included).
+ */
+export function statusEncodingOf(request: Http1Request): OtlpEncoding {
+  return /json/i.test(request.headers.get("content-type") ?? "") ? "json" : "protobuf";
 }
 
 /**

@@ -57,7 +57,6 @@ export function createOtlpRpcHandler(options: OtlpRpcHandlerOptions): RpcHandler
     const handler = (isJsonRpc(request.headers.get("content-type")) ? json : binary)
       .get(request.path);
     if (!handler) return false;
-    let aborted = false;
     const body = request.method === "GET" || request.method === "HEAD"
       ? undefined
       : request.bodyStream();
@@ -68,20 +67,11 @@ export function createOtlpRpcHandler(options: OtlpRpcHandlerOptions): RpcHandler
       // @ts-ignore: Deno's RequestInit takes duplex for a streamed body (the DOM types lag).
       duplex: "half",
     });
-    let response: Response;
-    try {
-      response = await handler(fetchRequest);
-    } catch {
-      aborted = true;
-      return undefined;
-    }
-    const bytes = new Uint8Array(
-      await response.arrayBuffer().catch(() => {
-        aborted = true;
-        return new ArrayBuffer(0);
-      }),
-    );
-    if (aborted) return undefined;
+    // A failure here is the client going away under the framework: nothing to answer.
+    const response = await handler(fetchRequest).catch(() => undefined);
+    const answer = await response?.arrayBuffer().catch(() => undefined);
+    if (!response || !answer) return undefined;
+    const bytes = new Uint8Array(answer);
     const headers: Record<string, string> = {};
     response.headers.forEach((value, name) => {
       if (name !== "content-length" && name !== "transfer-encoding") headers[name] = value;

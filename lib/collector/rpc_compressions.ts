@@ -12,7 +12,11 @@ import { inflateWithDecompressionStream } from "../otlp/inflate_with_decompressi
 const gzip: Compression = {
   name: "gzip",
   compress: async (bytes) =>
-    await collect(streamOf(bytes).pipeThrough(new CompressionStream("gzip")), Infinity),
+    new Uint8Array(
+      await new Response(
+        new Blob([new Uint8Array(bytes)]).stream().pipeThrough(new CompressionStream("gzip")),
+      ).arrayBuffer(),
+    ),
   decompress: async (bytes, readMaxBytes) => {
     if (bytes.length === 0) return new Uint8Array(0);
     // Written in slices sized by deflate's largest ratio: a bomb stops at the limit instead of
@@ -20,7 +24,7 @@ const gzip: Compression = {
     const result = await inflateWithDecompressionStream(bytes, "gzip", readMaxBytes);
     if (result.ok) return new Uint8Array(result.bytes);
     throw decompressionError(
-      result.tooLarge ? new TooLarge() : new Error(result.reason),
+      result.tooLarge ? "too large" : new Error(result.reason),
       readMaxBytes,
     );
   },
@@ -52,7 +56,7 @@ const brotli: Compression = {
     } catch (error) {
       const code = (error as { code?: string }).code;
       throw decompressionError(
-        code === "ERR_BUFFER_TOO_LARGE" ? new TooLarge() : error,
+        code === "ERR_BUFFER_TOO_LARGE" ? "too large" : error,
         readMaxBytes,
       );
     }
@@ -62,10 +66,9 @@ const brotli: Compression = {
 /** What the RPC routers accept (`acceptCompression`), in order of preference. */
 export const rpcCompressions: Compression[] = [gzip, brotli];
 
-class TooLarge extends Error {}
-
+/** `resource_exhausted` past the limit ("too large"), `invalid_argument` for corrupt data. */
 function decompressionError(error: unknown, readMaxBytes: number): ConnectError {
-  if (error instanceof TooLarge) {
+  if (error === "too large") {
     return new ConnectError(
       `message is larger than configured readMaxBytes ${readMaxBytes} after decompression`,
       Code.ResourceExhausted,
@@ -78,40 +81,4 @@ function decompressionError(error: unknown, readMaxBytes: number): ConnectError 
     undefined,
     error,
   );
-}
-
-function streamOf(bytes: Uint8Array): ReadableStream<Uint8Array<ArrayBuffer>> {
-  return new ReadableStream({
-    start(controller) {
-      controller.enqueue(new Uint8Array(bytes));
-      controller.close();
-    },
-  });
-}
-
-/** The stream's bytes in one array; throws {@link TooLarge} (and cancels) past `limit`. */
-async function collect(
-  stream: ReadableStream<Uint8Array>,
-  limit: number,
-): Promise<Uint8Array<ArrayBuffer>> {
-  const pieces: Uint8Array[] = [];
-  let size = 0;
-  const reader = stream.getReader();
-  while (true) {
-    const { done, value } = await reader.read();
-    if (done) break;
-    size += value.length;
-    if (size > limit) {
-      await reader.cancel().catch(() => {});
-      throw new TooLarge();
-    }
-    pieces.push(value);
-  }
-  const bytes = new Uint8Array(size);
-  let offset = 0;
-  for (const piece of pieces) {
-    bytes.set(piece, offset);
-    offset += piece.length;
-  }
-  return bytes;
 }

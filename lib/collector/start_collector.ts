@@ -19,6 +19,7 @@ import {
   handleOtlpHttp,
   RETRY_AFTER_SECONDS,
   RPC_CODES,
+  statusEncodingOf,
   statusResponse,
 } from "./handle_otlp_http.ts";
 import { createAdmissionControl } from "./admission_control.ts";
@@ -144,7 +145,7 @@ export async function startCollector(options: CollectorOptions): Promise<Running
       return {
         status: document.status === "ok" ? 200 : 503,
         headers: { "content-type": "application/json", "cache-control": "no-store" },
-        body: new TextEncoder().encode(JSON.stringify(document) + "\n"),
+        body: utf8.encode(JSON.stringify(document) + "\n"),
       };
     }
     // Only these load the RPC framework: any other path (a port scanner's) is a 404 that costs
@@ -160,8 +161,6 @@ export async function startCollector(options: CollectorOptions): Promise<Running
       `No such endpoint: ${request.path} (OTLP/HTTP is POST /v1/logs, /v1/traces or /v1/metrics)`,
     );
   };
-  let inFlight = 0;
-  let drained: (() => void) | undefined;
   const admission = createAdmissionControl({
     maxRequestBytes: options.maxRequestBytes,
     maxBufferedBytes: options.limits?.maxBufferedBytes ?? 32 * 1024 * 1024,
@@ -174,16 +173,18 @@ export async function startCollector(options: CollectorOptions): Promise<Running
     if (request.method === "POST") {
       const admitted = admission.admit(request.contentLength);
       if (!admitted.ok) {
-        const encoding = /json/i.test(request.headers.get("content-type") ?? "")
-          ? "json"
-          : "protobuf";
-        return statusResponse(503, encoding, RPC_CODES.unavailable, admitted.message, {
-          "retry-after": String(RETRY_AFTER_SECONDS),
-        });
+        return statusResponse(
+          503,
+          statusEncodingOf(request),
+          RPC_CODES.unavailable,
+          admitted.message,
+          {
+            "retry-after": String(RETRY_AFTER_SECONDS),
+          },
+        );
       }
       reserved = admitted.bytes;
     }
-    inFlight++;
     try {
       return await route(request);
     } catch (error) {
@@ -192,7 +193,6 @@ export async function startCollector(options: CollectorOptions): Promise<Running
       return statusResponse(500, "json", 13, "Internal error in the collector: see its log");
     } finally {
       admission.release(reserved);
-      if (--inFlight === 0) drained?.();
     }
   };
   // A cap on open connections: each costs a socket and buffers, whatever it sends.
@@ -264,14 +264,16 @@ export async function startCollector(options: CollectorOptions): Promise<Running
     health,
     close() {
       closing ??= (async () => {
-        const stopped = server.close();
-        if (inFlight > 0) await new Promise<void>((resolve) => (drained = resolve));
-        await Promise.all([stopped, grpc?.close()]);
+        // The server's close waits for every request in progress (each connection ends only
+        // once its handler has answered), so their events are durable when it resolves.
+        await Promise.all([server.close(), grpc?.close()]);
       })();
       return closing;
     },
   };
 }
+
+const utf8 = new TextEncoder();
 
 /** One line: the message, and the stack only when BEACON_DEBUG is set. */
 function describeError(error: unknown): string {

@@ -29,8 +29,8 @@ export const collectorRunCommand: Command = {
     "keeps their log records by name only). Past collector.memory_limit_mib of memory, or\n" +
     "collector.max_buffered_bytes of request bodies in flight, requests get 503 with\n" +
     "Retry-After; past collector.max_connections, an idle connection makes room or the\n" +
-    "newcomer is closed. GET /healthz describes the collector. SIGTERM or SIGINT: stop accepting, finish in-flight requests,\n" +
-    "sync, exit 0.\n\n" +
+    "newcomer is closed. GET /healthz describes the collector. SIGTERM or SIGINT: stop\n" +
+    "accepting, finish in-flight requests, sync, exit 0.\n\n" +
     "Exit codes: 0 stopped by a signal, 1 could not start (address in use, log not writable).",
   options: {
     policy: { type: "string", valueName: "PATH", description: "Policy file to use." },
