@@ -116,7 +116,7 @@ export async function openLogFileForAppend(
     let size = regular ? info.size : 0;
     let repair: TornTailRepair = { repairedBytes: 0, tornPath: null };
     if (created) {
-      await syncFolder(folder); // mode and group were set on the new file itself
+      await syncFolder(folder); // mode and group were set when it was opened (openWithoutFollowing)
     } else if (regular) {
       if (
         cutBackTo && cutBackTo.dev === info.dev && cutBackTo.ino !== null &&

@@ -9,6 +9,7 @@
  *
  * @module
  */
+import { errnoCode } from "./runtime_log_unavailable_error.ts";
 
 /** The calls the runtime log makes on an open file. `Deno.FsFile` implements all of them. */
 export interface RuntimeLogFile {
@@ -118,7 +119,7 @@ export async function openWithoutFollowing(
       handle = await options.openFile(path, { ...access, createNew: true, mode: options.mode });
       created = true;
     } catch (error) {
-      if (errnoCodeOf(error) !== "EEXIST") throw error;
+      if (errnoCode(error) !== "EEXIST") throw error;
     }
   }
   try {
@@ -155,11 +156,6 @@ export async function openWithoutFollowing(
     handle?.close();
     throw error;
   }
-}
-
-function errnoCodeOf(error: unknown): string | undefined {
-  if (error instanceof Deno.errors.AlreadyExists) return "EEXIST";
-  return (error as { code?: string } | null)?.code;
 }
 
 function symlinkAt(path: string): Error {

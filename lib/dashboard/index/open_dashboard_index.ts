@@ -13,6 +13,7 @@
  * @module
  */
 
+import { hashContent } from "../../content/hash_content.ts";
 import type { DatabaseSync } from "node:sqlite";
 import { dirname, join } from "../../host/file_path.ts";
 
@@ -83,16 +84,10 @@ export interface OpenDashboardIndexOptions {
  * writable, else in `cacheFolder` under a name derived from the log's path (a system log read
  * by a user).
  */
-export async function defaultIndexPath(logPath: string, cacheFolder?: string): Promise<string> {
+export function defaultIndexPath(logPath: string, cacheFolder?: string): string {
   const beside = `${logPath}.index.sqlite`;
   if (!cacheFolder || writable(dirname(logPath))) return beside;
-  const sha256 = await crypto.subtle.digest("SHA-256", new TextEncoder().encode(logPath));
-  const digest = Array.from(new Uint8Array(sha256).subarray(0, 8), hex).join("");
-  return join(cacheFolder, `runtime-${digest}.index.sqlite`);
-}
-
-function hex(byte: number): string {
-  return byte.toString(16).padStart(2, "0");
+  return join(cacheFolder, `runtime-${hashContent(logPath).slice(0, 16)}.index.sqlite`);
 }
 
 function writable(folder: string): boolean {
@@ -125,7 +120,7 @@ export async function openDashboardIndex(
   options: OpenDashboardIndexOptions = {},
 ): Promise<DashboardIndex> {
   const { DatabaseSync } = await import("node:sqlite");
-  const path = options.indexPath ?? await defaultIndexPath(logPath, options.cacheFolder);
+  const path = options.indexPath ?? defaultIndexPath(logPath, options.cacheFolder);
   Deno.mkdirSync(dirname(path), { recursive: true, mode: 0o700 });
   let reason: string | undefined;
   if (exists(path)) {
