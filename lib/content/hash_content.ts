@@ -1,3 +1,4 @@
+import { sha256Hex } from "./sha256_hex.ts";
 import { sha256Words } from "./sha256_words.ts";
 import { wordsToHex } from "./words_to_hex.ts";
 
@@ -17,8 +18,7 @@ export function hashContent(text: string): string {
   // A UTF-16 code unit takes at most 3 bytes in UTF-8 (a surrogate pair, 2 units, takes 4).
   const worstCase = text.length * 3;
   if (worstCase > MAX_REUSED_BYTES) {
-    const bytes = ENCODER.encode(text);
-    return wordsToHex(sha256Words(bytes, bytes.length));
+    return sha256Hex(ENCODER.encode(text));
   }
   if (worstCase > buffer.length) buffer = new Uint8Array(Math.max(worstCase, buffer.length * 2));
   const written = ENCODER.encodeInto(text, buffer).written;

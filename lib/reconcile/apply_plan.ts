@@ -6,7 +6,7 @@ import type { OwnershipState } from "./ownership_store.ts";
 import { writeOwnershipState } from "./ownership_store.ts";
 import { decodeConfigText } from "./decode_config_text.ts";
 import { ConfigNotWritableError, StalePlanError } from "./config_errors.ts";
-import { sha256Hex } from "./sha256_hex.ts";
+import { sha256Hex } from "../content/sha256_hex.ts";
 import { editToml } from "../toml/edit_toml.ts";
 import { editJson } from "../json/edit_json.ts";
 import { stringifyTomlJson } from "../toml/toml_json.ts";

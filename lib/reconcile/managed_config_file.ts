@@ -15,7 +15,7 @@ import {
   type SettingsDiff,
 } from "./diff_managed_settings.ts";
 import { ConfigNotWritableError } from "./config_errors.ts";
-import { sha256Hex } from "./sha256_hex.ts";
+import { sha256Hex } from "../content/sha256_hex.ts";
 
 /** A config file as read for planning: where it really is, its info, its bytes (none: absent). */
 export interface ManagedConfigFile {
