@@ -29,5 +29,5 @@ export async function loadNodeRequire(): Promise<void> {
   const global = globalThis as Record<symbol, unknown>;
   if (global[key]) return;
   const { createRequire } = await import("node:module");
-  global[key] ??= createRequire(import.meta.url);
+  global[key] = createRequire(import.meta.url);
 }
