@@ -7,10 +7,10 @@ import { otlpJsonTextDecoder } from "./otlp_json_text_decoder.ts";
 import { rpcCompressions } from "./rpc_compressions.ts";
 
 /**
- * Serves an RPC: the response, `undefined` when the client went away, or `false` when the
- * path is no RPC of the OTLP services (the caller answers 404).
+ * Serves an RPC: the response, or `false` when the path is no RPC of the OTLP services (the
+ * caller answers 404). It rejects only on a bug (the collector reports it and answers 500).
  */
-export type RpcHandler = (request: Http1Request) => Promise<Http1Response | undefined | false>;
+export type RpcHandler = (request: Http1Request) => Promise<Http1Response | false>;
 
 /** What {@link createOtlpRpcHandler} serves with. */
 export interface OtlpRpcHandlerOptions {
@@ -67,11 +67,11 @@ export function createOtlpRpcHandler(options: OtlpRpcHandlerOptions): RpcHandler
       // @ts-ignore: Deno's RequestInit takes duplex for a streamed body (the DOM types lag).
       duplex: "half",
     });
-    // A failure here is the client going away under the framework: nothing to answer.
-    const response = await handler(fetchRequest).catch(() => undefined);
-    const answer = await response?.arrayBuffer().catch(() => undefined);
-    if (!response || !answer) return undefined;
-    const bytes = new Uint8Array(answer);
+    // The framework answers every failure of the call itself, a body that ends early (the
+    // client went away) included, with an error response: a rejection here is a bug, and goes
+    // to the collector's report rather than being taken for a client gone away.
+    const response = await handler(fetchRequest);
+    const bytes = new Uint8Array(await response.arrayBuffer());
     const headers: Record<string, string> = {};
     response.headers.forEach((value, name) => {
       if (name !== "content-length" && name !== "transfer-encoding") headers[name] = value;
