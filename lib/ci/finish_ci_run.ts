@@ -17,6 +17,7 @@ import { type CiSummary, summarizeCiEvents } from "./summarize_ci_events.ts";
 import { type CiReport, renderCiSummaryMarkdown } from "./render_ci_summary.ts";
 import { ciRunHost } from "./ci_run_host.ts";
 import { eventCiRun } from "./event_ci_run.ts";
+import { readCollectorToken } from "../endpoint/collector_token.ts";
 import type { BeaconEventCiRun } from "../events/beacon_event.ts";
 
 /** Options of {@link finishCiRun} (the flags of `beacon ci finish`). */
@@ -253,13 +254,9 @@ async function contentRulesOf(
   return { identity: "drop", max_field_bytes: 4096 };
 }
 
-async function readToken(fs: FileSystem, path: string): Promise<string | undefined> {
-  try {
-    const bytes = await fs.readFile(path);
-    return bytes && new TextDecoder().decode(bytes).trim();
-  } catch {
-    return undefined;
-  }
+/** The run's collector token, or undefined when it cannot be read (the stop then signals). */
+function readToken(fs: FileSystem, path: string): Promise<string | undefined> {
+  return readCollectorToken(fs, path).catch(() => undefined);
 }
 
 async function logExists(fs: FileSystem, path: string): Promise<boolean> {

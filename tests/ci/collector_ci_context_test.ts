@@ -82,7 +82,40 @@ Deno.test("collector run --ci-context with a file ci start did not write: refuse
       { env: { HOME: home } },
     );
     assert.equal(missing.code, 1);
-    assert.match(missing.stderr, /Cannot read the CI context file ".*nope\.json"/);
+    assert.match(missing.stderr, /Cannot read the CI context file ".*nope\.json": no such file/);
+  } finally {
+    await Deno.remove(home, { recursive: true });
+  }
+});
+
+Deno.test("collector run --token-file: a missing file and a malformed token are refused, naming the file", async () => {
+  const home = await Deno.makeTempDir({ prefix: "beacon-token-file-" });
+  using port = reservePort();
+  try {
+    const policyPath = join(home, "policy.toml");
+    await Deno.writeTextFile(
+      policyPath,
+      `version = 1\n[collector]\nlisten = "127.0.0.1:${port.port}"\n` +
+        `[runtime_log]\npath = "${join(home, "runtime.jsonl")}"\n`,
+    );
+    const missingPath = join(home, "no-token");
+    const missing = await runBeacon(
+      ["collector", "run", "--policy", policyPath, "--token-file", missingPath],
+      { env: { HOME: home } },
+    );
+    assert.equal(missing.code, 1, missing.stdout + missing.stderr);
+    assert.match(missing.stderr, /Cannot read the token file ".*no-token": no such file/);
+
+    const shortPath = join(home, "short-token");
+    await Deno.writeTextFile(shortPath, "too short\n");
+    const short = await runBeacon(
+      ["collector", "run", "--policy", policyPath, "--token-file", shortPath],
+      { env: { HOME: home } },
+    );
+    assert.equal(short.code, 1, short.stdout + short.stderr);
+    assert.match(short.stderr, /Cannot use the token file ".*short-token": expected one line/);
+    assert.doesNotMatch(short.stderr, /too short/, "the file's content is not echoed");
+    for (const run of [missing, short]) assert.doesNotMatch(run.stderr, /^\s+at /m);
   } finally {
     await Deno.remove(home, { recursive: true });
   }

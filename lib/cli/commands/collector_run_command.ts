@@ -1,3 +1,4 @@
+import type { FileSystem } from "../../reconcile/file_system.ts";
 import type { Command } from "../command.ts";
 import { EXIT } from "../exit_codes.ts";
 import { VERSION } from "../version.ts";
@@ -60,11 +61,11 @@ export const collectorRunCommand: Command = {
     });
     const policy = values["include-codex-spans"] ? withCodexSpans(loaded.policy) : loaded.policy;
     if (typeof values["token-file"] === "string") {
-      policy.collector.token = await readTokenFile(values["token-file"]);
+      policy.collector.token = await readTokenFile(context.fs, values["token-file"]);
     }
     // The run's context, under this policy's content rules, once: every event gets the same.
     const ci = typeof values["ci-context"] === "string"
-      ? await readCiRun(values["ci-context"], policy.content)
+      ? await readCiRun(context.fs, values["ci-context"], policy.content)
       : undefined;
     const mode = values.system ? "system" : policy.endpoint.mode;
     const logPath = runtimeLogPathOf(policy, mode, context.host);
@@ -180,13 +181,8 @@ export const collectorRunCommand: Command = {
 };
 
 /** The token in `path` (one line, 16 to 256 printable ASCII characters, as the policy's). */
-async function readTokenFile(path: string): Promise<string> {
-  let text: string;
-  try {
-    text = await Deno.readTextFile(path);
-  } catch (error) {
-    throw new Error(`Cannot read the token file "${path}": ${(error as Error).message}`);
-  }
+async function readTokenFile(fs: FileSystem, path: string): Promise<string> {
+  const text = await readTextOrExplain(fs, path, "the token file");
   const token = text.replace(/\r?\n$/, "");
   if (!/^[\x21-\x7e]{16,256}$/.test(token)) {
     throw new Error(
@@ -199,16 +195,24 @@ async function readTokenFile(path: string): Promise<string> {
 
 /** The `ci` object to stamp, from a `--ci-context` file and the policy's content rules. */
 async function readCiRun(
+  fs: FileSystem,
   path: string,
   content: Parameters<typeof eventCiRun>[1],
 ): Promise<BeaconEventCiRun> {
-  let text: string;
-  try {
-    text = await Deno.readTextFile(path);
-  } catch (error) {
-    throw new Error(`Cannot read the CI context file "${path}": ${(error as Error).message}`);
-  }
+  const text = await readTextOrExplain(fs, path, "the CI context file");
   return eventCiRun(parseCiContextFile(text, path), content);
+}
+
+/** The text of a file named on the command line, or an error for people naming it. */
+async function readTextOrExplain(fs: FileSystem, path: string, what: string): Promise<string> {
+  let bytes: Uint8Array | undefined;
+  try {
+    bytes = await fs.readFile(path);
+  } catch (error) {
+    throw new Error(`Cannot read ${what} "${path}": ${(error as Error).message}`);
+  }
+  if (bytes === undefined) throw new Error(`Cannot read ${what} "${path}": no such file`);
+  return new TextDecoder().decode(bytes);
 }
 
 /** `github-actions acme/app run 4242`: enough to tell runs apart in the collector's output. */
