@@ -7,6 +7,7 @@
  */
 
 import { base64Decode, base64Encode } from "@bufbuild/protobuf/wire";
+import { bytesToHex } from "../bytes/bytes_to_hex.ts";
 import type { OtlpSignal } from "./otlp_signal.ts";
 
 /** Which way to convert: hex to base64 before `fromJson`, base64 to hex after `toJson`. */
@@ -160,12 +161,3 @@ function hexToBase64(hex: string): string | undefined {
 function base64ToHex(base64: string): string {
   return bytesToHex(base64Decode(base64));
 }
-
-/** Lower-case hex of `bytes`; `""` for none. */
-export function bytesToHex(bytes: Uint8Array): string {
-  let hex = "";
-  for (let i = 0; i < bytes.length; i++) hex += HEX_BYTES[bytes[i]];
-  return hex;
-}
-
-const HEX_BYTES = Array.from({ length: 256 }, (_, i) => i.toString(16).padStart(2, "0"));

@@ -4,7 +4,7 @@
  * @module
  */
 
-import { bytesToHex } from "./convert_otlp_json_ids.ts";
+import { bytesToHex } from "../bytes/bytes_to_hex.ts";
 import { flattenAnyValue, flattenKeyValues, type FlatValue } from "./flatten_any_value.ts";
 import type { ExportLogsServiceRequest } from "./gen/opentelemetry/proto/collector/logs/v1/logs_service_pb.ts";
 import { type FlatScope, flattenScope } from "./flatten_scope.ts";

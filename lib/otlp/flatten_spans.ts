@@ -4,7 +4,7 @@
  * @module
  */
 
-import { bytesToHex } from "./convert_otlp_json_ids.ts";
+import { bytesToHex } from "../bytes/bytes_to_hex.ts";
 import { flattenKeyValues, type FlatValue } from "./flatten_any_value.ts";
 import { type FlatScope, flattenScope } from "./flatten_scope.ts";
 import { freezeFlatObject } from "./freeze_flat_object.ts";
