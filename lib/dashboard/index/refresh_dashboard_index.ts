@@ -12,6 +12,7 @@
  */
 
 import type { SQLInputValue } from "node:sqlite";
+import { bytesToHex } from "../../bytes/bytes_to_hex.ts";
 import {
   archivePath,
   listRuntimeLogArchives,
@@ -439,7 +440,7 @@ async function headOf(file: Deno.FsFile, length: number): Promise<string> {
     if (read === null) break;
     filled += read;
   }
-  return Array.from(buffer.subarray(0, filled), (b) => b.toString(16).padStart(2, "0")).join("");
+  return bytesToHex(buffer.subarray(0, filled));
 }
 
 async function openIfPresent(path: string): Promise<Deno.FsFile | undefined> {
