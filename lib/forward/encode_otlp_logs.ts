@@ -4,6 +4,7 @@
  * @module
  */
 import { create, type MessageInitShape, toBinary, toJson } from "@bufbuild/protobuf";
+import { convertOtlpJsonIds } from "../otlp/convert_otlp_json_ids.ts";
 import { ExportLogsServiceRequestSchema } from "../otlp/gen/opentelemetry/proto/collector/logs/v1/logs_service_pb.ts";
 import type {
   AnyValueSchema,
@@ -86,19 +87,9 @@ export function encodeOtlpLogs(
       contentType: "application/x-protobuf",
     };
   }
-  const json = toJson(ExportLogsServiceRequestSchema, message, { enumAsInteger: true }) as {
-    resourceLogs?: Array<{ scopeLogs?: Array<{ logRecords?: Array<Record<string, unknown>> }> }>;
-  };
+  const json = toJson(ExportLogsServiceRequestSchema, message, { enumAsInteger: true });
   // OTLP/JSON writes trace and span ids as hex, where protobuf JSON writes bytes as base64.
-  for (const resourceLogs of json.resourceLogs ?? []) {
-    for (const scopeLogs of resourceLogs.scopeLogs ?? []) {
-      for (const record of scopeLogs.logRecords ?? []) {
-        for (const key of ["traceId", "spanId"]) {
-          if (typeof record[key] === "string") record[key] = base64ToHex(record[key] as string);
-        }
-      }
-    }
-  }
+  convertOtlpJsonIds("logs", json, "base64-to-hex");
   return {
     body: new TextEncoder().encode(JSON.stringify(json)),
     contentType: "application/json",
@@ -180,11 +171,4 @@ function hexToBytes(hex: string): Uint8Array {
   const bytes = new Uint8Array(hex.length / 2);
   for (let i = 0; i < bytes.length; i++) bytes[i] = parseInt(hex.slice(i * 2, i * 2 + 2), 16);
   return bytes;
-}
-
-function base64ToHex(base64: string): string {
-  const binary = atob(base64.replaceAll("-", "+").replaceAll("_", "/"));
-  let hex = "";
-  for (let i = 0; i < binary.length; i++) hex += binary.charCodeAt(i).toString(16).padStart(2, "0");
-  return hex;
 }
