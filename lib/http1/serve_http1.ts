@@ -18,6 +18,7 @@
 import { BufferedReader } from "./buffered_reader.ts";
 import { type Http1Head, parseHttp1Head } from "./parse_http1_head.ts";
 import { encodeHttp1Response, type Http1Response } from "./encode_http1_response.ts";
+import { encodeServerAnswer } from "./encode_server_answer.ts";
 
 export type { Http1Response } from "./encode_http1_response.ts";
 
@@ -89,7 +90,10 @@ export interface Http1ServerOptions {
   onIdleConnectionClosed?: () => void;
   /** A client went away in the middle of sending a request. */
   onAborted?: () => void;
-  /** The handler threw (a bug): the client got a 500. */
+  /**
+   * The handler threw, or its response could not be sent as given (a field held a line break,
+   * which would let request data inject fields): a bug either way. The client got a 500.
+   */
   onHandlerError?: (error: unknown) => void;
 }
 
@@ -106,6 +110,8 @@ export interface Http1Server {
 const CHUNK_LINE_BYTES = 4096;
 const TRAILER_BYTES = 16 * 1024;
 const CONTINUE = new TextEncoder().encode("HTTP/1.1 100 Continue\r\n\r\n");
+const ON_A_NEW_CONNECTION =
+  "The server closed this connection: send the request again on a new one";
 
 interface Connection {
   conn: Deno.Conn;
@@ -293,15 +299,12 @@ async function serveConnection(
   // Set when the server answered on its own (a timeout, bad framing): the handler's answer, if
   // it comes, is dropped, and the connection ends.
   let answered = false;
-  const answerAndClose = (status: 400 | 408, message: string) => {
+  const answerAndClose = (status: 400 | 408, problem: string, remedy: string) => {
     if (!answered && !connection.closed) {
       answered = true;
-      const response = encodeHttp1Response(
-        { status, headers: { "content-type": "text/plain" }, body: text(message) },
-        false,
-        false,
+      writeAll(conn, encodeServerAnswer(status, problem, remedy)).catch(() => {}).finally(() =>
+        closeQuietly(connection)
       );
-      writeAll(conn, response).catch(() => {}).finally(() => closeQuietly(connection));
     } else closeQuietly(connection);
   };
   const arm = (ms: number, onTimeout: () => void) => {
@@ -317,69 +320,79 @@ async function serveConnection(
       arm(limits.idle, () => closeQuietly(connection));
       const raw = await reader.readHead(limits.head, () => {
         connection.idle = false;
-        arm(limits.headers, () => answerAndClose(408, "The request head took too long"));
+        arm(limits.headers, () =>
+          answerAndClose(
+            408,
+            `The request head did not arrive within ${limits.headers} ms of its first byte.`,
+            `Send the whole head without pausing. ${ON_A_NEW_CONNECTION}.`,
+          ));
         headStartedAt = connection.deadline - limits.headers;
       });
       connection.idle = false;
       if (raw === "end") return;
-      if (raw === "too-large") {
+      const head = raw === "too-large" ? undefined : parseHttp1Head(raw);
+      if (head === undefined || "status" in head) {
         arm(limits.idle, () => closeQuietly(connection));
         await writeAll(
           conn,
-          encodeHttp1Response(
-            { status: 431, body: text("The request head is too large") },
-            false,
-            false,
-          ),
+          head === undefined
+            ? encodeServerAnswer(
+              431,
+              `The request head is larger than ${limits.head} bytes.`,
+              `Send fewer or shorter header fields. ${ON_A_NEW_CONNECTION}.`,
+            )
+            : encodeServerAnswer(
+              head.status,
+              `${head.message}.`,
+              `Correct the request (HTTP/1.1, RFC 9112). ${ON_A_NEW_CONNECTION}.`,
+            ),
         );
         return;
       }
       // The whole request, from its head's first byte, until its body is read.
-      arm(limits.request, () => answerAndClose(408, "The request took too long"));
+      arm(limits.request, () =>
+        answerAndClose(
+          408,
+          `The request did not arrive whole within ${limits.request} ms of its first byte.`,
+          `Send its body without pausing. ${ON_A_NEW_CONNECTION}.`,
+        ));
       connection.deadline = headStartedAt + limits.request;
-      const head = parseHttp1Head(raw);
-      if ("status" in head) {
-        arm(limits.idle, () => closeQuietly(connection));
-        await writeAll(
-          conn,
-          encodeHttp1Response(
-            {
-              status: head.status,
-              headers: { "content-type": "text/plain" },
-              body: text(head.message),
-            },
-            false,
-            false,
-          ),
-        );
-        return;
-      }
       const body = createBody(head, reader, conn, {
         onDone: disarm,
         onAborted: () => options.onAborted?.(),
-        onMalformed: (message) => answerAndClose(400, message),
+        onMalformed: (message) =>
+          answerAndClose(
+            400,
+            `Bad request: ${message}.`,
+            "Send a well-formed chunked body (RFC 9112, section 7.1) or a Content-Length. " +
+              `${ON_A_NEW_CONNECTION}.`,
+          ),
       });
       if (body.consumed()) disarm(); // no body: nothing more to wait for from the client
-      let response: Http1Response | undefined;
+      let keepAlive = false;
+      let bytes: Uint8Array | undefined;
       try {
-        response = await handler(body.request);
+        const response = await handler(body.request);
+        // (Not encoded once the server answered on its own: it is dropped.)
+        if (response !== undefined && !answered && !connection.closed) {
+          keepAlive = head.keepAlive && !response.close && body.consumed() && !isClosing();
+          bytes = encodeHttp1Response(response, keepAlive, head.method === "HEAD");
+        }
       } catch (error) {
-        options.onHandlerError?.(error);
-        response = internalError();
-      }
-      disarm();
-      if (answered || connection.closed) return;
-      if (response === undefined) return;
-      let keepAlive = head.keepAlive && !response.close && body.consumed() && !isClosing();
-      let bytes: Uint8Array;
-      try {
-        bytes = encodeHttp1Response(response, keepAlive, head.method === "HEAD");
-      } catch (error) {
-        // A field the handler built from request data held a line break (header injection).
+        // The handler threw, or a field it built (from request data, say) held a line break,
+        // which encodeHttp1Response refuses (header injection): a bug either way, reported once.
         options.onHandlerError?.(error);
         keepAlive = false;
-        bytes = encodeHttp1Response(internalError(), false, false);
+        bytes = encodeServerAnswer(
+          500,
+          "Internal error in the server: it failed to answer this request (see its log).",
+          `Report it with the server's log. ${ON_A_NEW_CONNECTION}.`,
+          head.method === "HEAD",
+        );
       }
+      disarm();
+      // Answered by the server already (a timeout, a malformed body), or nothing to answer.
+      if (answered || connection.closed || bytes === undefined) return;
       // A client that reads none of its responses must not hold its connection for ever.
       arm(limits.idle, () => closeQuietly(connection));
       await writeAll(conn, bytes);
@@ -419,7 +432,7 @@ function createBody(
     return { ok: false, aborted: true };
   };
   const malformed = (message: string): ReadBodyResult => {
-    hooks.onMalformed(`Bad request: ${message}`);
+    hooks.onMalformed(message);
     return { ok: false, aborted: true };
   };
 
@@ -561,17 +574,4 @@ function concat(pieces: Uint8Array[], size: number): Uint8Array {
     offset += piece.length;
   }
   return body;
-}
-
-function internalError(): Http1Response {
-  return {
-    status: 500,
-    headers: { "content-type": "text/plain" },
-    body: text("Internal error in the server: see its log"),
-    close: true,
-  };
-}
-
-function text(message: string): Uint8Array {
-  return new TextEncoder().encode(message + "\n");
 }

@@ -180,6 +180,39 @@ function chunkedPost(path: string, chunks: string, fields: string[] = []): strin
 
 const GET = "GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n";
 
+/**
+ * Reads a whole answer the server gave on its own from the raw bytes it sent before it closed
+ * the connection (so nothing may follow the answer), and checks its status line, its plain-text
+ * fields and its body for people: what was wrong (`problem`), then what to do.
+ */
+async function assertServerAnswer(
+  client: RawClient,
+  statusLine: string,
+  problem: RegExp,
+  options: { head?: boolean } = {},
+): Promise<string> {
+  const raw = await client.ended(); // resolves only once the server has closed the connection
+  const end = raw.indexOf("\r\n\r\n");
+  assert.ok(end > 0, `a whole head in ${JSON.stringify(raw)}`);
+  const [first, ...fields] = raw.slice(0, end).split("\r\n");
+  assert.equal(first, statusLine);
+  const body = raw.slice(end + 4);
+  assert.ok(fields.includes("content-type: text/plain; charset=utf-8"), fields.join(" | "));
+  assert.ok(fields.includes("connection: close"), fields.join(" | "));
+  const length = fields.find((field) => field.startsWith("content-length: "));
+  if (options.head) {
+    assert.equal(body, "", "a HEAD request's answer has no body");
+    assert.ok(Number(length?.slice(16)) > 0, "but declares the body it would have");
+    return raw;
+  }
+  assert.equal(length, `content-length: ${body.length}`, "the body, and nothing after it");
+  const lines = body.split("\n");
+  assert.equal(lines.length, 3, `two lines: ${JSON.stringify(body)}`);
+  assert.match(lines[0], problem);
+  assert.match(lines[1], /send the request again on a new one\.$/);
+  return raw;
+}
+
 Deno.test("keep-alive: several requests on one connection, each answered", async () => {
   await withServer(echo, {}, async (server) => {
     const client = await RawClient.open(server);
@@ -693,20 +726,28 @@ Deno.test("HEAD: the length of the body it would have, and no body", async () =>
   });
 });
 
-Deno.test("a response field with a line break: refused, a 500 and onHandlerError, no injection", async () => {
+Deno.test("a response field with a line break: refused, one plain-text 500 and one report, no injection", async () => {
   const handler: Http1Handler = () =>
     Promise.resolve({ status: 200, headers: { "x-echo": "a\r\nset-cookie: evil=1" } });
   await withServer(handler, {}, async (server, calls) => {
-    const client = await RawClient.open(server);
-    try {
-      await client.send(GET);
-      const response = await client.response();
-      assert.equal(response?.status, 500);
-      assert.equal(response?.headers["set-cookie"], undefined);
-      assert.equal(await client.ended(), "");
-      assert.equal(calls.handlerErrors.length, 1);
-    } finally {
-      client.close();
+    for (const [method, head] of [["GET", false], ["HEAD", true]] as const) {
+      const client = await RawClient.open(server);
+      try {
+        await client.send(`${method} / HTTP/1.1\r\nHost: x\r\n\r\n` + GET);
+        const raw = await assertServerAnswer(
+          client,
+          "HTTP/1.1 500 Internal Server Error",
+          /^Internal error in the server: it failed to answer this request \(see its log\)\.$/,
+          { head },
+        );
+        assert.doesNotMatch(raw, /set-cookie/i);
+      } finally {
+        client.close();
+      }
+    }
+    assert.equal(calls.handlerErrors.length, 2, "one report a request");
+    for (const error of calls.handlerErrors) {
+      assert.match(String(error), /the response field "x-echo" holds a line break/);
     }
   });
 });
@@ -747,4 +788,64 @@ Deno.test("a client that never reads its responses is closed, not kept for ever"
       client.close();
     }
   });
+});
+
+Deno.test("the server's own answers: status line, plain text for people, then the connection's end", async () => {
+  const bigHead = `GET / HTTP/1.1\r\nHost: x\r\nX-Big: ${"a".repeat(16 * 1024)}\r\n\r\n`;
+  const cases: Array<[string, Partial<Http1ServerOptions>, string, string, RegExp]> = [
+    [
+      "header timeout",
+      { headersTimeoutMs: 50 },
+      "POST /v1/logs HTTP/1.1\r\nHost: x\r\nContent-",
+      "HTTP/1.1 408 Request Timeout",
+      /^The request head did not arrive within 50 ms of its first byte\.$/,
+    ],
+    [
+      "request timeout",
+      { requestTimeoutMs: 50 },
+      post("/s", "0123456789").slice(0, -5),
+      "HTTP/1.1 408 Request Timeout",
+      /^The request did not arrive whole within 50 ms of its first byte\.$/,
+    ],
+    [
+      "malformed chunk",
+      {},
+      chunkedPost("/c", "zz\r\nhello\r\n0\r\n\r\n") + GET,
+      "HTTP/1.1 400 Bad Request",
+      /^Bad request: a malformed chunk size\.$/,
+    ],
+    [
+      "head too large",
+      {},
+      bigHead + GET,
+      "HTTP/1.1 431 Request Header Fields Too Large",
+      /^The request head is larger than 16384 bytes\.$/,
+    ],
+    [
+      "malformed head",
+      {},
+      "GET / HTTP/1.1\r\n\r\n" + GET,
+      "HTTP/1.1 400 Bad Request",
+      /^Bad request: no Host header\.$/,
+    ],
+    [
+      "unsupported version",
+      {},
+      "GET / HTTP/2.0\r\nHost: x\r\n\r\n" + GET,
+      "HTTP/1.1 505 HTTP Version Not Supported",
+      /^HTTP\/2\.0 is not supported: use HTTP\/1\.1\.$/,
+    ],
+  ];
+  for (const [name, options, request, statusLine, problem] of cases) {
+    await withServer(echo, options, async (server, calls) => {
+      const client = await RawClient.open(server);
+      try {
+        await client.send(request);
+        await assertServerAnswer(client, statusLine, problem);
+        assert.deepEqual(calls.handlerErrors, [], name);
+      } finally {
+        client.close();
+      }
+    });
+  }
 });
