@@ -1,6 +1,6 @@
 import { closestMatch } from "../text/closest_match.ts";
-import type { Command, CommandArgs } from "./command.ts";
-import { parseFlags } from "./parse_flags.ts";
+import type { Command, CommandArgs, CommandOption } from "./command.ts";
+import { parseFlags, ParseFlagsError } from "./parse_flags.ts";
 import { UsageError } from "./usage_error.ts";
 
 /** The flag every command accepts. */
@@ -18,10 +18,9 @@ export function parseCommandArgs(command: Command, argv: string[]): CommandArgs 
   try {
     parsed = parseFlags(argv, options);
   } catch (error) {
-    const code = (error as { code?: string }).code;
-    const flag = /'(-[^'\s]*)/.exec((error as Error).message)?.[1] ?? "";
-    if (code === "ERR_PARSE_ARGS_UNKNOWN_OPTION") {
-      const flagName = flag.replace(/^-+/, "").split("=")[0];
+    if (!(error instanceof ParseFlagsError)) throw error;
+    const { kind, flag, flagName } = error;
+    if (kind === "unknown") {
       const suggestion = closestMatch(flagName, Object.keys(options));
       throw new UsageError(
         `${name}: unknown flag ${flag}` +
@@ -30,16 +29,12 @@ export function parseCommandArgs(command: Command, argv: string[]): CommandArgs 
             : `; valid flags: ${Object.keys(options).map((k) => `--${k}`).join(", ")}`),
       );
     }
-    if (code === "ERR_PARSE_ARGS_INVALID_OPTION_VALUE") {
-      const key = flag.replace(/^-+/, "").split(/[ =]/)[0];
-      const option = (options as Record<string, { type: string; valueName?: string }>)[key];
-      throw new UsageError(
-        option?.type === "string"
-          ? `${name}: ${flag} needs a value (${flag} ${option.valueName ?? "VALUE"})`
-          : `${name}: ${flag} takes no value`,
-      );
-    }
-    throw new UsageError(`${name}: ${(error as Error).message}`);
+    const option = (options as Record<string, CommandOption>)[flagName];
+    throw new UsageError(
+      kind === "unexpected-value"
+        ? `${name}: ${flag} takes no value`
+        : `${name}: ${flag} needs a value (${flag} ${option.valueName ?? "VALUE"})`,
+    );
   }
   const values = parsed.values as Record<string, string | boolean | string[] | undefined>;
   if (values.help) return { values, positionals: parsed.positionals };

@@ -1,4 +1,5 @@
 import assert from "node:assert/strict";
+import type { Command } from "./command.ts";
 import { COMMANDS as ENTRIES, loadCommands } from "./commands.ts";
 import { parseCommandArgs } from "./parse_command_args.ts";
 import { resolveCommandLine } from "./resolve_command_line.ts";
@@ -150,6 +151,9 @@ Deno.test("a command's flags: values, repeats and `--`; refusals name the flag a
     [["apply", "--plna=1"], /^beacon apply: unknown flag --plna; did you mean --plan\?$/],
     [["apply", "-x"], /^beacon apply: unknown flag -x; valid flags: --plan, --json, .*--help$/],
     [["apply", "-hx"], /^beacon apply: unknown flag -x; /],
+    // The flag as typed, whole, and by its own name (not "-h," from "-h, --help").
+    [["apply", "--it's"], /^beacon apply: unknown flag --it's; valid flags: --plan, /],
+    [["apply", "--help=1"], /^beacon apply: --help takes no value$/],
     [["ci", "start", "--harness"], /^beacon ci start: --harness needs a value \(--harness /],
     [
       ["policy", "validate", "a.toml", "b.toml"],
@@ -163,4 +167,36 @@ Deno.test("a command's flags: values, repeats and `--`; refusals name the flag a
       return true;
     });
   }
+});
+
+Deno.test("a short flag's refusals name it as typed, with its value's name", () => {
+  const demo: Command = {
+    words: ["demo"],
+    summary: "A command with a short string flag.",
+    description: "",
+    options: {
+      policy: { type: "string", short: "p", valueName: "PATH", description: "The policy." },
+      json: { type: "boolean", short: "j", description: "JSON." },
+    },
+    run: () => Promise.resolve(0),
+  };
+  const refused: Array<[string[], string]> = [
+    [["-p"], "beacon demo: -p needs a value (-p PATH)"],
+    [["-p", "-j"], "beacon demo: -p needs a value (-p PATH)"],
+    [["-jp"], "beacon demo: -p needs a value (-p PATH)"],
+    [["--json=1"], "beacon demo: --json takes no value"],
+    [["-x"], "beacon demo: unknown flag -x; valid flags: --policy, --json, --help"],
+    [["--jsn"], "beacon demo: unknown flag --jsn; did you mean --json?"],
+  ];
+  for (const [argv, message] of refused) {
+    assert.throws(() => parseCommandArgs(demo, argv), (error: unknown) => {
+      assert.ok(error instanceof UsageError, argv.join(" "));
+      assert.equal(error.message, message);
+      return true;
+    });
+  }
+  assert.deepEqual({ ...parseCommandArgs(demo, ["-jpx.toml"]).values }, {
+    json: true,
+    policy: "x.toml",
+  });
 });

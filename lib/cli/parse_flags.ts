@@ -14,16 +14,39 @@ export interface ParsedFlags {
 }
 
 /**
- * A command line the flags refuse, with node:util's `parseArgs` error codes and messages
- * (callers, `parseCommandArgs` among them, read both).
+ * What is wrong with a flag: `unknown` (no such flag), `missing-value` (a string flag given
+ * nothing), `ambiguous-value` (a string flag given a next argument that looks like a flag:
+ * `--policy --json`), `unexpected-value` (a boolean flag given a value: `--json=1`).
+ */
+export type ParseFlagsErrorKind =
+  | "unknown"
+  | "missing-value"
+  | "ambiguous-value"
+  | "unexpected-value";
+
+/**
+ * A command line the flags refuse. `code` and `message` are node:util's `parseArgs` ones, word
+ * for word; `kind`, `flag` and `flagName` say the same for a program (`parseCommandArgs` words its
+ * own message from them).
  */
 export class ParseFlagsError extends TypeError {
+  readonly code: "ERR_PARSE_ARGS_UNKNOWN_OPTION" | "ERR_PARSE_ARGS_INVALID_OPTION_VALUE";
   constructor(
-    readonly code: "ERR_PARSE_ARGS_UNKNOWN_OPTION" | "ERR_PARSE_ARGS_INVALID_OPTION_VALUE",
+    readonly kind: ParseFlagsErrorKind,
+    /** The flag as the user typed it, without a value: `--policy`, `-p`, `--nope` for `--nope=3`. */
+    readonly flag: string,
+    /**
+     * The flag's name among the flags (`policy` for `-p`); for an unknown one, what follows the
+     * two dashes of a long flag (`nope`, `-x` for `---x`) or the one of a short flag (`x`).
+     */
+    readonly flagName: string,
     message: string,
   ) {
     super(message);
     this.name = "TypeError";
+    this.code = kind === "unknown"
+      ? "ERR_PARSE_ARGS_UNKNOWN_OPTION"
+      : "ERR_PARSE_ARGS_INVALID_OPTION_VALUE";
   }
 }
 
@@ -111,7 +134,9 @@ function store(token: FlagToken, flags: Record<string, FlagSpec>, values: Parsed
   const { name, rawName, value } = token;
   if (!Object.hasOwn(flags, name)) {
     throw new ParseFlagsError(
-      "ERR_PARSE_ARGS_UNKNOWN_OPTION",
+      "unknown",
+      rawName,
+      name,
       `Unknown option '${rawName}'. To specify a positional argument starting with a '-', ` +
         `place it at the end of the command after '--', as in '-- ${JSON.stringify(rawName)}`,
     );
@@ -120,13 +145,17 @@ function store(token: FlagToken, flags: Record<string, FlagSpec>, values: Parsed
   const shortAndLong = `${flag.short ? `-${flag.short}, ` : ""}--${name}`;
   if (flag.type === "string" && value === undefined) {
     throw new ParseFlagsError(
-      "ERR_PARSE_ARGS_INVALID_OPTION_VALUE",
+      "missing-value",
+      rawName,
+      name,
       `Option '${shortAndLong} <value>' argument missing`,
     );
   }
   if (flag.type === "boolean" && value !== undefined) {
     throw new ParseFlagsError(
-      "ERR_PARSE_ARGS_INVALID_OPTION_VALUE",
+      "unexpected-value",
+      rawName,
+      name,
       `Option '${shortAndLong}' does not take an argument`,
     );
   }
@@ -135,7 +164,9 @@ function store(token: FlagToken, flags: Record<string, FlagSpec>, values: Parsed
       ? `'${rawName}=-XYZ'`
       : `'--${name}=-XYZ' or '${rawName}-XYZ'`;
     throw new ParseFlagsError(
-      "ERR_PARSE_ARGS_INVALID_OPTION_VALUE",
+      "ambiguous-value",
+      rawName,
+      name,
       `Option '${rawName}' argument is ambiguous.\n` +
         `Did you forget to specify the option argument for '${rawName}'?\n` +
         `To specify an option argument starting with a dash use ${example}.`,

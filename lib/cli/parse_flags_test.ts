@@ -1,7 +1,12 @@
 import assert from "node:assert/strict";
 import { parseArgs } from "node:util";
 import fc from "fast-check";
-import { type FlagSpec, parseFlags, ParseFlagsError } from "./parse_flags.ts";
+import {
+  type FlagSpec,
+  parseFlags,
+  ParseFlagsError,
+  type ParseFlagsErrorKind,
+} from "./parse_flags.ts";
 
 const FLAGS: Record<string, FlagSpec> = {
   policy: { type: "string", short: "p" },
@@ -65,33 +70,60 @@ Deno.test("parseFlags reads values, booleans, repeats, aliases and `--` as parse
   assert.deepEqual(parseFlags(["-pvalue", "--policy="], FLAGS).values.policy, "");
 });
 
-Deno.test("parseFlags refuses unknown flags, missing values and values for booleans", () => {
-  const refused: Array<[string[], string, RegExp]> = [
-    [["--polcy", "x"], "ERR_PARSE_ARGS_UNKNOWN_OPTION", /^Unknown option '--polcy'\. /],
-    [["--nope=3"], "ERR_PARSE_ARGS_UNKNOWN_OPTION", /^Unknown option '--nope'\. /],
-    [["-hx"], "ERR_PARSE_ARGS_UNKNOWN_OPTION", /^Unknown option '-x'\. /],
-    [["--toString"], "ERR_PARSE_ARGS_UNKNOWN_OPTION", /^Unknown option '--toString'\. /],
+Deno.test("parseFlags refuses unknown flags, missing values and values for booleans, and says which", () => {
+  const refused: Array<[string[], ParseFlagsErrorKind, string, string, RegExp]> = [
+    [["--polcy", "x"], "unknown", "--polcy", "polcy", /^Unknown option '--polcy'\. /],
+    [["--nope=3"], "unknown", "--nope", "nope", /^Unknown option '--nope'\. /],
+    [["-hx"], "unknown", "-x", "x", /^Unknown option '-x'\. /],
+    [["--toString"], "unknown", "--toString", "toString", /^Unknown option '--toString'\. /],
+    [["---json"], "unknown", "---json", "-json", /^Unknown option '---json'\. /],
+    [["--it's"], "unknown", "--it's", "it's", /^Unknown option '--it's'\. /],
     [
       ["--policy"],
-      "ERR_PARSE_ARGS_INVALID_OPTION_VALUE",
+      "missing-value",
+      "--policy",
+      "policy",
       /^Option '-p, --policy <value>' argument missing$/,
     ],
+    [["-p"], "missing-value", "-p", "policy", /^Option '-p, --policy <value>' argument missing$/],
     [
       ["--policy", "--json"],
-      "ERR_PARSE_ARGS_INVALID_OPTION_VALUE",
+      "ambiguous-value",
+      "--policy",
+      "policy",
       /^Option '--policy' argument is ambiguous\./,
     ],
-    [["-p", "-1"], "ERR_PARSE_ARGS_INVALID_OPTION_VALUE", /use '--policy=-XYZ' or '-p-XYZ'\.$/],
+    [["-p", "-1"], "ambiguous-value", "-p", "policy", /use '--policy=-XYZ' or '-p-XYZ'\.$/],
     [
       ["--json=false"],
-      "ERR_PARSE_ARGS_INVALID_OPTION_VALUE",
+      "unexpected-value",
+      "--json",
+      "json",
       /^Option '--json' does not take an argument$/,
     ],
+    [
+      ["--help="],
+      "unexpected-value",
+      "--help",
+      "help",
+      /^Option '-h, --help' does not take an argument$/,
+    ],
   ];
-  for (const [args, code, message] of refused) {
+  for (const [args, kind, flag, flagName, message] of refused) {
     assert.throws(() => parseFlags(args, FLAGS), (error: unknown) => {
       assert.ok(error instanceof ParseFlagsError, args.join(" "));
-      assert.equal(error.code, code, args.join(" "));
+      assert.deepEqual(
+        { kind: error.kind, flag: error.flag, flagName: error.flagName },
+        { kind, flag, flagName },
+        args.join(" "),
+      );
+      assert.equal(
+        error.code,
+        kind === "unknown"
+          ? "ERR_PARSE_ARGS_UNKNOWN_OPTION"
+          : "ERR_PARSE_ARGS_INVALID_OPTION_VALUE",
+        args.join(" "),
+      );
       assert.match(error.message, message);
       return true;
     });
