@@ -6,6 +6,7 @@
  * @module
  */
 
+import { concatBytes } from "../bytes/concat_bytes.ts";
 import { crc32 } from "./crc32.ts";
 import type { InflateResult } from "./inflate_result.ts";
 
@@ -271,16 +272,13 @@ function corrupt(reason: string): InflateResult {
   return { ok: false, tooLarge: false, reason };
 }
 
-/** One plain Uint8Array (decoded bytes fields view it), copied only when there are several. */
+/**
+ * One plain Uint8Array (decoded bytes fields view it): a lone plain chunk as it is (the stream
+ * made it for this run alone), several copied into one.
+ */
 function concat(chunks: readonly Uint8Array[], length: number): Uint8Array {
   if (chunks.length === 1 && Object.getPrototypeOf(chunks[0]) === Uint8Array.prototype) {
     return chunks[0];
   }
-  const bytes = new Uint8Array(length);
-  let offset = 0;
-  for (const chunk of chunks) {
-    bytes.set(chunk, offset);
-    offset += chunk.byteLength;
-  }
-  return bytes;
+  return concatBytes(chunks, length);
 }

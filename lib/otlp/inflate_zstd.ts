@@ -6,6 +6,7 @@
  */
 
 import type { Transform } from "node:stream";
+import { concatBytes } from "../bytes/concat_bytes.ts";
 import type { InflateResult } from "./inflate_result.ts";
 
 // Small output chunks bound how far past the limit a decompression bomb gets before it stops.
@@ -34,6 +35,7 @@ export async function inflateZstd(body: Uint8Array, maxBytes: number): Promise<I
       return;
     }
     const chunks: Uint8Array[] = [];
+    // The bytes in `chunks`; the chunk that passes the limit is counted but not kept.
     let produced = 0;
     let settled = false;
     const settle = (result: InflateResult) => {
@@ -43,17 +45,17 @@ export async function inflateZstd(body: Uint8Array, maxBytes: number): Promise<I
     };
     decoder.on("data", (chunk: Uint8Array) => {
       if (settled) return;
-      produced += chunk.byteLength;
-      if (produced > maxBytes) {
+      if (produced + chunk.byteLength > maxBytes) {
         // destroy() stops zstd between chunks: nothing more is inflated.
         decoder.destroy();
-        settle({ ok: false, tooLarge: true, producedBytes: produced });
+        settle({ ok: false, tooLarge: true, producedBytes: produced + chunk.byteLength });
         return;
       }
+      produced += chunk.byteLength;
       chunks.push(chunk);
     });
     decoder.on("error", (error: unknown) => settle(corrupt(error)));
-    decoder.on("end", () => settle({ ok: true, bytes: concat(chunks, produced) }));
+    decoder.on("end", () => settle({ ok: true, bytes: concatBytes(chunks, produced) }));
     decoder.end(body);
   });
 }
@@ -64,15 +66,4 @@ function corrupt(error: unknown): InflateResult {
     tooLarge: false,
     reason: error instanceof Error ? error.message : String(error),
   };
-}
-
-/** Copies the chunks into one plain Uint8Array (not a Buffer: decoded bytes fields view it). */
-function concat(chunks: readonly Uint8Array[], length: number): Uint8Array {
-  const bytes = new Uint8Array(length);
-  let offset = 0;
-  for (const chunk of chunks) {
-    bytes.set(chunk, offset);
-    offset += chunk.byteLength;
-  }
-  return bytes;
 }
