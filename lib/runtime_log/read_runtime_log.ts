@@ -12,6 +12,7 @@
  * @module
  */
 
+import { concatBytes } from "../bytes/concat_bytes.ts";
 import { archivePath, listRuntimeLogArchives } from "./list_runtime_log_archives.ts";
 import { readAt } from "./runtime_log_file.ts";
 
@@ -311,7 +312,7 @@ async function* readLines(file: Deno.FsFile, start: number): AsyncGenerator<RawL
     lineBytes += piece.length;
     if (lineBytes > MAX_LINE_BYTES && held > OVERLONG_PREFIX_BYTES) {
       // Now overlong: keep only its start, and nothing more of it.
-      parts = [concat(parts).slice(0, OVERLONG_PREFIX_BYTES)];
+      parts = [joined(parts, held).slice(0, OVERLONG_PREFIX_BYTES)];
       held = OVERLONG_PREFIX_BYTES;
     }
     const room = lineBytes > MAX_LINE_BYTES ? OVERLONG_PREFIX_BYTES - held : piece.length;
@@ -323,7 +324,7 @@ async function* readLines(file: Deno.FsFile, start: number): AsyncGenerator<RawL
   const finish = (terminated: boolean): RawLine => {
     const overlong = lineBytes > MAX_LINE_BYTES;
     const line = {
-      text: decoder.decode(concat(parts)),
+      text: decoder.decode(joined(parts, held)),
       offset: lineStart,
       terminated,
       overlong,
@@ -355,21 +356,9 @@ async function* readLines(file: Deno.FsFile, start: number): AsyncGenerator<RawL
   if (lineBytes > 0) yield finish(false);
 }
 
-function heldBytes(parts: Uint8Array[]): number {
-  let total = 0;
-  for (const part of parts) total += part.length;
-  return total;
-}
-
-function concat(parts: Uint8Array[]): Uint8Array {
-  if (parts.length === 1) return parts[0];
-  const bytes = new Uint8Array(heldBytes(parts));
-  let offset = 0;
-  for (const part of parts) {
-    bytes.set(part, offset);
-    offset += part.length;
-  }
-  return bytes;
+/** The `held` bytes of a line's parts: its one part as it is (a copy already), or joined. */
+function joined(parts: Uint8Array[], held: number): Uint8Array {
+  return parts.length === 1 ? parts[0] : concatBytes(parts, held);
 }
 
 function toRuntimeLogLine(raw: RawLine, file: string, lineNumber: number): RuntimeLogLine {
@@ -417,7 +406,7 @@ async function findLastEvent(
   while (position > stop) {
     const length = Math.min(BLOCK_BYTES, position - stop);
     position -= length;
-    const data = concat([await readAt(file, position, length), carry]);
+    const data = concatBytes([await readAt(file, position, length), carry]);
     let end = data.length;
     while (end > 0) {
       const newline = data.lastIndexOf(NEWLINE, end - 1);

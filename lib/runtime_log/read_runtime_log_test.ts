@@ -316,3 +316,19 @@ Deno.test("with the file's inode, a rotation is recognised even when the new fil
     assert.equal((await find(3))?.file, `${path}.1`);
   });
 });
+
+Deno.test("summarizeRuntimeLog finds a last event longer than a read block", async () => {
+  await withFolder(async (dir) => {
+    const path = join(dir, "runtime.jsonl");
+    // 200 KB: read back to front, the line spans four 64 KiB blocks that must be joined.
+    const long = JSON.stringify({
+      time: "2026-11-25T12:00:00.000Z",
+      kind: "tool_result",
+      output: "x".repeat(200_000),
+    });
+    await Deno.writeTextFile(path, `${event(1)}\n${long}\n`);
+    const summary = await summarizeRuntimeLog(path);
+    assert.equal(summary.lastEventTime, "2026-11-25T12:00:00.000Z");
+    assert.equal(summary.lastEventKind, "tool_result");
+  });
+});

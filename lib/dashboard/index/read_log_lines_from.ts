@@ -7,6 +7,7 @@
  * @module
  */
 
+import { concatBytes } from "../../bytes/concat_bytes.ts";
 import { MAX_LINE_BYTES } from "../../runtime_log/read_runtime_log.ts";
 
 /** One complete line. */
@@ -63,7 +64,7 @@ export async function* readLogLinesFrom(
         held += take.length;
       }
       if (end === read) break;
-      const bytes = concat(parts, held);
+      const bytes = parts.length === 1 ? parts[0] : concatBytes(parts, held);
       const overlong = lineBytes > MAX_LINE_BYTES;
       yield {
         text: decoder.decode(overlong ? bytes.subarray(0, OVERLONG_PREFIX_BYTES) : bytes),
@@ -79,15 +80,4 @@ export async function* readLogLinesFrom(
     }
     position += read;
   }
-}
-
-function concat(parts: Uint8Array[], total: number): Uint8Array {
-  if (parts.length === 1) return parts[0];
-  const bytes = new Uint8Array(total);
-  let at = 0;
-  for (const part of parts) {
-    bytes.set(part, at);
-    at += part.length;
-  }
-  return bytes;
 }
