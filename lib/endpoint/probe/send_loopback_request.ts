@@ -1,3 +1,5 @@
+import { concatBytes } from "../../bytes/concat_bytes.ts";
+
 /** What came back: the status and body, or why nothing did. */
 export type SendResult =
   | { ok: true; status: number; body: Uint8Array }
@@ -62,22 +64,16 @@ export async function sendLoopbackRequest(
       const chunks: Uint8Array[] = [];
       let size = 0;
       response.on("data", (chunk: Uint8Array) => {
-        size += chunk.length;
-        if (size > options.maxBytes) {
+        if (size + chunk.length > options.maxBytes) {
           finish({ ok: true, status: response.statusCode ?? 0, body: new Uint8Array(0) });
           request.destroy();
           return;
         }
+        size += chunk.length;
         chunks.push(chunk);
       });
       response.on("end", () => {
-        const body = new Uint8Array(size);
-        let offset = 0;
-        for (const chunk of chunks) {
-          body.set(chunk, offset);
-          offset += chunk.length;
-        }
-        finish({ ok: true, status: response.statusCode ?? 0, body });
+        finish({ ok: true, status: response.statusCode ?? 0, body: concatBytes(chunks, size) });
       });
       response.on(
         "error",
