@@ -5,6 +5,7 @@
  *
  * @module
  */
+import { concatBytes } from "../bytes/concat_bytes.ts";
 import { signalNumber } from "./signal_number.ts";
 
 /** What a finished (or stopped) command produced. */
@@ -148,13 +149,7 @@ function collect(stream: ReadableStream<Uint8Array>): { text: Promise<string>; c
     } catch {
       // Cancelled after a timeout, or the pipe broke: keep what arrived.
     }
-    const bytes = new Uint8Array(kept);
-    let offset = 0;
-    for (const chunk of chunks) {
-      bytes.set(chunk, offset);
-      offset += chunk.length;
-    }
-    return new TextDecoder().decode(bytes);
+    return new TextDecoder().decode(concatBytes(chunks, kept));
   })();
   return { text, cancel: () => void reader.cancel().catch(() => {}) };
 }

@@ -120,3 +120,19 @@ Deno.test("output beyond the limit is discarded, not buffered", async () => {
     assert.equal(result.stdout.length, MAX_OUTPUT_BYTES);
   });
 });
+
+Deno.test("output that arrives in many reads is kept whole and in order", async () => {
+  await withFolder(async (dir) => {
+    // 58,894 bytes (under the limit) written in two parts, so read as at least two chunks.
+    const path = await script(
+      dir,
+      "tool",
+      "seq 1 5000 | sed 's/$/./'; sleep 0.2; seq 5001 10000 | sed 's/$/./'",
+    );
+    const { stdout } = await runCommand(path, [], { timeoutMs: 10_000 });
+    const expected = Array.from({ length: 10000 }, (_, i) => `${i + 1}.\n`).join("");
+    assert.ok(expected.length < MAX_OUTPUT_BYTES, "the test must stay under the output limit");
+    assert.equal(stdout.length, expected.length);
+    assert.equal(stdout, expected);
+  });
+});
