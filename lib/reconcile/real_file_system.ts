@@ -1,3 +1,4 @@
+import { concatBytes } from "../bytes/concat_bytes.ts";
 import { basename, dirname, join } from "../host/file_path.ts";
 import type { FileInfo, FileSystem, Lock } from "./file_system.ts";
 import { checkPathForUser } from "./check_path_for_user.ts";
@@ -35,9 +36,7 @@ export const realFileSystem: FileSystem = {
         for (let read; (read = await file.read(buffer)) !== null;) {
           chunks.push(buffer.slice(0, read));
         }
-        const bytes = new Uint8Array(chunks.reduce((total, chunk) => total + chunk.length, 0));
-        chunks.reduce((offset, chunk) => (bytes.set(chunk, offset), offset + chunk.length), 0);
-        return bytes;
+        return concatBytes(chunks);
       } finally {
         file.close();
       }

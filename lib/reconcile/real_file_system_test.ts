@@ -48,3 +48,31 @@ Deno.test({
     }
   },
 });
+
+Deno.test({
+  name: "as root, a user's file larger than one read comes back whole",
+  ignore: Deno.build.os === "windows",
+  async fn() {
+    if (Deno.uid() !== 0) {
+      assert.fail(
+        "This test needs root (only root reads a user's file by its descriptor; CI runs as root).",
+      );
+    }
+    const dir = await Deno.makeTempDir();
+    try {
+      const home = join(dir, "alice");
+      await Deno.mkdir(home);
+      await Deno.chown(home, 4242, 4343);
+      const config = join(home, "config.toml");
+      // 150,000 bytes: three reads of 64 KiB, joined.
+      const bytes = Uint8Array.from({ length: 150_000 }, (_, i) => (i * 31 + (i >>> 10)) & 0xff);
+      await Deno.writeFile(config, bytes);
+      await Deno.chown(config, 4242, 4343);
+      const read = await realFileSystem.readFile(config);
+      assert.equal(read?.byteLength, bytes.byteLength);
+      assert.ok(read.every((byte, i) => byte === bytes[i]), "the bytes, in order");
+    } finally {
+      await Deno.remove(dir, { recursive: true });
+    }
+  },
+});
