@@ -7,6 +7,7 @@
  * @module
  */
 import { fromBinary } from "@bufbuild/protobuf";
+import { concatBytes } from "../bytes/concat_bytes.ts";
 import { ExportLogsServiceResponseSchema } from "../otlp/gen/opentelemetry/proto/collector/logs/v1/logs_service_pb.ts";
 
 /** TLS material, already read from the files the policy names. */
@@ -77,7 +78,7 @@ export async function sendOtlpLogs(request: SendRequest): Promise<SendResponse> 
       res.on("end", () => {
         clearTimeout(timer);
         const status = res.statusCode ?? 0;
-        const body = concat(chunks);
+        const body = concatBytes(chunks);
         const type = String(res.headers["content-type"] ?? "");
         resolve({
           status,
@@ -135,14 +136,4 @@ function readAnswer(
   } catch {
     return { rejected: 0, message: "" };
   }
-}
-
-function concat(chunks: readonly Uint8Array[]): Uint8Array {
-  const bytes = new Uint8Array(chunks.reduce((length, chunk) => length + chunk.byteLength, 0));
-  let offset = 0;
-  for (const chunk of chunks) {
-    bytes.set(chunk, offset);
-    offset += chunk.byteLength;
-  }
-  return bytes;
 }

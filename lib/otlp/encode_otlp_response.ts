@@ -5,6 +5,7 @@
  * @module
  */
 
+import { concatBytes } from "../bytes/concat_bytes.ts";
 import { OTLP_CONTENT_TYPES, type OtlpEncoding, type OtlpSignal } from "./otlp_signal.ts";
 
 /** A response body with the `Content-Type` to send it with. */
@@ -58,7 +59,7 @@ export function encodeOtlpResponse(
     return { body: utf8.encode(JSON.stringify({ partialSuccess: partial })), contentType };
   }
   // ExportXServiceResponse { partial_success (1) { rejected_* (1, int64), error_message (2) } }
-  const inner = concat([varintField(1, rejected), stringField(2, message)]);
+  const inner = concatBytes([varintField(1, rejected), stringField(2, message)]);
   return { body: lengthDelimited(1, inner), contentType };
 }
 
@@ -87,7 +88,7 @@ export function encodeOtlpStatus(
     return { body: utf8.encode(JSON.stringify(status)), contentType };
   }
   // google.rpc.Status { code (1, int32), message (2, string) }
-  return { body: concat([varintField(1, code), stringField(2, message)]), contentType };
+  return { body: concatBytes([varintField(1, code), stringField(2, message)]), contentType };
 }
 
 // Written by hand rather than with the generated schemas, so that answering a request does not
@@ -125,15 +126,5 @@ function stringField(field: number, value: string): Uint8Array {
 }
 
 function lengthDelimited(field: number, payload: Uint8Array): Uint8Array {
-  return concat([new Uint8Array([(field << 3) | 2, ...varint(payload.length)]), payload]);
-}
-
-function concat(parts: Uint8Array[]): Uint8Array {
-  const out = new Uint8Array(parts.reduce((sum, part) => sum + part.length, 0));
-  let at = 0;
-  for (const part of parts) {
-    out.set(part, at);
-    at += part.length;
-  }
-  return out;
+  return concatBytes([new Uint8Array([(field << 3) | 2, ...varint(payload.length)]), payload]);
 }
