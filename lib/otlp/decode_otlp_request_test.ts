@@ -2,6 +2,7 @@ import assert from "node:assert/strict";
 import { gzipSync } from "node:zlib";
 import { create, fromJson, type JsonValue, toBinary } from "@bufbuild/protobuf";
 import fc from "fast-check";
+import { concatBytes } from "../bytes/concat_bytes.ts";
 import {
   decodeOtlpRequest,
   type DecodeOtlpRequestOptions,
@@ -87,13 +88,7 @@ function nestedBodyProtobuf(depth: number): Uint8Array {
   wrap(2); // ScopeLogs.log_records
   wrap(2); // ResourceLogs.scope_logs
   wrap(1); // ExportLogsServiceRequest.resource_logs
-  const bytes = new Uint8Array(length);
-  let offset = 0;
-  for (const segment of segments.reverse()) {
-    bytes.set(segment, offset);
-    offset += segment.byteLength;
-  }
-  return bytes;
+  return concatBytes(segments.reverse(), length);
 }
 
 Deno.test("decodeOtlpRequest decodes a protobuf body and reports its size", async () => {

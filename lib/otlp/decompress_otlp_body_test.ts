@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
 import { createGzip, deflateRawSync, deflateSync, gzipSync, zstdCompressSync } from "node:zlib";
+import { concatBytes } from "../bytes/concat_bytes.ts";
 import { decompressOtlpBody } from "./decompress_otlp_body.ts";
 
 const text = new TextEncoder().encode("hello OTLP ".repeat(100));
@@ -18,17 +19,7 @@ async function gzipOfZeros(size: number): Promise<Uint8Array> {
   }
   gzip.end();
   await ended;
-  return concat(chunks);
-}
-
-function concat(chunks: Uint8Array[]): Uint8Array {
-  const out = new Uint8Array(chunks.reduce((n, c) => n + c.byteLength, 0));
-  let offset = 0;
-  for (const chunk of chunks) {
-    out.set(chunk, offset);
-    offset += chunk.byteLength;
-  }
-  return out;
+  return concatBytes(chunks);
 }
 
 Deno.test("decompressOtlpBody passes identity bodies through under every spelling", async () => {
@@ -57,7 +48,7 @@ Deno.test("decompressOtlpBody undoes gzip, x-gzip, deflate (zlib and raw) and zs
 });
 
 Deno.test("decompressOtlpBody reads concatenated gzip members", async () => {
-  const body = concat([gzipSync("abc"), gzipSync("def")]);
+  const body = concatBytes([gzipSync("abc"), gzipSync("def")]);
   const result = await decompressOtlpBody(body, "gzip", 100);
   assert.ok(result.ok);
   assert.equal(new TextDecoder().decode(result.bytes), "abcdef");
@@ -72,14 +63,14 @@ Deno.test("decompressOtlpBody reads large gzip members whose ends fall mid-write
   };
   const first = random(100_000);
   const second = random(70_001);
-  const body = concat([gzipSync(first), gzipSync(new Uint8Array(0)), gzipSync(second)]);
+  const body = concatBytes([gzipSync(first), gzipSync(new Uint8Array(0)), gzipSync(second)]);
   const result = await decompressOtlpBody(body, "gzip", 16 << 20);
   assert.ok(result.ok, !result.ok ? result.message : "");
-  assert.deepEqual(result.bytes, concat([first, second]));
+  assert.deepEqual(result.bytes, concatBytes([first, second]));
 });
 
 Deno.test("decompressOtlpBody counts the limit across gzip members", async () => {
-  const body = concat([gzipSync(new Uint8Array(600)), gzipSync(new Uint8Array(600))]);
+  const body = concatBytes([gzipSync(new Uint8Array(600)), gzipSync(new Uint8Array(600))]);
   assert.ok((await decompressOtlpBody(body, "gzip", 1200)).ok);
   const over = await decompressOtlpBody(body, "gzip", 1199);
   assert.ok(!over.ok);
@@ -89,13 +80,17 @@ Deno.test("decompressOtlpBody counts the limit across gzip members", async () =>
 Deno.test("decompressOtlpBody treats what follows a gzip member as zlib does", async () => {
   const member = gzipSync("abc");
   const cases: [string, Uint8Array, string][] = [
-    ["zero padding", concat([member, new Uint8Array(8)]), "ok abc"],
-    ["a zero, then anything", concat([member, new Uint8Array([0, 1, 2, 3]), member]), "ok abc"],
-    ["garbage", concat([member, new TextEncoder().encode("xy")]), "incorrect header check"],
-    ["a cut-off member", concat([member, member.subarray(0, 12)]), "unexpected end of file"],
+    ["zero padding", concatBytes([member, new Uint8Array(8)]), "ok abc"],
+    [
+      "a zero, then anything",
+      concatBytes([member, new Uint8Array([0, 1, 2, 3]), member]),
+      "ok abc",
+    ],
+    ["garbage", concatBytes([member, new TextEncoder().encode("xy")]), "incorrect header check"],
+    ["a cut-off member", concatBytes([member, member.subarray(0, 12)]), "unexpected end of file"],
     [
       "the magic bytes alone",
-      concat([member, new Uint8Array([0x1f, 0x8b])]),
+      concatBytes([member, new Uint8Array([0x1f, 0x8b])]),
       "unexpected end of file",
     ],
   ];
@@ -130,7 +125,7 @@ Deno.test("decompressOtlpBody names what is wrong with a gzip member's trailer",
 Deno.test("decompressOtlpBody ignores what follows a deflate stream and refuses a cut one", async () => {
   const garbage = new TextEncoder().encode("garbage!");
   for (const deflated of [deflateSync(text), deflateRawSync(text)]) {
-    const followed = await decompressOtlpBody(concat([deflated, garbage]), "deflate", 1 << 20);
+    const followed = await decompressOtlpBody(concatBytes([deflated, garbage]), "deflate", 1 << 20);
     assert.ok(followed.ok);
     assert.deepEqual(followed.bytes, text);
     for (const cut of [1, 2, 5]) {
@@ -168,7 +163,7 @@ Deno.test("decompressOtlpBody refuses corrupt and truncated data with 400", asyn
     ["gzip", gzipped.subarray(0, gzipped.byteLength - 5)],
     ["gzip", gzipped.subarray(0, 12)],
     ["gzip", text],
-    ["gzip", concat([gzipped, new TextEncoder().encode("garbage!")])],
+    ["gzip", concatBytes([gzipped, new TextEncoder().encode("garbage!")])],
     ["deflate", deflateSync(text).subarray(0, 20)],
     ["zstd", text],
   ];

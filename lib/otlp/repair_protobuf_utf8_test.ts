@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import { create, fromBinary, toBinary } from "@bufbuild/protobuf";
 import fc from "fast-check";
+import { concatBytes } from "../bytes/concat_bytes.ts";
 import { StatusSchema } from "./gen/google/rpc/status_pb.ts";
 import { ExportLogsServiceRequestSchema } from "./gen/opentelemetry/proto/collector/logs/v1/logs_service_pb.ts";
 import { repairProtobufUtf8 } from "./repair_protobuf_utf8.ts";
@@ -87,16 +88,6 @@ function field(fieldNo: number, payload: Uint8Array): Uint8Array {
   return out;
 }
 
-function concat(parts: Uint8Array[]): Uint8Array {
-  const out = new Uint8Array(parts.reduce((n, part) => n + part.byteLength, 0));
-  let offset = 0;
-  for (const part of parts) {
-    out.set(part, offset);
-    offset += part.byteLength;
-  }
-  return out;
-}
-
 Deno.test("repairProtobufUtf8 makes any attribute bytes parse, as a lenient decoder reads them", () => {
   const lenient = new TextDecoder("utf-8", { ignoreBOM: true });
   const strict = new TextDecoder("utf-8", { fatal: true, ignoreBOM: true });
@@ -117,10 +108,10 @@ Deno.test("repairProtobufUtf8 makes any attribute bytes parse, as a lenient deco
       (attributes, severityText) => {
         // request { resource_logs { scope_logs { log_records {
         //   severity_text, attributes { key, value { string_value } }... } } } }
-        const record = concat([
+        const record = concatBytes([
           field(3, severityText),
           ...attributes.map(([key, value]) =>
-            field(6, concat([field(1, key), field(2, field(1, value))]))
+            field(6, concatBytes([field(1, key), field(2, field(1, value))]))
           ),
         ]);
         const request = field(1, field(2, field(2, record)));
