@@ -5,7 +5,9 @@
  *
  * - `floor`: bench/floor_server.mjs on Node.js: append + fdatasync, nothing else;
  * - `beacon`: `beacon collector run` from the single-file bundle, with the binary's flags and the
- *   default policy (durable runtime log, classification, content rules).
+ *   default policy (durable runtime log, classification, content rules);
+ * - `deno floor`: bench/deno_floor_server.ts, Beacon's HTTP server and runtime log with nothing
+ *   decoded (what the runtime's durable path reaches on its own).
  *
  * Prints one row per receiver and a row of Beacon's figures as ratios to the floor's.
  */
@@ -171,6 +173,28 @@ export async function measureReceiversSideBySide(options: {
     options.recordsPerRequest,
     options.seconds,
   );
+  // Deno with Beacon's server and runtime log but no pipeline: the durable path on its own.
+  const denoFloor = await spawnReceiver(
+    Deno.execPath(),
+    [
+      "run",
+      "--quiet",
+      "--allow-read",
+      "--allow-write",
+      "--allow-net=127.0.0.1",
+      "--allow-sys",
+      new URL("./deno_floor_server.ts", import.meta.url).pathname,
+      dir,
+    ],
+    /listening (\d+)/,
+  );
+  const denoFloorFigures = await measure(
+    "Deno, Beacon's server + runtime log, nothing decoded",
+    denoFloor,
+    options.body,
+    options.recordsPerRequest,
+    options.seconds,
+  );
   const policy = join(dir, "policy.toml");
   await Deno.writeTextFile(
     policy,
@@ -243,6 +267,14 @@ export async function measureReceiversSideBySide(options: {
     } | ${ratio(b.cpuSecondsPer100k, asyncFloorFigures.cpuSecondsPer100k)} | ${
       ratio(b.idleRssMiB, asyncFloorFigures.idleRssMiB)
     } | ${ratio(b.peakRssMiB, asyncFloorFigures.peakRssMiB)} |`,
+    row(denoFloorFigures),
+    `| Beacon / the Deno floor | ${
+      ratio(b.recordsPerSecond16, denoFloorFigures.recordsPerSecond16)
+    } | ${ratio(b.p50At1, denoFloorFigures.p50At1)} / ${
+      ratio(b.p99At1, denoFloorFigures.p99At1)
+    } | ${ratio(b.cpuSecondsPer100k, denoFloorFigures.cpuSecondsPer100k)} | ${
+      ratio(b.idleRssMiB, denoFloorFigures.idleRssMiB)
+    } | ${ratio(b.peakRssMiB, denoFloorFigures.peakRssMiB)} |`,
     "",
     "Targets (issue 11): records/s >= 0.85x the floor, p99 at 1 in flight <= 1.3x, CPU per 100k " +
     `records <= 0.35 s (Beacon: ${b.cpuSecondsPer100k.toFixed(2)} s), idle RSS <= 45 MB ` +
@@ -250,7 +282,7 @@ export async function measureReceiversSideBySide(options: {
       b.peakRssMiB.toFixed(0)
     } MiB).`,
   ].join("\n");
-  return { figures: [f, b, asyncFloorFigures], markdown };
+  return { figures: [f, b, asyncFloorFigures, denoFloorFigures], markdown };
 }
 
 if (import.meta.main) {
