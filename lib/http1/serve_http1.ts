@@ -17,6 +17,7 @@
  */
 import { BufferedReader } from "./buffered_reader.ts";
 import { type Http1Head, parseHttp1Head } from "./parse_http1_head.ts";
+import { concatBytes } from "../bytes/concat_bytes.ts";
 import { encodeHttp1Response, type Http1Response } from "./encode_http1_response.ts";
 import { encodeServerAnswer } from "./encode_server_answer.ts";
 
@@ -505,7 +506,8 @@ function createBody(
         }
         consumed = true;
         hooks.onDone();
-        return { ok: true, body: concat(pieces, size) };
+        // One piece is already a copy of its own (readSome slices).
+        return { ok: true, body: pieces.length === 1 ? pieces[0] : concatBytes(pieces, size) };
       } catch {
         // The connection failed under a read: reset by the client, or closed by a timeout.
         return aborted();
@@ -563,15 +565,4 @@ function closeQuietly(connection: Connection) {
   try {
     connection.conn.close();
   } catch { /* already closed */ }
-}
-
-function concat(pieces: Uint8Array[], size: number): Uint8Array {
-  if (pieces.length === 1) return pieces[0];
-  const body = new Uint8Array(size);
-  let offset = 0;
-  for (const piece of pieces) {
-    body.set(piece, offset);
-    offset += piece.length;
-  }
-  return body;
 }

@@ -5,6 +5,7 @@
  * @module
  */
 
+import { concatBytes } from "../bytes/concat_bytes.ts";
 import { listRuntimeLogArchives } from "./list_runtime_log_archives.ts";
 import {
   type AppendableLogFile,
@@ -376,15 +377,9 @@ class DurableRuntimeLog implements RuntimeLog {
     if (length === 0) return; // only barriers: everything before them is already durable
     const file = this.#file!;
     const sizeBefore = this.#size;
-    let data = chunk[0].bytes;
-    if (chunk.length > 1) {
-      data = new Uint8Array(length);
-      let offset = 0;
-      for (const pending of chunk) {
-        data.set(pending.bytes, offset);
-        offset += pending.bytes.length;
-      }
-    }
+    const data = chunk.length === 1
+      ? chunk[0].bytes
+      : concatBytes(chunk.map((pending) => pending.bytes), length);
     let operation: RuntimeLogOperation = "write";
     try {
       await writeAll(file.handle, data);
