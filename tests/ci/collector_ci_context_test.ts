@@ -10,7 +10,7 @@ import { join } from "node:path";
 import { createCodexWorkspace, mockProviderToml, runCodexExec } from "../support/codex_cli.ts";
 import { startMockModelProvider } from "../support/mock_model_provider.ts";
 import { startCollectorProcess } from "../support/collector_process.ts";
-import { runBeacon } from "../support/beacon_bundle.ts";
+import { makeTempHome, runBeacon } from "../support/beacon_bundle.ts";
 import { readBeaconEvents } from "../support/beacon_event_schema.ts";
 import { reservePort } from "../support/reserve_port.ts";
 
@@ -54,69 +54,62 @@ Deno.test("an endpoint's collector writes no ci field, whatever resource attribu
   }
 });
 
-Deno.test("collector run --ci-context with a file ci start did not write: refused, naming the file", async () => {
-  const home = await Deno.makeTempDir({ prefix: "beacon-ci-context-" });
-  using port = reservePort();
-  try {
-    const policyPath = join(home, "policy.toml");
-    await Deno.writeTextFile(
-      policyPath,
-      `version = 1\n[collector]\nlisten = "127.0.0.1:${port.port}"\n` +
-        `[runtime_log]\npath = "${join(home, "runtime.jsonl")}"\n`,
-    );
-    const contextPath = join(home, "ci_context.json");
-    await Deno.writeTextFile(contextPath, `{"provider": "github-actions", "run_id": 42}`);
-    const refused = await runBeacon(
-      ["collector", "run", "--policy", policyPath, "--ci-context", contextPath],
-      { env: { HOME: home } },
-    );
-    assert.equal(refused.code, 1, refused.stdout + refused.stderr);
-    assert.match(
-      refused.stderr,
-      new RegExp(`Cannot use the CI context file "${contextPath}": "run_id" must be a string`),
-    );
-    assert.doesNotMatch(refused.stderr, /^\s+at /m, "no stack trace");
+/**
+ * A temporary home with a policy for a collector on a reserved port, and `collectorRun(...flags)`:
+ * `beacon collector run --policy` with those flags, in that home.
+ */
+async function collectorHome() {
+  const tmp = await makeTempHome();
+  const port = reservePort();
+  const policyPath = join(tmp.home, "policy.toml");
+  await Deno.writeTextFile(
+    policyPath,
+    `version = 1\n[collector]\nlisten = "127.0.0.1:${port.port}"\n` +
+      `[runtime_log]\npath = "${join(tmp.home, "runtime.jsonl")}"\n`,
+  );
+  return {
+    home: tmp.home,
+    collectorRun: (...flags: string[]) =>
+      runBeacon(["collector", "run", "--policy", policyPath, ...flags], {
+        env: { HOME: tmp.home },
+      }),
+    async [Symbol.asyncDispose]() {
+      port[Symbol.dispose]();
+      await tmp[Symbol.asyncDispose]();
+    },
+  };
+}
 
-    const missing = await runBeacon(
-      ["collector", "run", "--policy", policyPath, "--ci-context", join(home, "nope.json")],
-      { env: { HOME: home } },
-    );
-    assert.equal(missing.code, 1);
-    assert.match(missing.stderr, /Cannot read the CI context file ".*nope\.json": no such file/);
-  } finally {
-    await Deno.remove(home, { recursive: true });
-  }
+Deno.test("collector run --ci-context with a file ci start did not write: refused, naming the file", async () => {
+  await using setup = await collectorHome();
+  const { home, collectorRun } = setup;
+  const contextPath = join(home, "ci_context.json");
+  await Deno.writeTextFile(contextPath, `{"provider": "github-actions", "run_id": 42}`);
+  const refused = await collectorRun("--ci-context", contextPath);
+  assert.equal(refused.code, 1, refused.stdout + refused.stderr);
+  assert.match(
+    refused.stderr,
+    new RegExp(`Cannot use the CI context file "${contextPath}": "run_id" must be a string`),
+  );
+  assert.doesNotMatch(refused.stderr, /^\s+at /m, "no stack trace");
+
+  const missing = await collectorRun("--ci-context", join(home, "nope.json"));
+  assert.equal(missing.code, 1);
+  assert.match(missing.stderr, /Cannot read the CI context file ".*nope\.json": no such file/);
 });
 
 Deno.test("collector run --token-file: a missing file and a malformed token are refused, naming the file", async () => {
-  const home = await Deno.makeTempDir({ prefix: "beacon-token-file-" });
-  using port = reservePort();
-  try {
-    const policyPath = join(home, "policy.toml");
-    await Deno.writeTextFile(
-      policyPath,
-      `version = 1\n[collector]\nlisten = "127.0.0.1:${port.port}"\n` +
-        `[runtime_log]\npath = "${join(home, "runtime.jsonl")}"\n`,
-    );
-    const missingPath = join(home, "no-token");
-    const missing = await runBeacon(
-      ["collector", "run", "--policy", policyPath, "--token-file", missingPath],
-      { env: { HOME: home } },
-    );
-    assert.equal(missing.code, 1, missing.stdout + missing.stderr);
-    assert.match(missing.stderr, /Cannot read the token file ".*no-token": no such file/);
+  await using setup = await collectorHome();
+  const { home, collectorRun } = setup;
+  const missing = await collectorRun("--token-file", join(home, "no-token"));
+  assert.equal(missing.code, 1, missing.stdout + missing.stderr);
+  assert.match(missing.stderr, /Cannot read the token file ".*no-token": no such file/);
 
-    const shortPath = join(home, "short-token");
-    await Deno.writeTextFile(shortPath, "too short\n");
-    const short = await runBeacon(
-      ["collector", "run", "--policy", policyPath, "--token-file", shortPath],
-      { env: { HOME: home } },
-    );
-    assert.equal(short.code, 1, short.stdout + short.stderr);
-    assert.match(short.stderr, /Cannot use the token file ".*short-token": expected one line/);
-    assert.doesNotMatch(short.stderr, /too short/, "the file's content is not echoed");
-    for (const run of [missing, short]) assert.doesNotMatch(run.stderr, /^\s+at /m);
-  } finally {
-    await Deno.remove(home, { recursive: true });
-  }
+  const shortPath = join(home, "short-token");
+  await Deno.writeTextFile(shortPath, "too short\n");
+  const short = await collectorRun("--token-file", shortPath);
+  assert.equal(short.code, 1, short.stdout + short.stderr);
+  assert.match(short.stderr, /Cannot use the token file ".*short-token": expected one line/);
+  assert.doesNotMatch(short.stderr, /too short/, "the file's content is not echoed");
+  for (const run of [missing, short]) assert.doesNotMatch(run.stderr, /^\s+at /m);
 });
