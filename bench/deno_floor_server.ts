@@ -21,20 +21,24 @@ if (!folder || !["none", "fdatasync", "runtime-log"].includes(mode)) {
   console.error("usage: deno_floor_server.ts FOLDER [none|fdatasync|runtime-log]");
   Deno.exit(2);
 }
-const file = await Deno.open(`${folder}/deno-floor.bin`, { create: true, append: true });
-const log = await openRuntimeLog({ path: `${folder}/deno-floor-logs/runtime.jsonl` });
+// Only what the mode uses is opened.
+const file = mode === "fdatasync"
+  ? await Deno.open(`${folder}/deno-floor.bin`, { create: true, append: true })
+  : undefined;
+const log = mode === "runtime-log"
+  ? await openRuntimeLog({ path: `${folder}/deno-floor-logs/runtime.jsonl` })
+  : undefined;
 const line = "x".repeat(3600); // about what one request of the bench's payload gives (6 events)
 const server = serveHttp1(
   { hostname: "127.0.0.1", port: 0, maxConnections: 256 },
   async (request) => {
     const read = await request.readBody(16 << 20);
     if (!read.ok) return undefined;
-    if (mode === "fdatasync") {
+    if (file) {
       await file.write(read.body);
       await file.syncData();
-    } else if (mode === "runtime-log") {
-      await log.append([line]);
     }
+    await log?.append([line]);
     return {
       status: 200,
       headers: { "content-type": "application/x-protobuf" },
@@ -45,7 +49,7 @@ const server = serveHttp1(
 console.log(`listening ${server.port}`);
 Deno.addSignalListener("SIGTERM", async () => {
   await server.close();
-  await log.close();
-  file.close();
+  await log?.close();
+  file?.close();
   Deno.exit(0);
 });

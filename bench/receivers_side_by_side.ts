@@ -143,38 +143,30 @@ export async function measureReceiversSideBySide(options: {
   permissionFlags: readonly string[];
 }): Promise<{ figures: ReceiverFigures[]; markdown: string }> {
   const dir = await Deno.makeTempDir({ prefix: "beacon-bench-receivers-" });
-  const floor = await spawnReceiver(
-    "node",
-    [new URL("./floor_server.mjs", import.meta.url).pathname, join(dir, "floor.bin")],
-    /listening (\d+)/,
-  );
-  const floorFigures = await measure(
-    "floor (Node, append + fdatasync)",
-    floor,
-    options.body,
-    options.recordsPerRequest,
-    options.seconds,
-  );
+  /** Starts a receiver that prints `listening PORT` and measures it alone. */
+  const measureFloor = async (name: string, command: string, args: string[]) =>
+    await measure(
+      name,
+      await spawnReceiver(command, args, /listening (\d+)/),
+      options.body,
+      options.recordsPerRequest,
+      options.seconds,
+    );
+  const nodeFloor = new URL("./floor_server.mjs", import.meta.url).pathname;
+  const floorFigures = await measureFloor("floor (Node, append + fdatasync)", "node", [
+    nodeFloor,
+    join(dir, "floor.bin"),
+  ]);
   // The same floor with its write and fdatasync off the event loop's thread (libuv's pool), as
   // Beacon's are (Deno's): not a target, a reading of what that choice costs a receiver.
-  const asyncFloor = await spawnReceiver(
-    "node",
-    [
-      new URL("./floor_server.mjs", import.meta.url).pathname,
-      join(dir, "floor-async.bin"),
-      "async",
-    ],
-    /listening (\d+)/,
-  );
-  const asyncFloorFigures = await measure(
+  const asyncFloorFigures = await measureFloor(
     "floor, write + fdatasync off the event loop",
-    asyncFloor,
-    options.body,
-    options.recordsPerRequest,
-    options.seconds,
+    "node",
+    [nodeFloor, join(dir, "floor-async.bin"), "async"],
   );
   // Deno with Beacon's server and runtime log but no pipeline: the durable path on its own.
-  const denoFloor = await spawnReceiver(
+  const denoFloorFigures = await measureFloor(
+    "Deno, Beacon's server + runtime log, nothing decoded",
     Deno.execPath(),
     [
       "run",
@@ -186,14 +178,6 @@ export async function measureReceiversSideBySide(options: {
       new URL("./deno_floor_server.ts", import.meta.url).pathname,
       dir,
     ],
-    /listening (\d+)/,
-  );
-  const denoFloorFigures = await measure(
-    "Deno, Beacon's server + runtime log, nothing decoded",
-    denoFloor,
-    options.body,
-    options.recordsPerRequest,
-    options.seconds,
   );
   const policy = join(dir, "policy.toml");
   await Deno.writeTextFile(
@@ -249,32 +233,23 @@ export async function measureReceiversSideBySide(options: {
   const ratio = (a: number, b: number) => `${(a / b).toFixed(2)}x`;
   const f = floorFigures;
   const b = beaconFigures;
+  /** Beacon's figures as ratios to another receiver's. */
+  const ratioRow = (label: string, o: ReceiverFigures) =>
+    `| ${label} | ${ratio(b.recordsPerSecond16, o.recordsPerSecond16)} | ${
+      ratio(b.p50At1, o.p50At1)
+    } / ${ratio(b.p99At1, o.p99At1)} | ${ratio(b.cpuSecondsPer100k, o.cpuSecondsPer100k)} | ${
+      ratio(b.idleRssMiB, o.idleRssMiB)
+    } | ${ratio(b.peakRssMiB, o.peakRssMiB)} |`;
   const markdown = [
     "| receiver | records/s at 16 in flight | p50 / p99 ms at 1 in flight | CPU s per 100k records | idle RSS MiB | peak RSS MiB |",
     "|---|---|---|---|---|---|",
     row(f),
     row(b),
-    `| Beacon / floor | ${ratio(b.recordsPerSecond16, f.recordsPerSecond16)} | ${
-      ratio(b.p50At1, f.p50At1)
-    } / ${ratio(b.p99At1, f.p99At1)} | ${ratio(b.cpuSecondsPer100k, f.cpuSecondsPer100k)} | ${
-      ratio(b.idleRssMiB, f.idleRssMiB)
-    } | ${ratio(b.peakRssMiB, f.peakRssMiB)} |`,
+    ratioRow("Beacon / floor", f),
     row(asyncFloorFigures),
-    `| Beacon / that floor | ${
-      ratio(b.recordsPerSecond16, asyncFloorFigures.recordsPerSecond16)
-    } | ${ratio(b.p50At1, asyncFloorFigures.p50At1)} / ${
-      ratio(b.p99At1, asyncFloorFigures.p99At1)
-    } | ${ratio(b.cpuSecondsPer100k, asyncFloorFigures.cpuSecondsPer100k)} | ${
-      ratio(b.idleRssMiB, asyncFloorFigures.idleRssMiB)
-    } | ${ratio(b.peakRssMiB, asyncFloorFigures.peakRssMiB)} |`,
+    ratioRow("Beacon / that floor", asyncFloorFigures),
     row(denoFloorFigures),
-    `| Beacon / the Deno floor | ${
-      ratio(b.recordsPerSecond16, denoFloorFigures.recordsPerSecond16)
-    } | ${ratio(b.p50At1, denoFloorFigures.p50At1)} / ${
-      ratio(b.p99At1, denoFloorFigures.p99At1)
-    } | ${ratio(b.cpuSecondsPer100k, denoFloorFigures.cpuSecondsPer100k)} | ${
-      ratio(b.idleRssMiB, denoFloorFigures.idleRssMiB)
-    } | ${ratio(b.peakRssMiB, denoFloorFigures.peakRssMiB)} |`,
+    ratioRow("Beacon / the Deno floor", denoFloorFigures),
     "",
     "Targets (issue 11): records/s >= 0.85x the floor, p99 at 1 in flight <= 1.3x, CPU per 100k " +
     `records <= 0.35 s (Beacon: ${b.cpuSecondsPer100k.toFixed(2)} s), idle RSS <= 45 MB ` +
