@@ -78,7 +78,8 @@ export async function finishCiRun(
   const progress = options.progress ?? (() => {});
   const state = await readCiState(fs, options.statePath);
   const warnings: string[] = [];
-  const token = await readToken(fs, state.token_file);
+  // The token the run's harness configs were written with (checked below); none if unreadable.
+  const token = await readCollectorToken(fs, state.token_file).catch(() => undefined);
 
   const collector = await stopDetached(state.pid_file, {
     files: serviceFilesOn(fs),
@@ -252,11 +253,6 @@ async function contentRulesOf(
     // Reported by the harness config check.
   }
   return { identity: "drop", max_field_bytes: 4096 };
-}
-
-/** The run's collector token, or undefined when it cannot be read (the stop then signals). */
-function readToken(fs: FileSystem, path: string): Promise<string | undefined> {
-  return readCollectorToken(fs, path).catch(() => undefined);
 }
 
 async function logExists(fs: FileSystem, path: string): Promise<boolean> {
