@@ -4,7 +4,7 @@
  * The result is always a fresh plain `Uint8Array` (never one of the chunks, never a Node
  * `Buffer`, never a view into a larger or shared buffer), even for no chunk or one: callers
  * such as the inflaters hand it on as bytes that nothing else holds or changes. A caller that
- * may keep a lone chunk as it is checks for that itself, before calling.
+ * may keep a lone chunk as it is calls `joinOwnedBytes` instead.
  *
  * `totalLength`, when the caller already counted the bytes, saves adding the lengths up again
  * and is checked: a count that differs from the chunks' is a bug in the caller, so this throws a

@@ -17,7 +17,7 @@
  */
 import { BufferedReader } from "./buffered_reader.ts";
 import { type Http1Head, parseHttp1Head } from "./parse_http1_head.ts";
-import { concatBytes } from "../bytes/concat_bytes.ts";
+import { joinOwnedBytes } from "../bytes/join_owned_bytes.ts";
 import { encodeHttp1Response, type Http1Response } from "./encode_http1_response.ts";
 import { encodeServerAnswer } from "./encode_server_answer.ts";
 
@@ -506,8 +506,8 @@ function createBody(
         }
         consumed = true;
         hooks.onDone();
-        // One piece is already a copy of its own (readSome slices).
-        return { ok: true, body: pieces.length === 1 ? pieces[0] : concatBytes(pieces, size) };
+        // The pieces are the body's own (readSome slices).
+        return { ok: true, body: joinOwnedBytes(pieces, size) };
       } catch {
         // The connection failed under a read: reset by the client, or closed by a timeout.
         return aborted();

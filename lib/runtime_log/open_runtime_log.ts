@@ -5,7 +5,7 @@
  * @module
  */
 
-import { concatBytes } from "../bytes/concat_bytes.ts";
+import { joinOwnedBytes } from "../bytes/join_owned_bytes.ts";
 import { listRuntimeLogArchives } from "./list_runtime_log_archives.ts";
 import {
   type AppendableLogFile,
@@ -377,9 +377,7 @@ class DurableRuntimeLog implements RuntimeLog {
     if (length === 0) return; // only barriers: everything before them is already durable
     const file = this.#file!;
     const sizeBefore = this.#size;
-    const data = chunk.length === 1
-      ? chunk[0].bytes
-      : concatBytes(chunk.map((pending) => pending.bytes), length);
+    const data = joinOwnedBytes(chunk.map((pending) => pending.bytes), length);
     let operation: RuntimeLogOperation = "write";
     try {
       await writeAll(file.handle, data);

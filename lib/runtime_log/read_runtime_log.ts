@@ -13,6 +13,7 @@
  */
 
 import { concatBytes } from "../bytes/concat_bytes.ts";
+import { joinOwnedBytes } from "../bytes/join_owned_bytes.ts";
 import { archivePath, listRuntimeLogArchives } from "./list_runtime_log_archives.ts";
 import { readAt } from "./runtime_log_file.ts";
 
@@ -312,7 +313,7 @@ async function* readLines(file: Deno.FsFile, start: number): AsyncGenerator<RawL
     lineBytes += piece.length;
     if (lineBytes > MAX_LINE_BYTES && held > OVERLONG_PREFIX_BYTES) {
       // Now overlong: keep only its start, and nothing more of it.
-      parts = [joined(parts, held).slice(0, OVERLONG_PREFIX_BYTES)];
+      parts = [joinOwnedBytes(parts, held).slice(0, OVERLONG_PREFIX_BYTES)];
       held = OVERLONG_PREFIX_BYTES;
     }
     const room = lineBytes > MAX_LINE_BYTES ? OVERLONG_PREFIX_BYTES - held : piece.length;
@@ -324,7 +325,7 @@ async function* readLines(file: Deno.FsFile, start: number): AsyncGenerator<RawL
   const finish = (terminated: boolean): RawLine => {
     const overlong = lineBytes > MAX_LINE_BYTES;
     const line = {
-      text: decoder.decode(joined(parts, held)),
+      text: decoder.decode(joinOwnedBytes(parts, held)),
       offset: lineStart,
       terminated,
       overlong,
@@ -354,11 +355,6 @@ async function* readLines(file: Deno.FsFile, start: number): AsyncGenerator<RawL
     position += read;
   }
   if (lineBytes > 0) yield finish(false);
-}
-
-/** The `held` bytes of a line's parts: its one part as it is (a copy already), or joined. */
-function joined(parts: Uint8Array[], held: number): Uint8Array {
-  return parts.length === 1 ? parts[0] : concatBytes(parts, held);
 }
 
 function toRuntimeLogLine(raw: RawLine, file: string, lineNumber: number): RuntimeLogLine {

@@ -7,7 +7,7 @@
  * @module
  */
 
-import { concatBytes } from "../../bytes/concat_bytes.ts";
+import { joinOwnedBytes } from "../../bytes/join_owned_bytes.ts";
 import { MAX_LINE_BYTES } from "../../runtime_log/read_runtime_log.ts";
 
 /** One complete line. */
@@ -64,7 +64,7 @@ export async function* readLogLinesFrom(
         held += take.length;
       }
       if (end === read) break;
-      const bytes = parts.length === 1 ? parts[0] : concatBytes(parts, held);
+      const bytes = joinOwnedBytes(parts, held);
       const overlong = lineBytes > MAX_LINE_BYTES;
       yield {
         text: decoder.decode(overlong ? bytes.subarray(0, OVERLONG_PREFIX_BYTES) : bytes),
