@@ -116,6 +116,10 @@ class RawClient {
       this.conn.close();
     } catch { /* already closed */ }
   }
+
+  [Symbol.dispose]() {
+    this.close();
+  }
 }
 
 function pause(ms: number): Promise<void> {
@@ -215,22 +219,18 @@ async function assertServerAnswer(
 
 Deno.test("keep-alive: several requests on one connection, each answered", async () => {
   await withServer(echo, {}, async (server) => {
-    const client = await RawClient.open(server);
-    try {
-      for (let i = 0; i < 5; i++) {
-        await client.send(post(`/n${i}`, `body ${i}`));
-        const response = await client.response();
-        assert.equal(response?.status, 200);
-        assert.equal(response?.body, `POST /n${i} body ${i}`);
-        assert.equal(response?.headers.connection, "keep-alive");
-      }
-      assert.equal(server.connections(), 1);
-      await client.send("GET /last HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
-      assert.equal((await client.response())?.headers.connection, "close");
-      assert.equal(await client.ended(), "");
-    } finally {
-      client.close();
+    using client = await RawClient.open(server);
+    for (let i = 0; i < 5; i++) {
+      await client.send(post(`/n${i}`, `body ${i}`));
+      const response = await client.response();
+      assert.equal(response?.status, 200);
+      assert.equal(response?.body, `POST /n${i} body ${i}`);
+      assert.equal(response?.headers.connection, "keep-alive");
     }
+    assert.equal(server.connections(), 1);
+    await client.send("GET /last HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
+    assert.equal((await client.response())?.headers.connection, "close");
+    assert.equal(await client.ended(), "");
   });
 });
 
@@ -246,19 +246,15 @@ Deno.test("pipelining: requests sent in one write are answered in order", async 
     }
   };
   await withServer(slowFirst, {}, async (server) => {
-    const client = await RawClient.open(server);
-    try {
-      await client.send(
-        post("/0", "zero") + "\r\n" + chunkedPost("/1", "3\r\none\r\n0\r\n\r\n") + GET +
-          post("/3", "three"),
-      );
-      assert.equal((await client.response())?.body, "POST /0 zero");
-      assert.equal((await client.response())?.body, "POST /1 one");
-      assert.equal((await client.response())?.body, "GET /healthz ");
-      assert.equal((await client.response())?.body, "POST /3 three");
-    } finally {
-      client.close();
-    }
+    using client = await RawClient.open(server);
+    await client.send(
+      post("/0", "zero") + "\r\n" + chunkedPost("/1", "3\r\none\r\n0\r\n\r\n") + GET +
+        post("/3", "three"),
+    );
+    assert.equal((await client.response())?.body, "POST /0 zero");
+    assert.equal((await client.response())?.body, "POST /1 one");
+    assert.equal((await client.response())?.body, "GET /healthz ");
+    assert.equal((await client.response())?.body, "POST /3 three");
   });
 });
 
@@ -267,20 +263,16 @@ Deno.test("chunked: extensions and trailers, split at every byte, give the body"
     "Trailer-A: 1\r\nTrailer-B: 2\r\n\r\n";
   const request = chunkedPost("/c", chunks);
   await withServer(echo, {}, async (server) => {
-    const client = await RawClient.open(server);
-    try {
-      for (let at = request.indexOf("\r\n\r\n") + 4; at < request.length; at++) {
-        await client.sendInParts([request.slice(0, at), request.slice(at)]);
-        const response = await client.response();
-        assert.equal(response?.body, "POST /c hello world!", `split at ${at}`);
-      }
-      // LF alone also ends a chunk line; the same connection still serves.
-      await client.send(chunkedPost("/lf", "2\nhi\n0\n\n"));
-      assert.equal((await client.response())?.body, "POST /lf hi");
-      assert.equal(server.connections(), 1);
-    } finally {
-      client.close();
+    using client = await RawClient.open(server);
+    for (let at = request.indexOf("\r\n\r\n") + 4; at < request.length; at++) {
+      await client.sendInParts([request.slice(0, at), request.slice(at)]);
+      const response = await client.response();
+      assert.equal(response?.body, "POST /c hello world!", `split at ${at}`);
     }
+    // LF alone also ends a chunk line; the same connection still serves.
+    await client.send(chunkedPost("/lf", "2\nhi\n0\n\n"));
+    assert.equal((await client.response())?.body, "POST /lf hi");
+    assert.equal(server.connections(), 1);
   });
 });
 
@@ -304,36 +296,28 @@ Deno.test("chunked: a malformed chunk size is 400, and the connection ends", asy
       return { status: 200 };
     };
     await withServer(handler, {}, async (server, calls) => {
-      const client = await RawClient.open(server);
-      try {
-        // A second request behind it must not be taken as part of the first.
-        await client.send(chunkedPost("/c", chunks) + GET);
-        const response = await client.response();
-        assert.equal(response?.status, 400, JSON.stringify(chunks));
-        assert.match(response?.body ?? "", /chunk/);
-        assert.equal(response?.headers.connection, "close");
-        assert.equal(await client.ended(), "");
-        assert.deepEqual(handlerResult, { ok: false, aborted: true });
-        assert.deepEqual(calls.handlerErrors, []);
-      } finally {
-        client.close();
-      }
+      using client = await RawClient.open(server);
+      // A second request behind it must not be taken as part of the first.
+      await client.send(chunkedPost("/c", chunks) + GET);
+      const response = await client.response();
+      assert.equal(response?.status, 400, JSON.stringify(chunks));
+      assert.match(response?.body ?? "", /chunk/);
+      assert.equal(response?.headers.connection, "close");
+      assert.equal(await client.ended(), "");
+      assert.deepEqual(handlerResult, { ok: false, aborted: true });
+      assert.deepEqual(calls.handlerErrors, []);
     });
   }
 });
 
 Deno.test("chunked: chunk data longer than its size is 400, not the start of a request", async () => {
   await withServer(echo, {}, async (server) => {
-    const client = await RawClient.open(server);
-    try {
-      await client.send(chunkedPost("/c", "3\r\nabcGET / HTTP/1.1\r\nHost: x\r\n\r\n0\r\n\r\n"));
-      const response = await client.response();
-      assert.equal(response?.status, 400);
-      assert.match(response?.body ?? "", /longer than its size/);
-      assert.equal(await client.ended(), "");
-    } finally {
-      client.close();
-    }
+    using client = await RawClient.open(server);
+    await client.send(chunkedPost("/c", "3\r\nabcGET / HTTP/1.1\r\nHost: x\r\n\r\n0\r\n\r\n"));
+    const response = await client.response();
+    assert.equal(response?.status, 400);
+    assert.match(response?.body ?? "", /longer than its size/);
+    assert.equal(await client.ended(), "");
   });
 });
 
@@ -344,74 +328,58 @@ Deno.test("Content-Length: over the handler's maxBytes is tooLarge, and the conn
     return result.ok ? { status: 200 } : { status: 413 };
   };
   await withServer(handler, {}, async (server) => {
-    const client = await RawClient.open(server);
-    try {
-      await client.send(post("/big", "123456789") + GET);
+    // A declared length over the limit, then a chunked body over it: the same.
+    for (
+      const request of [
+        post("/big", "123456789"),
+        chunkedPost("/big", "5\r\n12345\r\n5\r\n67890\r\n0\r\n\r\n"),
+      ]
+    ) {
+      using client = await RawClient.open(server);
+      await client.send(request + GET);
       const response = await client.response();
       assert.equal(response?.status, 413);
       assert.equal(response?.headers.connection, "close");
       assert.deepEqual(result, { ok: false, tooLarge: true });
       assert.equal(await client.ended(), "");
-    } finally {
-      client.close();
-    }
-    // Chunked over the limit: the same.
-    const chunked = await RawClient.open(server);
-    try {
-      await chunked.send(chunkedPost("/big", "5\r\n12345\r\n5\r\n67890\r\n0\r\n\r\n") + GET);
-      const response = await chunked.response();
-      assert.equal(response?.status, 413);
-      assert.equal(response?.headers.connection, "close");
-      assert.deepEqual(result, { ok: false, tooLarge: true });
-      assert.equal(await chunked.ended(), "");
-    } finally {
-      chunked.close();
     }
   });
 });
 
 Deno.test("Expect: 100-continue is answered before the body is sent", async () => {
   await withServer(echo, {}, async (server) => {
-    const client = await RawClient.open(server);
-    try {
-      await client.send(
-        post("/e", "", ["Expect: 100-Continue"]).replace(
-          "Content-Length: 0",
-          "Content-Length: 4",
-        ),
-      );
-      const interim = await client.response();
-      assert.equal(interim?.status, 100);
-      await client.send("body");
-      const response = await client.response();
-      assert.equal(response?.status, 200);
-      assert.equal(response?.body, "POST /e body");
-      // A chunked body too, on the same connection.
-      await client.send(chunkedPost("/e", "", ["Expect: 100-continue"]));
-      assert.equal((await client.response())?.status, 100);
-      await client.send("2\r\nok\r\n0\r\n\r\n");
-      assert.equal((await client.response())?.body, "POST /e ok");
-    } finally {
-      client.close();
-    }
+    using client = await RawClient.open(server);
+    await client.send(
+      post("/e", "", ["Expect: 100-Continue"]).replace(
+        "Content-Length: 0",
+        "Content-Length: 4",
+      ),
+    );
+    const interim = await client.response();
+    assert.equal(interim?.status, 100);
+    await client.send("body");
+    const response = await client.response();
+    assert.equal(response?.status, 200);
+    assert.equal(response?.body, "POST /e body");
+    // A chunked body too, on the same connection.
+    await client.send(chunkedPost("/e", "", ["Expect: 100-continue"]));
+    assert.equal((await client.response())?.status, 100);
+    await client.send("2\r\nok\r\n0\r\n\r\n");
+    assert.equal((await client.response())?.body, "POST /e ok");
   });
 });
 
 Deno.test("Expect: 100-continue, answered without reading: no 100, the answer, then the end", async () => {
   const unauthorized: Http1Handler = () => Promise.resolve({ status: 401 });
   await withServer(unauthorized, {}, async (server) => {
-    const client = await RawClient.open(server);
-    try {
-      await client.send(
-        "POST /v1/logs HTTP/1.1\r\nHost: x\r\nContent-Length: 1000\r\nExpect: 100-continue\r\n\r\n",
-      );
-      const response = await client.response();
-      assert.equal(response?.status, 401);
-      assert.equal(response?.headers.connection, "close");
-      assert.equal(await client.ended(), "");
-    } finally {
-      client.close();
-    }
+    using client = await RawClient.open(server);
+    await client.send(
+      "POST /v1/logs HTTP/1.1\r\nHost: x\r\nContent-Length: 1000\r\nExpect: 100-continue\r\n\r\n",
+    );
+    const response = await client.response();
+    assert.equal(response?.status, 401);
+    assert.equal(response?.headers.connection, "close");
+    assert.equal(await client.ended(), "");
   });
 });
 
@@ -436,17 +404,13 @@ Deno.test("idle timeout: a connection that sends nothing is closed without a wor
 
 Deno.test("header timeout: half a head, then nothing: 408, then the end", async () => {
   await withServer(echo, { headersTimeoutMs: 50 }, async (server, calls) => {
-    const client = await RawClient.open(server);
-    try {
-      await client.send("POST /v1/logs HTTP/1.1\r\nHost: x\r\nContent-");
-      const response = await client.response();
-      assert.equal(response?.status, 408);
-      assert.equal(response?.headers.connection, "close");
-      assert.equal(await client.ended(), "");
-      assert.equal(calls.aborted, 0);
-    } finally {
-      client.close();
-    }
+    using client = await RawClient.open(server);
+    await client.send("POST /v1/logs HTTP/1.1\r\nHost: x\r\nContent-");
+    const response = await client.response();
+    assert.equal(response?.status, 408);
+    assert.equal(response?.headers.connection, "close");
+    assert.equal(await client.ended(), "");
+    assert.equal(calls.aborted, 0);
   });
 });
 
@@ -493,14 +457,10 @@ Deno.test("a head over 16 KiB is 431", async () => {
     } finally {
       client.close();
     }
-    const justUnder = await RawClient.open(server);
-    try {
-      const head = `GET / HTTP/1.1\r\nHost: x\r\nX-Big: `;
-      await justUnder.send(head + "a".repeat(16 * 1024 - head.length - 4) + "\r\n\r\n");
-      assert.equal((await justUnder.response())?.status, 200);
-    } finally {
-      justUnder.close();
-    }
+    using justUnder = await RawClient.open(server);
+    const head = `GET / HTTP/1.1\r\nHost: x\r\nX-Big: `;
+    await justUnder.send(head + "a".repeat(16 * 1024 - head.length - 4) + "\r\n\r\n");
+    assert.equal((await justUnder.response())?.status, 200);
   });
 });
 
@@ -517,14 +477,10 @@ Deno.test("bad heads are answered with their status, then the connection ends", 
         ["GET / HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: gzip, chunked\r\n\r\n", 501],
       ] as const
     ) {
-      const client = await RawClient.open(server);
-      try {
-        await client.send(request + GET);
-        assert.equal((await client.response())?.status, status, request);
-        assert.equal(await client.ended(), "");
-      } finally {
-        client.close();
-      }
+      using client = await RawClient.open(server);
+      await client.send(request + GET);
+      assert.equal((await client.response())?.status, status, request);
+      assert.equal(await client.ended(), "");
     }
   });
 });
@@ -662,17 +618,13 @@ Deno.test("close(): the request in flight finishes, idle connections end, then i
 Deno.test("a handler that throws: 500, onHandlerError, and the connection ends", async () => {
   const failure = new Error("a bug");
   await withServer(() => Promise.reject(failure), {}, async (server, calls) => {
-    const client = await RawClient.open(server);
-    try {
-      await client.send(GET + GET);
-      const response = await client.response();
-      assert.equal(response?.status, 500);
-      assert.doesNotMatch(response?.body ?? "", /a bug/);
-      assert.equal(await client.ended(), "");
-      assert.deepEqual(calls.handlerErrors, [failure]);
-    } finally {
-      client.close();
-    }
+    using client = await RawClient.open(server);
+    await client.send(GET + GET);
+    const response = await client.response();
+    assert.equal(response?.status, 500);
+    assert.doesNotMatch(response?.body ?? "", /a bug/);
+    assert.equal(await client.ended(), "");
+    assert.deepEqual(calls.handlerErrors, [failure]);
   });
 });
 
@@ -696,13 +648,9 @@ Deno.test("a client that closes mid-body: onAborted, and the server serves on", 
     }
     assert.equal(calls.aborted, 2);
     assert.deepEqual(calls.handlerErrors, []);
-    const next = await RawClient.open(server);
-    try {
-      await next.send(post("/after", "x"));
-      assert.equal((await next.response())?.status, 200);
-    } finally {
-      next.close();
-    }
+    using next = await RawClient.open(server);
+    await next.send(post("/after", "x"));
+    assert.equal((await next.response())?.status, 200);
   });
 });
 
@@ -710,19 +658,15 @@ Deno.test("HEAD: the length of the body it would have, and no body", async () =>
   const handler: Http1Handler = () =>
     Promise.resolve({ status: 200, body: encoder.encode("twelve bytes") });
   await withServer(handler, {}, async (server) => {
-    const client = await RawClient.open(server);
-    try {
-      await client.send("HEAD / HTTP/1.1\r\nHost: x\r\n\r\n" + GET);
-      const head = await client.response({ head: true });
-      assert.equal(head?.headers["content-length"], "12");
-      assert.equal(head?.body, "");
-      // Had the body been sent, it would be read here as the next response's status line.
-      const get = await client.response();
-      assert.equal(get?.status, 200);
-      assert.equal(get?.body, "twelve bytes");
-    } finally {
-      client.close();
-    }
+    using client = await RawClient.open(server);
+    await client.send("HEAD / HTTP/1.1\r\nHost: x\r\n\r\n" + GET);
+    const head = await client.response({ head: true });
+    assert.equal(head?.headers["content-length"], "12");
+    assert.equal(head?.body, "");
+    // Had the body been sent, it would be read here as the next response's status line.
+    const get = await client.response();
+    assert.equal(get?.status, 200);
+    assert.equal(get?.body, "twelve bytes");
   });
 });
 
@@ -731,19 +675,15 @@ Deno.test("a response field with a line break: refused, one plain-text 500 and o
     Promise.resolve({ status: 200, headers: { "x-echo": "a\r\nset-cookie: evil=1" } });
   await withServer(handler, {}, async (server, calls) => {
     for (const [method, head] of [["GET", false], ["HEAD", true]] as const) {
-      const client = await RawClient.open(server);
-      try {
-        await client.send(`${method} / HTTP/1.1\r\nHost: x\r\n\r\n` + GET);
-        const raw = await assertServerAnswer(
-          client,
-          "HTTP/1.1 500 Internal Server Error",
-          /^Internal error in the server: it failed to answer this request \(see its log\)\.$/,
-          { head },
-        );
-        assert.doesNotMatch(raw, /set-cookie/i);
-      } finally {
-        client.close();
-      }
+      using client = await RawClient.open(server);
+      await client.send(`${method} / HTTP/1.1\r\nHost: x\r\n\r\n` + GET);
+      const raw = await assertServerAnswer(
+        client,
+        "HTTP/1.1 500 Internal Server Error",
+        /^Internal error in the server: it failed to answer this request \(see its log\)\.$/,
+        { head },
+      );
+      assert.doesNotMatch(raw, /set-cookie/i);
     }
     assert.equal(calls.handlerErrors.length, 2, "one report a request");
     for (const error of calls.handlerErrors) {
@@ -758,35 +698,27 @@ Deno.test("bodyStream: content-length and chunked bodies, then the next request"
     return { status: 200, body: encoder.encode(`${request.contentLength ?? "chunked"}:${body}`) };
   };
   await withServer(streamed, {}, async (server) => {
-    const client = await RawClient.open(server);
-    try {
-      await client.send(
-        post("/s", "hello") + chunkedPost("/s", "3\r\nabc\r\n2;x\r\nde\r\n0\r\n\r\n"),
-      );
-      assert.equal((await client.response())?.body, "5:hello");
-      assert.equal((await client.response())?.body, "chunked:abcde");
-      await client.sendInParts([post("/s", "split").slice(0, -3), "lit"]);
-      assert.equal((await client.response())?.body, "5:split");
-      await client.send(GET);
-      assert.equal((await client.response())?.body, "0:");
-      assert.equal(server.connections(), 1);
-    } finally {
-      client.close();
-    }
+    using client = await RawClient.open(server);
+    await client.send(
+      post("/s", "hello") + chunkedPost("/s", "3\r\nabc\r\n2;x\r\nde\r\n0\r\n\r\n"),
+    );
+    assert.equal((await client.response())?.body, "5:hello");
+    assert.equal((await client.response())?.body, "chunked:abcde");
+    await client.sendInParts([post("/s", "split").slice(0, -3), "lit"]);
+    assert.equal((await client.response())?.body, "5:split");
+    await client.send(GET);
+    assert.equal((await client.response())?.body, "0:");
+    assert.equal(server.connections(), 1);
   });
 });
 
 Deno.test("a client that never reads its responses is closed, not kept for ever", async () => {
   const big: Http1Handler = () => Promise.resolve({ status: 200, body: new Uint8Array(1 << 20) });
   await withServer(big, { idleTimeoutMs: 100 }, async (server) => {
-    const client = await RawClient.open(server);
-    try {
-      // Enough responses to fill both sides' socket buffers; the client reads none of them.
-      await client.send(GET.repeat(64));
-      await waitUntil("the connection's end", () => server.connections() === 0);
-    } finally {
-      client.close();
-    }
+    using client = await RawClient.open(server);
+    // Enough responses to fill both sides' socket buffers; the client reads none of them.
+    await client.send(GET.repeat(64));
+    await waitUntil("the connection's end", () => server.connections() === 0);
   });
 });
 
@@ -838,14 +770,10 @@ Deno.test("the server's own answers: status line, plain text for people, then th
   ];
   for (const [name, options, request, statusLine, problem] of cases) {
     await withServer(echo, options, async (server, calls) => {
-      const client = await RawClient.open(server);
-      try {
-        await client.send(request);
-        await assertServerAnswer(client, statusLine, problem);
-        assert.deepEqual(calls.handlerErrors, [], name);
-      } finally {
-        client.close();
-      }
+      using client = await RawClient.open(server);
+      await client.send(request);
+      await assertServerAnswer(client, statusLine, problem);
+      assert.deepEqual(calls.handlerErrors, [], name);
     });
   }
 });
